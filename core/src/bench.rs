@@ -1,0 +1,114 @@
+//! Benchmarks of the engine and of seeking, shared by `distviz bench`
+//! (native) and the app's #/bench page (in the browser). The caller passes
+//! its clock, in milliseconds, so the same code measures both.
+
+use crate::raft::{Raft, RaftParams};
+use crate::sim::{Action, NetworkConfig, NodeId, Run, SimRng, TimedAction};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EngineFigures {
+    pub nodes: usize,
+    pub virtual_ms: u64,
+    /// Trace records made (the run report's "events").
+    pub events: u64,
+    /// Queue items and actions processed.
+    pub steps: u64,
+    pub wall_ms: f64,
+    pub events_per_second: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SeekFigures {
+    pub run_ms: u64,
+    pub events: u64,
+    pub build_wall_ms: f64,
+    pub seeks: usize,
+    pub mean_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+/// A run with a little of everything: a leader crash and restart, a
+/// partition and heal, every minute.
+fn busy_run(nodes: usize, length_ms: u64, seed: u64) -> Run<Raft> {
+    let mut actions = Vec::new();
+    let mut t = 5_000;
+    while t < length_ms {
+        let victim = NodeId(((t / 60_000) % nodes as u64) as u8);
+        actions.push(TimedAction {
+            at_ms: t,
+            action: Action::Crash { node: victim },
+        });
+        actions.push(TimedAction {
+            at_ms: t + 4_000,
+            action: Action::Restart { node: victim },
+        });
+        let half: Vec<NodeId> = (0..nodes as u8 / 2).map(NodeId).collect();
+        actions.push(TimedAction {
+            at_ms: t + 20_000,
+            action: Action::Partition { groups: vec![half] },
+        });
+        actions.push(TimedAction {
+            at_ms: t + 30_000,
+            action: Action::Heal,
+        });
+        t += 60_000;
+    }
+    Run::new(
+        Raft::new(RaftParams::default()),
+        nodes,
+        NetworkConfig::default(),
+        seed,
+        actions,
+    )
+}
+
+/// Runs `nodes` Raft nodes for `virtual_ms` of simulated time.
+pub fn engine(clock: &dyn Fn() -> f64, nodes: usize, virtual_ms: u64) -> EngineFigures {
+    let mut run = busy_run(nodes, virtual_ms, 1);
+    let start = clock();
+    run.advance_to(virtual_ms);
+    let wall_ms = clock() - start;
+    let events = run.world().records();
+    EngineFigures {
+        nodes,
+        virtual_ms,
+        events,
+        steps: run.world().steps(),
+        wall_ms,
+        events_per_second: events as f64 / (wall_ms.max(1e-6) / 1000.0),
+    }
+}
+
+/// Computes a `run_ms` run of 5 nodes, then seeks to `seeks` random times.
+pub fn seek(clock: &dyn Fn() -> f64, run_ms: u64, seeks: usize) -> SeekFigures {
+    let mut run = busy_run(5, run_ms, 2);
+    let start = clock();
+    run.advance_to(run_ms);
+    let build_wall_ms = clock() - start;
+    let mut rng = SimRng::new(99);
+    let mut times: Vec<f64> = (0..seeks)
+        .map(|_| {
+            let target = rng.between(0, run_ms);
+            let before = clock();
+            run.seek_time(target);
+            clock() - before
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    let p95 = times
+        .get(times.len() * 95 / 100)
+        .or(times.last())
+        .copied()
+        .unwrap_or(0.0);
+    SeekFigures {
+        run_ms,
+        events: run.trace().len() as u64,
+        build_wall_ms,
+        seeks,
+        mean_ms: times.iter().sum::<f64>() / seeks.max(1) as f64,
+        p95_ms: p95,
+        max_ms: times.last().copied().unwrap_or(0.0),
+    }
+}

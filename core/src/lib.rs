@@ -1,0 +1,11 @@
+//! distviz-core: the deterministic simulation world and the protocol models.
+//!
+//! No web dependencies: everything here compiles and tests natively, and the
+//! browser runs exactly the same code compiled to WebAssembly.
+
+pub mod bench;
+pub mod lab;
+pub mod raft;
+pub mod report;
+pub mod scenario;
+pub mod sim;

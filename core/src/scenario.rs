@@ -1,0 +1,407 @@
+//! The scenario file: everything needed to reproduce a run, byte for byte.
+//! See docs/scenario-format.md.
+
+use crate::sim::{Action, NetworkConfig, NodeId, Time, TimedAction};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// The only version this build reads and writes.
+pub const VERSION: u32 = 1;
+pub const MAX_NODES: usize = 9;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    pub version: u32,
+    pub lab: String,
+    pub seed: u64,
+    pub nodes: usize,
+    /// How long the recorded run lasts; the CLI replays this far.
+    pub duration_ms: Time,
+    pub network: NetworkConfig,
+    /// The lab's own settings; each lab reads and checks its part.
+    pub params: Value,
+    pub actions: Vec<TimedAction>,
+}
+
+/// A scenario problem, with where it is ("actions[3].node") and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub path: String,
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// The fields of the file as written; `Scenario::parse` checks the rest.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    version: u32,
+    lab: String,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default = "default_nodes")]
+    nodes: usize,
+    #[serde(default = "default_duration")]
+    duration_ms: Time,
+    #[serde(default)]
+    network: NetworkConfig,
+    #[serde(default)]
+    params: Value,
+    #[serde(default)]
+    actions: Vec<Value>,
+}
+
+fn default_nodes() -> usize {
+    5
+}
+fn default_duration() -> Time {
+    10_000
+}
+
+/// Deserializes `value`, turning serde's error into one with a path.
+fn decode<T: for<'de> Deserialize<'de>>(value: Value, prefix: &str) -> Result<T, ScenarioError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let inner = err.path().to_string();
+        let path = match (prefix, inner.as_str()) {
+            (p, ".") => p.to_string(),
+            ("", i) => i.to_string(),
+            (p, i) if i.starts_with('[') => format!("{p}{i}"),
+            (p, i) => format!("{p}.{i}"),
+        };
+        ScenarioError::new(path, plain(&err.into_inner().to_string()))
+    })
+}
+
+/// serde's messages with the Rust-isms taken out.
+fn plain(message: &str) -> String {
+    message
+        .replace('`', "\"")
+        .replace("u64", "a whole number ≥ 0")
+        .replace("usize", "a whole number ≥ 0")
+        .replace("u32", "a whole number ≥ 0")
+}
+
+impl Scenario {
+    /// A fresh scenario with the defaults.
+    pub fn new(lab: &str, seed: u64, nodes: usize) -> Self {
+        Scenario {
+            version: VERSION,
+            lab: lab.to_string(),
+            seed,
+            nodes,
+            duration_ms: default_duration(),
+            network: NetworkConfig::default(),
+            params: Value::Object(Default::default()),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Reads and checks a scenario file's text. Lab parameters are checked
+    /// by the lab (see `lab::Lab::from_scenario`).
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let value: Value = serde_json::from_str(text).map_err(|err| {
+            ScenarioError::new(
+                "",
+                format!(
+                    "not valid JSON at line {}, column {}: {}",
+                    err.line(),
+                    err.column(),
+                    plain(&err.to_string())
+                ),
+            )
+        })?;
+        if !value.is_object() {
+            return Err(ScenarioError::new("", "a scenario is a JSON object { … }"));
+        }
+        if let Some(version) = value.get("version").and_then(Value::as_u64) {
+            if version != VERSION as u64 {
+                return Err(ScenarioError::new(
+                    "version",
+                    format!("this file is version {version}; this distviz reads version {VERSION}"),
+                ));
+            }
+        }
+        let raw: RawScenario = decode(value, "")?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        if !crate::lab::is_known(&raw.lab) {
+            return Err(ScenarioError::new(
+                "lab",
+                format!(
+                    "unknown lab \"{}\"; this distviz has {}",
+                    raw.lab,
+                    crate::lab::KNOWN.join(", ")
+                ),
+            ));
+        }
+        if !(1..=MAX_NODES).contains(&raw.nodes) {
+            return Err(ScenarioError::new(
+                "nodes",
+                format!(
+                    "{} nodes is out of range: choose 1 to {MAX_NODES}",
+                    raw.nodes
+                ),
+            ));
+        }
+        check_network(&raw.network)?;
+        let mut actions = Vec::with_capacity(raw.actions.len());
+        for (i, value) in raw.actions.into_iter().enumerate() {
+            actions.push(parse_action(value, i, raw.nodes)?);
+        }
+        // Stable: actions at the same time keep the order they were written in.
+        actions.sort_by_key(|a: &TimedAction| a.at_ms);
+        Ok(Scenario {
+            version: raw.version,
+            lab: raw.lab,
+            seed: raw.seed,
+            nodes: raw.nodes,
+            duration_ms: raw.duration_ms,
+            network: raw.network,
+            params: raw.params,
+            actions,
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The scenario packed for a URL (lz-string, URI-safe alphabet).
+    pub fn to_link_param(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        lz_str::compress_to_encoded_uri_component(&json)
+    }
+
+    /// Reads a scenario from a share link's parameter.
+    pub fn from_link_param(param: &str) -> Result<Scenario, ScenarioError> {
+        let words = lz_str::decompress_from_encoded_uri_component(param).ok_or_else(|| {
+            ScenarioError::new(
+                "link",
+                "the scenario in this link is damaged (it may have been cut short when copied)",
+            )
+        })?;
+        let text = String::from_utf16(&words).map_err(|_| {
+            ScenarioError::new("link", "the scenario in this link is not readable text")
+        })?;
+        Self::parse(&text).map_err(|err| ScenarioError {
+            path: format!("link scenario {}", err.path).trim_end().to_string(),
+            message: err.message,
+        })
+    }
+}
+
+fn check_network(net: &NetworkConfig) -> Result<(), ScenarioError> {
+    let [lo, hi] = net.latency_ms;
+    if lo > hi {
+        return Err(ScenarioError::new(
+            "network.latency_ms",
+            format!("the smallest latency ({lo}) is larger than the largest ({hi})"),
+        ));
+    }
+    if hi > 60_000 {
+        return Err(ScenarioError::new(
+            "network.latency_ms",
+            format!("{hi} ms is more than the 60000 ms this lab allows"),
+        ));
+    }
+    for (name, p) in [("drop", net.drop), ("duplicate", net.duplicate)] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(ScenarioError::new(
+                format!("network.{name}"),
+                format!("{p} is not a probability between 0 and 1"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse_action(mut value: Value, i: usize, nodes: usize) -> Result<TimedAction, ScenarioError> {
+    let path = format!("actions[{i}]");
+    let Some(object) = value.as_object_mut() else {
+        return Err(ScenarioError::new(
+            path,
+            "an action is an object like {\"at_ms\": 100, \"do\": \"crash\", \"node\": \"S1\"}",
+        ));
+    };
+    let at = object
+        .remove("at_ms")
+        .ok_or_else(|| ScenarioError::new(&path, "missing \"at_ms\", the time of the action"))?;
+    let at_ms = at.as_u64().ok_or_else(|| {
+        ScenarioError::new(
+            format!("{path}.at_ms"),
+            format!("{at} is not a time in whole milliseconds ≥ 0"),
+        )
+    })?;
+    if !object.contains_key("do") {
+        return Err(ScenarioError::new(
+            &path,
+            "missing \"do\", what the action does (crash, restart, partition, …)",
+        ));
+    }
+    // Node names are checked here: serde loses the field's path inside a tagged enum.
+    for field in ["node", "from", "to"] {
+        if let Some(name) = object.get(field) {
+            if name.as_str().and_then(NodeId::parse).is_none() {
+                return Err(ScenarioError::new(
+                    format!("{path}.{field}"),
+                    format!("{name} is not a node name like \"S1\""),
+                ));
+            }
+        }
+    }
+    let action: Action = decode(value, &path)?;
+    check_nodes(&action, &path, nodes)?;
+    Ok(TimedAction { at_ms, action })
+}
+
+/// Every node an action names must exist in the cluster.
+fn check_nodes(action: &Action, path: &str, nodes: usize) -> Result<(), ScenarioError> {
+    let exists = |id: NodeId, field: String| {
+        if id.index() < nodes {
+            Ok(())
+        } else {
+            Err(ScenarioError::new(
+                format!("{path}.{field}"),
+                format!("node {id} does not exist in a {nodes}-node cluster (S1…S{nodes})"),
+            ))
+        }
+    };
+    match action {
+        Action::Crash { node }
+        | Action::Restart { node }
+        | Action::ClientRequest { node, .. }
+        | Action::Timeout { node } => exists(*node, "node".into()),
+        Action::Link { from, to, .. } => {
+            exists(*from, "from".into())?;
+            exists(*to, "to".into())?;
+            if from == to {
+                return Err(ScenarioError::new(
+                    format!("{path}.to"),
+                    "a link joins two different nodes",
+                ));
+            }
+            Ok(())
+        }
+        Action::Partition { groups } => {
+            let mut seen = vec![false; nodes];
+            for (g, group) in groups.iter().enumerate() {
+                for (k, &id) in group.iter().enumerate() {
+                    exists(id, format!("groups[{g}][{k}]"))?;
+                    if std::mem::replace(&mut seen[id.index()], true) {
+                        return Err(ScenarioError::new(
+                            format!("{path}.groups[{g}][{k}]"),
+                            format!("{id} is in two groups; a node can be on one side only"),
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Action::Heal
+        | Action::AlignTimers
+        | Action::DropMessage { .. }
+        | Action::HoldMessage { .. }
+        | Action::ReleaseMessage { .. } => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        Scenario::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_full_scenario_round_trips_through_json_and_links() {
+        let text = r#"{"version":1,"lab":"raft-election","seed":7,"nodes":3,"duration_ms":5000,
+            "network":{"latency_ms":[10,20],"drop":0.1,"duplicate":0.0},
+            "actions":[{"at_ms":900,"do":"heal"},
+                       {"at_ms":100,"do":"crash","node":"S2"},
+                       {"at_ms":300,"do":"partition","groups":[["S1"],["S2","S3"]]},
+                       {"at_ms":400,"do":"link","from":"S1","to":"S3","state":"hold"}]}"#;
+        let scenario = Scenario::parse(text).unwrap();
+        assert_eq!(scenario.actions[0].at_ms, 100, "actions are sorted by time");
+        assert_eq!(
+            scenario.actions[0].action,
+            Action::Crash { node: NodeId(1) }
+        );
+        assert_eq!(Scenario::parse(&scenario.to_json()).unwrap(), scenario);
+        assert_eq!(
+            Scenario::from_link_param(&scenario.to_link_param()).unwrap(),
+            scenario
+        );
+    }
+
+    #[test]
+    fn bad_input_names_the_place() {
+        let base = r#""version":1,"lab":"raft-election","nodes":5"#;
+        assert_eq!(
+            error_of(&format!(
+                r#"{{{base},"actions":[{{"at_ms":1,"do":"heal"}},{{"at_ms":2,"do":"heal"}},{{"at_ms":3,"do":"heal"}},{{"at_ms":4,"do":"crash","node":"S7"}}]}}"#
+            )),
+            "actions[3].node: node S7 does not exist in a 5-node cluster (S1…S5)"
+        );
+        assert!(error_of(&format!(
+            r#"{{{base},"actions":[{{"at_ms":1,"do":"crsh","node":"S1"}}]}}"#
+        ))
+        .starts_with("actions[0].do: unknown variant \"crsh\""));
+        assert!(error_of(&format!(
+            r#"{{{base},"actions":[{{"at_ms":-5,"do":"heal"}}]}}"#
+        ))
+        .starts_with("actions[0].at_ms: -5 is not a time"));
+        assert!(error_of(&format!(
+            r#"{{{base},"actions":[{{"at_ms":1,"do":"crash","node":"banana"}}]}}"#
+        ))
+        .starts_with("actions[0].node: \"banana\" is not a node name"));
+        assert!(error_of(&format!(r#"{{{base},"network":{{"drop":2}}}}"#))
+            .starts_with("network.drop: 2 is not a probability"));
+        assert!(error_of(r#"{"version":2,"lab":"raft-election"}"#)
+            .starts_with("version: this file is version 2"));
+        assert!(error_of(r#"{"version":1,"lab":"pax"}"#).starts_with("lab: unknown lab \"pax\""));
+        assert!(
+            error_of(r#"{"version":1,"lab":"raft-election","nodes":12}"#)
+                .starts_with("nodes: 12 nodes is out of range")
+        );
+        assert!(
+            error_of(r#"{"version":1,"lab":"raft-election","colour":1}"#)
+                .contains("unknown field \"colour\"")
+        );
+        assert!(error_of("{\"version\":1,").starts_with("not valid JSON at line 1"));
+        assert!(error_of("[1,2]").starts_with("a scenario is a JSON object"));
+        assert!(error_of(&format!(
+            r#"{{{base},"actions":[{{"at_ms":1,"do":"partition","groups":[["S1"],["S1","S2"]]}}]}}"#
+        ))
+        .starts_with("actions[0].groups[1][0]: S1 is in two groups"));
+    }
+
+    #[test]
+    fn a_damaged_link_says_so() {
+        let err = Scenario::from_link_param("%%%not-a-link").unwrap_err();
+        assert_eq!(err.path, "link");
+    }
+}

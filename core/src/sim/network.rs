@@ -1,0 +1,118 @@
+use super::NodeId;
+use serde::{Deserialize, Serialize};
+
+/// Network settings of a scenario; they apply to every link in both directions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// One-way delay drawn uniformly from `[min, max]` ms per message.
+    /// Different draws let messages overtake each other (reordering).
+    pub latency_ms: [u64; 2],
+    /// Probability that a message is lost.
+    pub drop: f64,
+    /// Probability that a message is delivered twice.
+    pub duplicate: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            latency_ms: [20, 40],
+            drop: 0.0,
+            duplicate: 0.0,
+        }
+    }
+}
+
+/// What a directed link does with the messages put on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    #[default]
+    Up,
+    /// Every message is lost.
+    Drop,
+    /// Messages wait on the link until it comes up again.
+    Hold,
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    Partition,
+    Loss,
+    LinkDown,
+    Crashed,
+    User,
+}
+
+impl DropReason {
+    pub fn words(self) -> &'static str {
+        match self {
+            DropReason::Partition => "the network is partitioned",
+            DropReason::Loss => "the network lost it",
+            DropReason::LinkDown => "the link drops messages",
+            DropReason::Crashed => "the receiver is down",
+            DropReason::User => "you dropped it",
+        }
+    }
+}
+
+/// The links between nodes and the current partition.
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub config: NetworkConfig,
+    size: usize,
+    /// `links[from * size + to]`.
+    links: Vec<LinkState>,
+    /// Nodes with the same group number can talk; all 0 when healed.
+    group: Vec<u8>,
+}
+
+impl Network {
+    pub fn new(size: usize, config: NetworkConfig) -> Self {
+        Network {
+            config,
+            size,
+            links: vec![LinkState::Up; size * size],
+            group: vec![0; size],
+        }
+    }
+
+    pub fn link(&self, from: NodeId, to: NodeId) -> LinkState {
+        self.links[from.index() * self.size + to.index()]
+    }
+
+    pub fn set_link(&mut self, from: NodeId, to: NodeId, state: LinkState) {
+        self.links[from.index() * self.size + to.index()] = state;
+    }
+
+    /// Splits the cluster: each listed group can talk only within itself;
+    /// nodes in no group form one more group together.
+    pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        self.group = vec![0; self.size];
+        for (number, members) in groups.iter().enumerate() {
+            for id in members {
+                self.group[id.index()] = number as u8 + 1;
+            }
+        }
+    }
+
+    pub fn heal(&mut self) {
+        self.group.iter_mut().for_each(|g| *g = 0);
+    }
+
+    pub fn is_partitioned(&self) -> bool {
+        self.group.iter().any(|&g| g != self.group[0])
+    }
+
+    pub fn same_side(&self, a: NodeId, b: NodeId) -> bool {
+        self.group[a.index()] == self.group[b.index()]
+    }
+
+    /// The partition group of each node (equal numbers can talk).
+    pub fn groups(&self) -> &[u8] {
+        &self.group
+    }
+}

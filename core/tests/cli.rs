@@ -1,0 +1,106 @@
+//! The headless CLI: reports for the example scenarios, clear errors for bad input.
+
+use std::process::Command;
+
+fn distviz(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_distviz"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn example(name: &str) -> String {
+    format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn run_prints_a_report() {
+    let (code, out, _) = distviz(&["run", &example("raft-election-leader-crash.json")]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["report_version"], 1);
+    assert_eq!(report["trace_hash"].as_str().unwrap().len(), 16);
+    assert!(report["events"].as_u64().unwrap() > 100);
+    assert_eq!(report["end_ms"], 6000);
+    assert_eq!(report["violations"], serde_json::json!([]));
+    assert_eq!(report["final"].as_array().unwrap().len(), 5);
+    let leaders = report["leaders"].as_array().unwrap();
+    assert!(
+        leaders.len() >= 2,
+        "a crash of the first leader gives a second: {leaders:?}"
+    );
+    let terms: Vec<u64> = leaders
+        .iter()
+        .map(|l| l["term"].as_u64().unwrap())
+        .collect();
+    assert!(terms.windows(2).all(|w| w[0] < w[1]));
+    // The same file twice: the same fingerprint.
+    let (_, again, _) = distviz(&["run", &example("raft-election-leader-crash.json")]);
+    assert_eq!(out, again);
+}
+
+#[test]
+fn violations_are_reported_not_errors() {
+    let (code, out, _) = distviz(&["run", &example("raft-election-broken-votes.json")]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert!(
+        !violations.is_empty(),
+        "double voting should elect two leaders in a term"
+    );
+    assert_eq!(violations[0]["invariant"], "Election Safety");
+    assert!(violations[0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("both elected leader"));
+}
+
+#[test]
+fn until_ms_stops_early() {
+    let (_, out, _) = distviz(&[
+        "run",
+        "--until-ms",
+        "500",
+        &example("raft-election-quiet.json"),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["end_ms"], 500);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_a_clear_message() {
+    let dir = std::env::temp_dir().join(format!("distviz-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"version":1,"lab":"raft-election","nodes":5,"actions":[{"at_ms":1,"do":"crash","node":"S7"}]}"#).unwrap();
+    let (code, out, err) = distviz(&["run", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("actions[0].node: node S7 does not exist in a 5-node cluster"),
+        "{err}"
+    );
+
+    let (code, _, err) = distviz(&["run", "/no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read /no/such/file.json"), "{err}");
+
+    let (code, _, err) = distviz(&["run"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("SCENARIO"), "{err}");
+}
+
+#[test]
+fn link_round_trips_through_the_share_parameter() {
+    let (code, param, _) = distviz(&["link", &example("raft-election-partition.json")]);
+    assert_eq!(code, 0);
+    let scenario = distviz_core::scenario::Scenario::from_link_param(param.trim()).unwrap();
+    assert_eq!(scenario.seed, 3);
+    assert_eq!(scenario.actions.len(), 4);
+}

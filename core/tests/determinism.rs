@@ -1,0 +1,150 @@
+//! The same scenario gives the same run: twice in a row, after seeking
+//! around, and after a live intervention replayed from its exported file.
+
+use distviz_core::lab;
+use distviz_core::raft::Raft;
+use distviz_core::scenario::Scenario;
+use distviz_core::sim::{Action, NodeId, Run};
+
+fn scenario(name: &str) -> Scenario {
+    let path = format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn run_to_end(s: &Scenario) -> Run<Raft> {
+    let mut run = lab::raft_election(s).unwrap();
+    run.advance_to(s.duration_ms);
+    run
+}
+
+/// Everything a view could show of the world at "now".
+fn fingerprint(run: &Run<Raft>) -> String {
+    let w = run.world();
+    let mut in_flight: Vec<_> = w.in_flight().map(|m| (m.id, m.arrives)).collect();
+    in_flight.sort();
+    format!(
+        "{} {} {} {} {:?} {:?}",
+        w.now(),
+        w.steps(),
+        w.records(),
+        w.trace_hash(),
+        w.nodes()
+            .iter()
+            .map(|s| (&s.live, &s.saved, &s.timers))
+            .collect::<Vec<_>>(),
+        in_flight
+    )
+}
+
+#[test]
+fn same_scenario_twice_gives_the_same_hash() {
+    for name in [
+        "raft-election-quiet.json",
+        "raft-election-leader-crash.json",
+        "raft-election-partition.json",
+        "raft-election-split-vote.json",
+    ] {
+        let s = scenario(name);
+        let (a, b) = (run_to_end(&s), run_to_end(&s));
+        assert_eq!(a.world().trace_hash(), b.world().trace_hash(), "{name}");
+        assert_eq!(a.trace().records(), b.trace().records(), "{name}");
+    }
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let mut s = scenario("raft-election-quiet.json");
+    let first = run_to_end(&s).world().trace_hash();
+    s.seed += 1;
+    assert_ne!(first, run_to_end(&s).world().trace_hash());
+}
+
+#[test]
+fn seeking_back_and_forth_matches_a_straight_run() {
+    let s = scenario("raft-election-partition.json");
+    let times = [0, 1, 777, 1000, 1001, 2500, 3999, 4000, 6500, 8000];
+    let straight: Vec<String> = times
+        .iter()
+        .map(|&t| {
+            let mut run = lab::raft_election(&s).unwrap();
+            run.advance_to(t);
+            fingerprint(&run)
+        })
+        .collect();
+    let mut run = run_to_end(&s);
+    for &i in &[9, 0, 5, 2, 8, 1, 7, 3, 6, 4, 9, 0] {
+        run.seek_time(times[i]);
+        assert_eq!(
+            fingerprint(&run),
+            straight[i],
+            "after seeking to {} ms",
+            times[i]
+        );
+    }
+}
+
+#[test]
+fn stepping_back_undoes_exactly_one_step() {
+    let s = scenario("raft-election-leader-crash.json");
+    let mut run = lab::raft_election(&s).unwrap();
+    run.advance_to(1_500);
+    // Step back lands on an event's time, so start the record on one.
+    run.step_forward();
+    let mut history = vec![fingerprint(&run)];
+    for _ in 0..700 {
+        run.step_forward();
+        history.push(fingerprint(&run));
+    }
+    for expected in history.iter().rev().skip(1) {
+        run.step_back();
+        assert_eq!(&fingerprint(&run), expected);
+    }
+}
+
+#[test]
+fn an_intervention_forks_and_its_file_replays_identically() {
+    let s = scenario("raft-election-quiet.json");
+    let mut live = lab::raft_election(&s).unwrap();
+    live.advance_to(2_000);
+    let unforked = live.world().trace_hash();
+    // Go back in time and act: the future after 700 ms is replaced.
+    live.seek_time(700);
+    live.intervene(Action::Crash { node: NodeId(2) });
+    live.advance_to(900);
+    live.intervene(Action::Partition {
+        groups: vec![vec![NodeId(0), NodeId(1)]],
+    });
+    live.advance_to(1_300);
+    live.intervene(Action::Heal);
+    live.intervene(Action::Restart { node: NodeId(2) });
+    live.advance_to(2_000);
+    assert_ne!(
+        live.world().trace_hash(),
+        unforked,
+        "the fork changed the future"
+    );
+    assert_eq!(live.actions().len(), 4);
+
+    let mut exported = s.clone();
+    exported.actions = live.actions().to_vec();
+    exported.duration_ms = 2_000;
+    let reparsed = Scenario::parse(&exported.to_json()).unwrap();
+    let replayed = run_to_end(&reparsed);
+    assert_eq!(replayed.world().trace_hash(), live.world().trace_hash());
+    let from_link = Scenario::from_link_param(&exported.to_link_param()).unwrap();
+    assert_eq!(
+        run_to_end(&from_link).world().trace_hash(),
+        live.world().trace_hash()
+    );
+}
+
+#[test]
+fn a_crashed_node_loses_messages_and_timers_but_keeps_its_disk() {
+    let s = scenario("raft-election-quiet.json");
+    let mut run = lab::raft_election(&s).unwrap();
+    run.advance_to(1_000);
+    run.intervene(Action::Crash { node: NodeId(0) });
+    let slot = run.world().node(NodeId(0));
+    assert!(slot.live.is_none() && slot.timers.is_empty() && slot.saved.is_some());
+    assert!(run.world().in_flight().all(|m| m.to != NodeId(0)));
+}
