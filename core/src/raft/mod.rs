@@ -223,6 +223,13 @@ impl Protocol for Raft {
         msg.describe()
     }
 
+    fn is_routine(&self, msg: &RaftMsg) -> bool {
+        matches!(
+            msg,
+            RaftMsg::AppendEntries { entries: 0, .. } | RaftMsg::AppendEntriesReply { .. }
+        )
+    }
+
     fn invariants(&self) -> &'static [InvariantInfo] {
         &[ELECTION_SAFETY, TERM_MONOTONIC]
     }

@@ -146,7 +146,7 @@ fn test_split_votes_resolve() {
         run.advance_to(5_000);
         let (_, term) = settled_leader(&run).expect("a split vote resolves");
         let leaders = run.world().monitor();
-        if leaders.leaders.get(&(aligned_term + 1)).is_none() {
+        if !leaders.leaders.contains_key(&(aligned_term + 1)) {
             split_seen += 1;
             assert!(term > aligned_term + 1);
         }

@@ -8,6 +8,7 @@ mod protocol;
 mod rng;
 mod run;
 mod trace;
+pub mod words;
 mod world;
 
 pub use hash::StableHasher;

@@ -127,6 +127,8 @@ pub trait Protocol: Clone + 'static {
     fn main_timer(&self) -> Self::Timer;
     /// Short words for a message, for the event log ("RequestVote term 3").
     fn describe(&self, msg: &Self::Msg) -> String;
+    /// Whether a message is routine chatter (heartbeats) the log can hide.
+    fn is_routine(&self, msg: &Self::Msg) -> bool;
 
     fn invariants(&self) -> &'static [InvariantInfo];
     /// Checks every invariant after an event; returns (invariant, detail)

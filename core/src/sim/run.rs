@@ -71,7 +71,7 @@ impl<P: Protocol> Run<P> {
 
     fn after_step(&mut self) {
         let steps = self.world.steps();
-        if steps % CHECKPOINT_EVERY == 0
+        if steps.is_multiple_of(CHECKPOINT_EVERY)
             && steps / CHECKPOINT_EVERY == self.checkpoints.len() as u64
         {
             self.checkpoints.push(self.world.clone());

@@ -1,0 +1,142 @@
+//! Trace records in plain words, for the event log.
+
+use super::{LinkState, Protocol, TraceEvent, TraceRecord};
+
+/// How much a record matters to a learner following along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Timers firing, heartbeats and their replies.
+    Routine,
+    /// Messages that are not routine (votes, requests) and losses.
+    Message,
+    /// Role and term changes, faults, the learner's actions, violations.
+    Key,
+}
+
+/// The sentence for one record, and how much it matters.
+pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) -> (Level, String) {
+    use TraceEvent::*;
+    match &record.event {
+        Boot { node } => (Level::Routine, format!("{node} started")),
+        Send {
+            id,
+            from,
+            to,
+            msg,
+            arrives,
+        } => (
+            level_of(proto, msg),
+            match arrives {
+                Some(_) => format!("{from} sent {} to {to} (#{id})", proto.describe(msg)),
+                None => format!(
+                    "{from} tried to send {} to {to} (#{id})",
+                    proto.describe(msg)
+                ),
+            },
+        ),
+        Deliver { id, from, to, msg } => (
+            level_of(proto, msg),
+            format!("{to} received {} from {from} (#{id})", proto.describe(msg)),
+        ),
+        Drop {
+            id,
+            from,
+            to,
+            reason,
+        } => {
+            let level = if *reason == super::DropReason::User {
+                Level::Key
+            } else {
+                Level::Message
+            };
+            (
+                level,
+                format!(
+                    "Message #{id} from {from} to {to} was lost: {}",
+                    reason.words()
+                ),
+            )
+        }
+        Duplicate { id, copy } => (
+            Level::Message,
+            format!("The network duplicated message #{id} (the copy is #{copy})"),
+        ),
+        Held { id } => (Level::Key, format!("Message #{id} is held on its link")),
+        Released { id, .. } => (Level::Key, format!("Message #{id} was released")),
+        Timer { node, timer } => (
+            Level::Routine,
+            format!(
+                "{node}'s {} timer fired",
+                format!("{timer:?}").to_lowercase()
+            ),
+        ),
+        Crash { node } => (
+            Level::Key,
+            format!("{node} crashed: it keeps only what it saved to disk"),
+        ),
+        Restart { node } => (Level::Key, format!("{node} restarted from its disk")),
+        Partition { groups } => {
+            let sides: Vec<String> = groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|id| id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            (
+                Level::Key,
+                format!("The network split: {{{}}} and the rest", sides.join("} {")),
+            )
+        }
+        Heal => (
+            Level::Key,
+            "The network healed: every node can reach every other".into(),
+        ),
+        Link { from, to, state } => (
+            Level::Key,
+            match state {
+                LinkState::Up => format!("The link {from}→{to} is up again"),
+                LinkState::Drop => format!("The link {from}→{to} now drops every message"),
+                LinkState::Hold => format!("The link {from}→{to} now holds messages"),
+            },
+        ),
+        Request {
+            node,
+            command,
+            outcome,
+        } => (
+            Level::Key,
+            match outcome {
+                Ok(answer) => format!("{node} accepted the request \"{command}\": {answer}"),
+                Err(why) => format!("{node} refused the request \"{command}\": {why}"),
+            },
+        ),
+        Status { node, role, term } => (
+            Level::Key,
+            match *role {
+                "leader" => format!("{node} became leader for term {term}"),
+                "candidate" => {
+                    format!("{node} became a candidate for term {term} and asked for votes")
+                }
+                other => format!("{node} is a {other} in term {term}"),
+            },
+        ),
+        Violation { invariant, detail } => (Level::Key, format!("⚠ {invariant} broke: {detail}")),
+        Timeout { node } => (Level::Key, format!("{node} was made to time out")),
+        AlignTimers { at } => (
+            Level::Key,
+            format!("Every election timer now fires at {at} ms"),
+        ),
+        Ignored { reason } => (Level::Key, format!("Nothing happened: {reason}")),
+    }
+}
+
+fn level_of<P: Protocol>(proto: &P, msg: &P::Msg) -> Level {
+    if proto.is_routine(msg) {
+        Level::Routine
+    } else {
+        Level::Message
+    }
+}

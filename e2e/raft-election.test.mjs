@@ -1,0 +1,231 @@
+// What a learner does in the Raft election lab, checked on the DOM.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
+import { ROOT, serveDist, launch, openPage, setSpeed, leader, waitForLeader } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.close(); });
+
+const LAB = () => `${server.url}#/raft-election`;
+
+test('the guide page lists every lab, the unbuilt ones marked as coming', async () => {
+  const page = await openPage(browser, server.url);
+  await page.waitForSelector('.landing');
+  const ready = await page.locator('.sections li.ready a').allTextContents();
+  assert.deepEqual(ready, ['Raft: leader election']);
+  assert.ok(await page.locator('.sections li.coming').count() >= 15);
+  await page.locator('.sections li.ready a').click();
+  await page.waitForSelector('.lab');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the lab loads without console errors and elects a leader', async () => {
+  const page = await openPage(browser, LAB());
+  await page.waitForSelector('.node');
+  assert.equal(await page.locator('.node').count(), 5);
+  await setSpeed(page, 0.5);
+  const first = await waitForLeader(page);
+  assert.ok(first.term >= 1);
+  // The log says so in words, and the safety checks hold.
+  await page.waitForFunction(() => document.querySelector('[data-testid="event-log"]').textContent.includes('became leader for term'));
+  assert.equal(await page.locator('.invariants li.broken').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('clicking the leader crashes it and a new leader appears in a higher term', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const old = await waitForLeader(page);
+  await page.locator(`.node[data-node="${old.id}"]`).click();
+  assert.equal(await page.locator(`.node[data-node="${old.id}"]`).getAttribute('data-role'), 'down');
+  const fresh = await waitForLeader(page, old.term + 1);
+  assert.notEqual(fresh.id, old.id);
+  assert.ok(fresh.term > old.term);
+  // Clicking the crashed node restarts it from its disk, as a follower.
+  await page.locator(`.node[data-node="${old.id}"]`).click();
+  assert.equal(await page.locator(`.node[data-node="${old.id}"]`).getAttribute('data-role'), 'follower');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a partition made in the UI leaves the minority without a leader', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const old = await waitForLeader(page);
+  const followers = (await page.locator('.node[data-role="follower"]').evaluateAll((els) => els.map((e) => e.dataset.node))).slice(0, 2);
+  await page.getByRole('button', { name: 'Partition…' }).click();
+  for (const id of followers) await page.locator(`.node[data-node="${id}"]`).click();
+  await page.getByRole('button', { name: /Cut off the picked nodes \(2\)/ }).click();
+  assert.ok(await page.locator('.link.cut').count() >= 6, 'the cut is drawn');
+  // Let several election timeouts pass on the minority side.
+  const start = Number(await page.locator('.lab').getAttribute('data-now'));
+  await page.waitForFunction((t) => Number(document.querySelector('.lab').dataset.now) > t + 2500, start, { timeout: 30000 });
+  for (const id of followers) {
+    const role = await page.locator(`.node[data-node="${id}"]`).getAttribute('data-role');
+    assert.notEqual(role, 'leader', `${id} on the minority side became leader`);
+  }
+  const majorityLeader = await leader(page);
+  assert.ok(majorityLeader && !followers.includes(majorityLeader.id), 'the majority keeps a leader');
+  // Heal: everyone ends up in one term with one leader.
+  await page.getByRole('button', { name: 'Heal the network' }).click();
+  assert.equal(await page.locator('.link.cut').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the share link reproduces the run at the same moment', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const first = await waitForLeader(page);
+  await page.locator(`.node[data-node="${first.id}"]`).click(); // crash it: an action in the link
+  await waitForLeader(page, first.term + 1);
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  assert.match(link, /#\/raft-election\?s=.+&t=\d+$/);
+  const expected = await page.locator('.lab').evaluate((el) => ({ ...el.dataset }));
+
+  const other = await openPage(browser, link);
+  await other.waitForSelector('.lab');
+  const got = await other.locator('.lab').evaluate((el) => ({ ...el.dataset }));
+  assert.equal(got.traceHash, expected.traceHash);
+  assert.equal(got.now, expected.now);
+  assert.equal(got.leader, expected.leader);
+  assert.equal(got.playing, 'false');
+  assert.equal(await other.locator(`.node[data-node="${first.id}"]`).getAttribute('data-role'), 'down');
+  assert.deepEqual([...page.errors, ...other.errors], []);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('the browser shows the same trace hash as the CLI for a scenario', async () => {
+  const cli = path.join(ROOT, 'target', 'release', 'distviz');
+  assert.ok(fs.existsSync(cli), 'build the CLI first: cargo build --release -p distviz-core');
+  for (const name of ['raft-election-leader-crash.json', 'raft-election-partition.json']) {
+    const file = path.join(ROOT, 'scenarios', name);
+    const report = JSON.parse(execFileSync(cli, ['run', file], { encoding: 'utf8' }));
+    const param = execFileSync(cli, ['link', file], { encoding: 'utf8' }).trim();
+    const page = await openPage(browser, `${server.url}#/raft-election?s=${param}&t=${report.end_ms}`);
+    await page.waitForSelector('.lab');
+    assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), report.trace_hash, name);
+    assert.equal(await page.locator('[data-testid="trace-hash"]').textContent(), report.trace_hash);
+    assert.equal(Number(await page.locator('[data-testid="events"]').textContent()), report.events);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('embed mode shows only the lab and tells the parent its height', async () => {
+  const page = await openPage(browser, `${server.url}guide-example.html`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('.lab').waitFor();
+  assert.equal(await frame.locator('header.site').count(), 0);
+  assert.equal(await frame.locator('h1').count(), 0);
+  assert.equal(await frame.locator('footer.site').count(), 0);
+  // The loader sized the iframe from the lab's postMessage.
+  await page.waitForFunction(() => parseInt(document.querySelector('iframe').style.height, 10) !== 640);
+  const direct = await openPage(browser, `${server.url}#/raft-election?embed=1&controls=0&theme=dark`);
+  await direct.waitForSelector('.lab');
+  assert.equal(await direct.locator('.controls.minimal').count(), 1);
+  assert.equal(await direct.locator('html').getAttribute('data-theme'), 'dark');
+  assert.deepEqual([...page.errors, ...direct.errors], []);
+  await page.context().close();
+  await direct.context().close();
+});
+
+test('stepping, scrubbing back and the keyboard drive the same simulation', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  await waitForLeader(page);
+  await page.keyboard.press('Space');
+  const lab = page.locator('.lab');
+  const events = async () => Number(await page.locator('[data-testid="events"]').textContent());
+  const before = await events();
+  await page.getByRole('button', { name: /Step forward/ }).click();
+  await page.getByRole('button', { name: /Step forward/ }).click();
+  assert.ok(await events() > before);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await events(), before);
+  // Scrub to the start: no leader yet, everyone in term 0.
+  await page.locator('.controls .scrubber input').fill('0');
+  assert.equal(await lab.getAttribute('data-now'), '0');
+  assert.equal(await page.locator('.node[data-term="0"]').count(), 5);
+  // Back to the end, select a follower and press T: it stands for election.
+  await page.keyboard.press('End');
+  const follower = await page.locator('.node[data-role="follower"]').first().getAttribute('data-node');
+  await page.locator(`.node[data-node="${follower}"]`).focus();
+  await page.keyboard.press('t');
+  assert.equal(await page.locator(`.node[data-node="${follower}"]`).getAttribute('data-role'), 'candidate');
+  assert.match(await page.locator('[data-testid="inspector"]').textContent(), /candidate/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a message can be inspected and dropped', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, -1);
+  await waitForLeader(page);
+  await page.keyboard.press('Space');
+  // Step until a message is in flight, then open it.
+  for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  const message = page.locator('.message').first();
+  const id = await message.getAttribute('data-message-id');
+  await message.click();
+  await page.waitForSelector('[data-testid="message-panel"]');
+  assert.match(await page.locator('[data-testid="message-panel"]').textContent(), /term/);
+  await page.getByRole('button', { name: 'Drop it' }).click();
+  assert.equal(await page.locator(`.message[data-message-id="${id}"]`).count(), 0);
+  assert.match(await page.locator('[data-testid="event-log"]').textContent(), new RegExp(`#${id} .*you dropped it`));
+  await page.context().close();
+});
+
+test('bad links and files explain themselves and lose nothing', async () => {
+  const page = await openPage(browser, `${server.url}#/raft-election?s=garbage!!&t=soon`);
+  await page.waitForSelector('[data-testid="problem"]');
+  const problem = await page.locator('[data-testid="problem"]').textContent();
+  assert.match(problem, /t: "soon" is not a time/);
+  assert.match(problem, /link's scenario could not be used/);
+  assert.equal(await page.locator('.node').count(), 5, 'a fresh lab is there anyway');
+
+  await page.locator('[data-testid="problem"] button').click();
+  await page.keyboard.press('Space');
+  const hashBefore = await page.locator('.lab').getAttribute('data-trace-hash');
+  const bad = JSON.stringify({ version: 1, lab: 'raft-election', nodes: 5, actions: [{ at_ms: 5, do: 'crash', node: 'S7' }] });
+  await page.locator('[data-testid="import"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+  await page.waitForSelector('[data-testid="problem"]');
+  assert.match(await page.locator('[data-testid="problem"]').textContent(),
+    /bad\.json was not loaded: actions\[0\]\.node: node S7 does not exist in a 5-node cluster/);
+  assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), hashBefore, 'the current run is unchanged');
+
+  const good = fs.readFileSync(path.join(ROOT, 'scenarios', 'raft-election-leader-crash.json'));
+  await page.locator('[data-testid="import"]').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: good });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="problem"]'));
+
+  const missing = await openPage(browser, `${server.url}#/no-such-lab`);
+  await missing.waitForSelector('.not-found');
+  assert.deepEqual([...page.errors, ...missing.errors], []);
+  await page.context().close();
+  await missing.context().close();
+});
+
+test('the break-it toggle lets the learner watch Election Safety fail', async () => {
+  const scenario = fs.readFileSync(path.join(ROOT, 'scenarios', 'raft-election-broken-votes.json'));
+  const page = await openPage(browser, LAB());
+  await page.locator('[data-testid="import"]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: scenario });
+  await page.keyboard.press('End');
+  await page.waitForSelector('.invariants li.broken[data-invariant="Election Safety"]');
+  assert.match(await page.locator('.invariants').textContent(), /both elected leader of term/);
+  assert.ok(await page.locator('.settings input[type="checkbox"]').isChecked());
+  await page.context().close();
+});

@@ -1,0 +1,38 @@
+// In-browser figures for the budgets (reported, never asserted):
+//  - the engine and seek benchmarks of the core, run as WebAssembly (#/bench);
+//  - script time per animation frame (simulation + Yew render, measured in the
+//    app from the frame callback to the render's effect) for 9 nodes at 1×.
+// Needs a built dist/ (scripts/test.sh or trunk build --release).
+import { serveDist, launch, openPage } from '../e2e/harness.mjs';
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  const bench = await openPage(browser, `${server.url}#/bench`);
+  await bench.waitForSelector('[data-testid="bench-result"]', { timeout: 120000 });
+  const figures = JSON.parse(await bench.locator('[data-testid="bench-result"]').textContent());
+  await bench.context().close();
+
+  const page = await openPage(browser, `${server.url}#/raft-election`);
+  await page.locator('.settings summary').click();
+  await page.locator('.settings select').selectOption('9');
+  await page.locator('.controls .speed input').fill('0'); // 10^0 = 1×
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => { window.distvizFrameMs = []; });
+  await page.waitForTimeout(6000);
+  const samples = await page.evaluate(() => window.distvizFrameMs.slice());
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  figures.frames_9_nodes_1x = {
+    frames: samples.length,
+    mean_ms: samples.reduce((a, b) => a + b, 0) / samples.length,
+    p50_ms: at(0.5),
+    p95_ms: at(0.95),
+    max_ms: samples[samples.length - 1],
+    errors: page.errors,
+  };
+  console.log(JSON.stringify(figures, null, 2));
+} finally {
+  await browser.close();
+  server.close();
+}

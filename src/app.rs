@@ -1,0 +1,89 @@
+//! The shell: which page the URL names, the site chrome, and embed mode.
+
+use crate::bench_page::BenchPage;
+use crate::browser;
+use crate::guide::{self, SECTIONS};
+use crate::hooks::use_hash;
+use crate::labs::raft_election::RaftElectionLab;
+use crate::route::{Page, Route, Theme};
+use yew::prelude::*;
+
+#[component]
+pub fn App() -> Html {
+    let hash = use_hash();
+    let route = Route::parse(&hash);
+    let theme = route.theme.map(|t| match t {
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    });
+    browser::set_root_attribute("data-theme", theme);
+    browser::set_root_attribute("data-embed", route.embed.then_some("1"));
+
+    let body = match &route.page {
+        Page::Guide => html! { <Landing /> },
+        Page::Bench => html! { <BenchPage /> },
+        Page::NotFound(path) => html! {
+            <main class="not-found">
+                <h1>{"No such page"}</h1>
+                <p>{format!("There is no lab called “{path}”. ")}<a href="#/">{"See every lab of the guide."}</a></p>
+            </main>
+        },
+        Page::Lab(lab) => {
+            // A new shared scenario (say, a pasted link) starts the lab afresh.
+            let key = format!("{lab}|{:?}|{:?}", route.scenario, route.at_ms);
+            html! {
+                <main class="lab-page">
+                    if !route.embed {
+                        <h1>{guide::title_of(lab)}</h1>
+                        <p class="intro">{"Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens."}</p>
+                    }
+                    <RaftElectionLab key={key} route={route.clone()} />
+                </main>
+            }
+        }
+    };
+    if route.embed {
+        return html! { <div class="app embed">{body}</div> };
+    }
+    html! {
+        <div class="app">
+            <header class="site">
+                <a href="#/" class="brand">{"distviz"}</a>
+                <span class="tagline">{"a lab for distributed systems"}</span>
+            </header>
+            {body}
+            <footer class="site">
+                <p>{"Every run is a deterministic simulation: the same scenario and seed give the same run, here and in the "}<code>{"distviz"}</code>{" command line."}</p>
+            </footer>
+        </div>
+    }
+}
+
+#[component]
+fn Landing() -> Html {
+    let mut parts: Vec<&str> = SECTIONS.iter().map(|s| s.part).collect();
+    parts.dedup();
+    html! {
+        <main class="landing">
+            <h1>{"Distributed systems, by doing"}</h1>
+            <p class="intro">{"Each lab runs a real protocol in a simulated network. Crash servers, split the network, drop messages, and step back and forth through time to see why things happen."}</p>
+            {for parts.into_iter().map(|part| html! {
+                <section key={part}>
+                    <h2>{part}</h2>
+                    <ol class="sections">
+                        {for SECTIONS.iter().filter(|s| s.part == part).map(|s| html! {
+                            <li key={s.title} class={if s.lab.is_some() { "ready" } else { "coming" }}>
+                                if let Some(lab) = s.lab {
+                                    <a href={format!("#/{lab}")}><strong>{s.title}</strong></a>
+                                } else {
+                                    <strong>{s.title}</strong>{" "}<span class="soon">{"coming"}</span>
+                                }
+                                <p>{s.blurb}</p>
+                            </li>
+                        })}
+                    </ol>
+                </section>
+            })}
+        </main>
+    }
+}

@@ -1,0 +1,122 @@
+//! Small helpers over the browser's APIs. Failures here are the browser's,
+//! not the learner's: they are logged, never allowed to take the page down.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// Milliseconds since the page loaded (high resolution).
+pub fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+pub fn hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Whether the learner asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
+/// The page's address with another hash: what a share link looks like.
+pub fn url_with_hash(hash: &str) -> String {
+    let Some(location) = window().map(|w| w.location()) else {
+        return hash.to_string();
+    };
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    format!("{origin}{path}{hash}")
+}
+
+pub fn log_error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(message));
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(file_name: &str, text: &str) {
+    let run = || -> Result<(), JsValue> {
+        let document = document().ok_or("no document")?;
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("application/json");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+        link.set_href(&url);
+        link.set_download(file_name);
+        link.click();
+        web_sys::Url::revoke_object_url(&url)?;
+        Ok(())
+    };
+    if let Err(err) = run() {
+        log_error(&format!("download failed: {err:?}"));
+    }
+}
+
+/// Tells the page embedding us (if any) how tall we are.
+pub fn post_height_to_parent(height: f64) {
+    let Some(w) = window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"distviz".into(), &"height".into());
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+    let _ = js_sys::Reflect::set(
+        &message,
+        &"href".into(),
+        &w.location().href().unwrap_or_default().into(),
+    );
+    let _ = parent.post_message(&message, "*");
+}
+
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let Some(root) = document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match value {
+        Some(value) => root.set_attribute(name, value),
+        None => root.remove_attribute(name),
+    };
+}
+
+/// Appends a number to a global array (for the frame-time benchmark).
+pub fn push_global_sample(name: &str, value: f64) {
+    let Some(w) = window() else { return };
+    let key = JsValue::from_str(name);
+    let array = match js_sys::Reflect::get(&w, &key)
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+    {
+        Some(array) => array,
+        None => {
+            let array = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&w, &key, &array);
+            array
+        }
+    };
+    if array.length() < 100_000 {
+        array.push(&JsValue::from_f64(value));
+    }
+}

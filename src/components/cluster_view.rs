@@ -1,0 +1,191 @@
+//! The cluster: nodes on a ring, the links between them, the cut of a
+//! partition, and messages flying along the links.
+
+use distviz_core::sim::NodeId;
+use std::f64::consts::PI;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How one node looks; the lab fills it in from the protocol's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeVisual {
+    pub id: NodeId,
+    pub up: bool,
+    /// A CSS class for the role: "follower", "candidate", "leader".
+    pub role: &'static str,
+    /// Its term (or epoch, ballot: the model's logical clock).
+    pub term: u64,
+    /// The node's colour (by term), as CSS.
+    pub colour: String,
+    /// Short lines inside the node, under its name ("term 3").
+    pub lines: Vec<String>,
+    /// A word under the node ("leader", "down").
+    pub badge: String,
+    /// What is left of the node's main timer, 0..1.
+    pub timer_left: Option<f64>,
+    /// For each other node, whether it voted for this one (candidates, leaders).
+    pub votes: Vec<(NodeId, bool)>,
+    /// The partition side it is on (0 when the network is whole).
+    pub group: u8,
+    /// Its full description, for screen readers.
+    pub label: String,
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageVisual {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    /// 0 at the sender, 1 at the receiver.
+    pub progress: f64,
+    /// A CSS class for its kind.
+    pub class: &'static str,
+    pub label: String,
+    pub held: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterViewProps {
+    pub nodes: Rc<Vec<NodeVisual>>,
+    pub messages: Rc<Vec<MessageVisual>>,
+    pub selected: Option<NodeId>,
+    pub picked: Rc<Vec<NodeId>>,
+    pub selected_message: Option<u64>,
+    pub hint: AttrValue,
+    pub on_activate: Callback<NodeId>,
+    pub on_select: Callback<NodeId>,
+    pub on_message: Callback<u64>,
+}
+
+const RING: f64 = 140.0;
+
+fn position(index: usize, count: usize) -> (f64, f64) {
+    if count == 1 {
+        return (0.0, 0.0);
+    }
+    let angle = -PI / 2.0 + 2.0 * PI * index as f64 / count as f64;
+    (RING * angle.cos(), RING * angle.sin())
+}
+
+fn node_radius(count: usize) -> f64 {
+    if count <= 1 {
+        36.0
+    } else {
+        (0.75 * RING * (PI / count as f64).sin()).min(36.0)
+    }
+}
+
+#[component]
+pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let count = props.nodes.len();
+    let radius = node_radius(count);
+    let at = |id: NodeId| position(id.index(), count);
+
+    let mut links = Vec::new();
+    for a in 0..count {
+        for b in a + 1..count {
+            let (x1, y1) = position(a, count);
+            let (x2, y2) = position(b, count);
+            let cut = props.nodes[a].group != props.nodes[b].group;
+            let class = if cut { "link cut" } else { "link" };
+            links.push(html! {
+                <g key={format!("{a}-{b}")} class={class}>
+                    <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                    if cut {
+                        <text class="cut-mark" x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 + 5.0).to_string()} aria-hidden="true">{"✕"}</text>
+                    }
+                </g>
+            });
+        }
+    }
+
+    let messages = props.messages.iter().map(|m| {
+        let (x1, y1) = at(m.from);
+        let (x2, y2) = at(m.to);
+        let p = m.progress.clamp(0.0, 1.0);
+        let (x, y) = (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p);
+        let id = m.id;
+        let onclick = props.on_message.reform(move |e: MouseEvent| {
+            e.stop_propagation();
+            id
+        });
+        let selected = props.selected_message == Some(m.id);
+        let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
+        html! {
+            <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
+               role="button" aria-label={m.label.clone()} data-message-id={m.id.to_string()}>
+                <circle r="14" class="hit" />
+                <circle r="7" class="dot" />
+                if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
+            </g>
+        }
+    });
+
+    let nodes = props.nodes.iter().map(|n| {
+        let (x, y) = at(n.id);
+        let id = n.id;
+        let onclick = props.on_activate.reform(move |_: MouseEvent| id);
+        let on_activate = props.on_activate.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                on_activate.emit(id);
+            }
+        });
+        let onfocus = props.on_select.reform(move |_: FocusEvent| id);
+        let selected = props.selected == Some(n.id);
+        let picked = props.picked.contains(&n.id);
+        let class = classes!(
+            "node", n.role, (!n.up).then_some("down"), selected.then_some("selected"), picked.then_some("picked")
+        );
+        let circumference = 2.0 * PI * (radius + 6.0);
+        let timer = n.timer_left.map(|left| {
+            let shown = left.clamp(0.0, 1.0) * circumference;
+            html! {
+                <circle class="timer" r={(radius + 6.0).to_string()}
+                    stroke-dasharray={format!("{shown:.1} {circumference:.1}")} transform="rotate(-90)" />
+            }
+        });
+        let votes = n.votes.iter().map(|&(voter, granted)| {
+            let (vx, vy) = at(voter);
+            let angle = (vy - y).atan2(vx - x);
+            let r = radius - 7.0;
+            html! {
+                <circle key={voter.0} class={classes!("vote", granted.then_some("granted"))}
+                    cx={(r * angle.cos()).to_string()} cy={(r * angle.sin()).to_string()} r="4" />
+            }
+        });
+        html! {
+            <g key={n.id.0} class={class} transform={format!("translate({x:.1} {y:.1})")}
+               tabindex="0" role="button" aria-label={n.label.clone()} aria-pressed={picked.to_string()}
+               data-node={n.id.to_string()} data-role={if n.up { n.role } else { "down" }} data-term={n.term.to_string()}
+               {onclick} {onkeydown} {onfocus}>
+                <circle class="focus-ring" r={(radius + 12.0).to_string()} />
+                if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
+                {for timer}
+                <circle class="body" r={radius.to_string()} style={format!("--term-colour: {}", n.colour)} />
+                {for votes}
+                <text class="name" y={if n.lines.is_empty() { "5" } else { "-2" }}>{n.id.to_string()}</text>
+                {for n.lines.iter().enumerate().map(|(i, line)| html! {
+                    <text class="line" y={(14 + 12 * i).to_string()}>{line}</text>
+                })}
+                if !n.up {
+                    <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
+                }
+                <text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
+            </g>
+        }
+    });
+
+    html! {
+        <figure class="cluster">
+            <svg viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them">
+                <g class="links">{links}</g>
+                <g class="messages">{for messages}</g>
+                <g class="nodes">{for nodes}</g>
+            </svg>
+            <figcaption>{props.hint.clone()}</figcaption>
+        </figure>
+    }
+}

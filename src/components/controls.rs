@@ -1,0 +1,78 @@
+//! Play/pause, single steps, a logarithmic speed, a scrubber over the run.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub playing: bool,
+    pub speed: f64,
+    pub now_ms: u64,
+    /// The furthest time computed: the scrubber's end.
+    pub horizon_ms: u64,
+    pub on_toggle: Callback<()>,
+    pub on_step_back: Callback<()>,
+    pub on_step_forward: Callback<()>,
+    pub on_speed: Callback<f64>,
+    pub on_seek: Callback<u64>,
+    pub on_reset: Callback<()>,
+}
+
+/// "1.234 s"
+pub fn format_time(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+pub fn format_speed(speed: f64) -> String {
+    if speed < 0.1 {
+        format!("{speed:.2}×")
+    } else if speed < 10.0 {
+        format!("{speed:.1}×")
+    } else {
+        format!("{speed:.0}×")
+    }
+}
+
+fn input_value(e: &InputEvent) -> Option<f64> {
+    let input: web_sys::HtmlInputElement = e.target_dyn_into()?;
+    input.value().parse().ok()
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let on_speed = props.on_speed.clone();
+    let speed_input = Callback::from(move |e: InputEvent| {
+        if let Some(exponent) = input_value(&e) {
+            on_speed.emit(10f64.powf(exponent));
+        }
+    });
+    let on_seek = props.on_seek.clone();
+    let seek_input = Callback::from(move |e: InputEvent| {
+        if let Some(t) = input_value(&e) {
+            on_seek.emit(t.max(0.0) as u64);
+        }
+    });
+    let speed_text = format_speed(props.speed);
+    html! {
+        <div class="controls" role="toolbar" aria-label="Playback">
+            <button class="play" onclick={props.on_toggle.reform(|_| ())}
+                aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}
+                title={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
+                {if props.playing { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button onclick={props.on_step_back.reform(|_| ())} aria-label="Step back one event (←)" title="Step back one event (←)">{"◀ Back"}</button>
+            <button onclick={props.on_step_forward.reform(|_| ())} aria-label="Step forward one event (→)" title="Step forward one event (→)">{"Step ▶"}</button>
+            <label class="speed">
+                <span>{"Speed "}<output>{&speed_text}</output></span>
+                <input type="range" min="-2" max="1" step="0.05" value={props.speed.log10().to_string()}
+                    aria-valuetext={speed_text.clone()} oninput={speed_input} />
+            </label>
+            <label class="scrubber">
+                <span>{"Time "}<output data-testid="time">{format_time(props.now_ms)}</output></span>
+                <input type="range" min="0" max={props.horizon_ms.max(props.now_ms).max(1).to_string()} step="1"
+                    value={props.now_ms.to_string()} aria-valuetext={format_time(props.now_ms)}
+                    aria-label="Time: drag to travel; acting in the past replaces the future" oninput={seek_input} />
+            </label>
+            <button onclick={props.on_reset.reform(|_| ())} title="Start over at time 0 with no actions">{"↺ Reset"}</button>
+        </div>
+    }
+}

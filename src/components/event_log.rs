@@ -1,0 +1,46 @@
+//! What happened, in words, newest first. The key lines are an aria-live
+//! region so screen readers hear them as they happen.
+
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    /// The record's index in the trace: a stable key.
+    pub index: usize,
+    pub at_ms: u64,
+    pub text: String,
+    pub key: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub lines: Rc<Vec<LogLine>>,
+    pub show_messages: bool,
+    pub on_show_messages: Callback<bool>,
+}
+
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let on_show = props.on_show_messages.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            on_show.emit(input.checked());
+        }
+    });
+    html! {
+        <section class="panel event-log" aria-labelledby="log-title">
+            <header>
+                <h2 id="log-title">{"What happened"}</h2>
+                <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" every message"}</label>
+            </header>
+            <ol aria-live="polite" aria-relevant="additions" data-testid="event-log">
+                {for props.lines.iter().map(|line| html! {
+                    <li key={line.index} class={classes!(line.key.then_some("key"))}>
+                        <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{&line.text}
+                    </li>
+                })}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,52 @@
+//! The model's safety invariants, checked after every event, and where they broke.
+
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvariantStatus {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// (time, sentence) of each violation so far.
+    pub broken: Vec<(u64, String)>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvariantsProps {
+    pub items: Rc<Vec<InvariantStatus>>,
+    pub on_seek: Callback<u64>,
+}
+
+#[component]
+pub fn Invariants(props: &InvariantsProps) -> Html {
+    html! {
+        <section class="panel invariants" aria-labelledby="inv-title">
+            <header><h2 id="inv-title">{"Safety checks"}</h2></header>
+            <ul>
+                {for props.items.iter().map(|item| {
+                    let ok = item.broken.is_empty();
+                    html! {
+                        <li key={item.name} class={if ok { "holds" } else { "broken" }} data-invariant={item.name}>
+                            <strong>{if ok { "✓ " } else { "✗ " }}{item.name}</strong>
+                            <span>{" — "}{item.description}</span>
+                            if !ok {
+                                <ul>
+                                    {for item.broken.iter().map(|(at, detail)| {
+                                        let at = *at;
+                                        html! {
+                                            <li key={format!("{at}{detail}")}>
+                                                <button class="link-button" onclick={props.on_seek.reform(move |_| at)}
+                                                    title="Go to this moment">{format!("at {at} ms")}</button>
+                                                {" "}{detail}
+                                            </li>
+                                        }
+                                    })}
+                                </ul>
+                            }
+                        </li>
+                    }
+                })}
+            </ul>
+        </section>
+    }
+}

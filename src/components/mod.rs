@@ -1,0 +1,11 @@
+//! Components every lab reuses. Each takes plain data props (compared with
+//! `PartialEq`, so Yew skips the unchanged ones) and reports clicks through
+//! callbacks; none of them knows a protocol.
+
+pub mod cluster_view;
+pub mod controls;
+pub mod event_log;
+pub mod inspector;
+pub mod invariants;
+pub mod message_panel;
+pub mod share;

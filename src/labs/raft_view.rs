@@ -1,0 +1,245 @@
+//! How Raft's state looks: node visuals, message visuals, inspector fields.
+
+use crate::components::cluster_view::{MessageVisual, NodeVisual};
+use crate::components::inspector::Field;
+use distviz_core::raft::{Raft, RaftMsg, RaftNode, RaftTimer, Role};
+use distviz_core::sim::{InFlight, NodeId, NodeSlot, World};
+
+/// A colour per term, far apart for neighbouring terms (term 0: grey).
+pub fn term_colour(term: u64) -> String {
+    if term == 0 {
+        return "hsl(210 10% 70%)".into();
+    }
+    let hue = (200.0 + term as f64 * 137.508) % 360.0;
+    format!("hsl({hue:.0} 70% 62%)")
+}
+
+fn vote_text(voted_for: Option<NodeId>) -> String {
+    voted_for.map_or("nobody".into(), |id| id.to_string())
+}
+
+pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> NodeVisual {
+    let group = world.network().groups()[slot.id.index()];
+    let Some(node) = &slot.live else {
+        let term = slot.saved.as_ref().map_or(0, |s| s.current_term);
+        return NodeVisual {
+            id: slot.id,
+            up: false,
+            role: "down",
+            term,
+            colour: "hsl(0 0% 55%)".into(),
+            lines: vec![format!("term {term}")],
+            badge: "down".into(),
+            timer_left: None,
+            votes: Vec::new(),
+            group,
+            label: format!(
+                "{}: down (crashed); its disk says term {term}. Activate to restart it.",
+                slot.id
+            ),
+        };
+    };
+    let timer_left = slot.timer(RaftTimer::Election).map(|t| {
+        let span = (t.fires_at - t.set_at).max(1) as f64;
+        (t.fires_at as f64 - now) / span
+    });
+    let votes = match node.role {
+        Role::Follower => Vec::new(),
+        _ => (0..world.nodes().len() as u8)
+            .map(NodeId)
+            .filter(|&id| id != node.id)
+            .map(|id| (id, node.votes.contains(&id)))
+            .collect(),
+    };
+    let mut lines = vec![format!("term {}", node.current_term)];
+    if node.role == Role::Follower {
+        if let Some(v) = node.voted_for {
+            lines.push(format!("voted {v}"));
+        }
+    } else {
+        lines.push(format!("{} votes", node.votes.len()));
+    }
+    let badge = match node.role {
+        Role::Leader => "★ leader".to_string(),
+        Role::Candidate => "candidate".to_string(),
+        Role::Follower => String::new(),
+    };
+    NodeVisual {
+        id: slot.id,
+        up: true,
+        role: node.role.name(),
+        term: node.current_term,
+        colour: term_colour(node.current_term),
+        label: format!(
+            "{}: {} in term {}, voted for {}. Activate to crash it.",
+            slot.id,
+            node.role.name(),
+            node.current_term,
+            vote_text(node.voted_for)
+        ),
+        lines,
+        badge,
+        timer_left,
+        votes,
+        group,
+    }
+}
+
+pub fn message_class(msg: &RaftMsg) -> &'static str {
+    match msg {
+        RaftMsg::RequestVote { .. } => "vote-request",
+        RaftMsg::RequestVoteReply { granted: true, .. } => "vote-granted",
+        RaftMsg::RequestVoteReply { granted: false, .. } => "vote-refused",
+        RaftMsg::AppendEntries { .. } => "append",
+        RaftMsg::AppendEntriesReply { .. } => "append-reply",
+    }
+}
+
+pub fn message_visual(m: &InFlight<RaftMsg>, now: f64, held: bool) -> MessageVisual {
+    let span = (m.arrives - m.sent).max(1) as f64;
+    MessageVisual {
+        id: m.id,
+        from: m.from,
+        to: m.to,
+        progress: if held {
+            0.5
+        } else {
+            (now - m.sent as f64) / span
+        },
+        class: message_class(&m.msg),
+        label: format!(
+            "Message #{}: {} from {} to {}",
+            m.id,
+            m.msg.describe(),
+            m.from,
+            m.to
+        ),
+        held,
+    }
+}
+
+fn field(name: &str, value: impl Into<String>, persistent: bool) -> Field {
+    Field {
+        name: name.into(),
+        value: value.into(),
+        persistent,
+    }
+}
+
+fn log_text(log: &[distviz_core::raft::LogEntry]) -> String {
+    if log.is_empty() {
+        "empty".into()
+    } else {
+        log.iter()
+            .map(|e| format!("[t{} {}]", e.term, e.command))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn timer_text(slot: &NodeSlot<Raft>, timer: RaftTimer, now: u64) -> String {
+    match slot.timer(timer) {
+        Some(t) => format!(
+            "fires at {} ms (in {} ms)",
+            t.fires_at,
+            t.fires_at.saturating_sub(now)
+        ),
+        None => "not running".into(),
+    }
+}
+
+/// The inspector's fields for a node: everything, persistent ones marked.
+pub fn node_fields(slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
+    match (&slot.live, &slot.saved) {
+        (Some(node), _) => live_fields(node, slot, now),
+        (None, Some(saved)) => vec![
+            field("currentTerm", saved.current_term.to_string(), true),
+            field("votedFor", vote_text(saved.voted_for), true),
+            field("log", log_text(&saved.log), true),
+        ],
+        (None, None) => Vec::new(),
+    }
+}
+
+fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
+    let votes = if node.votes.is_empty() {
+        "none".to_string()
+    } else {
+        node.votes
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        field("role", node.role.name(), false),
+        field("currentTerm", node.current_term.to_string(), true),
+        field("votedFor", vote_text(node.voted_for), true),
+        field("log", log_text(&node.log), true),
+        field("votes received", votes, false),
+        field(
+            "known leader",
+            node.leader.map_or("none".into(), |l| l.to_string()),
+            false,
+        ),
+        field("commitIndex", node.commit_index.to_string(), false),
+        field(
+            "election timer",
+            timer_text(slot, RaftTimer::Election, now),
+            false,
+        ),
+        field(
+            "heartbeat timer",
+            timer_text(slot, RaftTimer::Heartbeat, now),
+            false,
+        ),
+    ]
+}
+
+/// A message's fields, for the message panel.
+pub fn message_fields(m: &InFlight<RaftMsg>) -> Vec<Field> {
+    let mut fields = vec![
+        field("type", m.msg.name(), false),
+        field("from → to", format!("{} → {}", m.from, m.to), false),
+        field("sent", format!("{} ms", m.sent), false),
+        field("arrives", format!("{} ms", m.arrives), false),
+    ];
+    let body = match &m.msg {
+        RaftMsg::RequestVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } => vec![
+            ("term", term.to_string()),
+            ("lastLogIndex", last_log_index.to_string()),
+            ("lastLogTerm", last_log_term.to_string()),
+        ],
+        RaftMsg::RequestVoteReply { term, granted } => {
+            vec![
+                ("term", term.to_string()),
+                ("voteGranted", granted.to_string()),
+            ]
+        }
+        RaftMsg::AppendEntries {
+            term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+        } => vec![
+            ("term", term.to_string()),
+            ("prevLogIndex", prev_log_index.to_string()),
+            ("prevLogTerm", prev_log_term.to_string()),
+            ("entries", entries.to_string()),
+            ("leaderCommit", leader_commit.to_string()),
+        ],
+        RaftMsg::AppendEntriesReply { term, success } => {
+            vec![("term", term.to_string()), ("success", success.to_string())]
+        }
+    };
+    fields.extend(
+        body.into_iter()
+            .map(|(name, value)| field(name, value, false)),
+    );
+    fields
+}
