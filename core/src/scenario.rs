@@ -214,28 +214,36 @@ impl Scenario {
 }
 
 fn check_network(net: &NetworkConfig) -> Result<(), ScenarioError> {
-    let [lo, hi] = net.latency_ms;
+    check_latency(net.latency_ms, "network.latency_ms")?;
+    check_probability(net.drop, "network.drop")?;
+    check_probability(net.duplicate, "network.duplicate")
+}
+
+fn check_latency([lo, hi]: [u64; 2], path: &str) -> Result<(), ScenarioError> {
     if lo > hi {
         return Err(ScenarioError::new(
-            "network.latency_ms",
+            path,
             format!("the smallest latency ({lo}) is larger than the largest ({hi})"),
         ));
     }
     if hi > 60_000 {
         return Err(ScenarioError::new(
-            "network.latency_ms",
+            path,
             format!("{hi} ms is more than the 60000 ms this lab allows"),
         ));
     }
-    for (name, p) in [("drop", net.drop), ("duplicate", net.duplicate)] {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(ScenarioError::new(
-                format!("network.{name}"),
-                format!("{p} is not a probability between 0 and 1"),
-            ));
-        }
-    }
     Ok(())
+}
+
+fn check_probability(p: f64, path: &str) -> Result<(), ScenarioError> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(
+            path,
+            format!("{p} is not a probability between 0 and 1"),
+        ))
+    }
 }
 
 fn parse_action(mut value: Value, i: usize, nodes: usize) -> Result<TimedAction, ScenarioError> {
@@ -294,7 +302,14 @@ fn check_nodes(action: &Action, path: &str, nodes: usize) -> Result<(), Scenario
         | Action::Restart { node }
         | Action::ClientRequest { node, .. }
         | Action::Timeout { node } => exists(*node, "node".into()),
-        Action::Link { from, to, .. } => {
+        Action::Link {
+            from,
+            to,
+            latency_ms,
+            drop,
+            duplicate,
+            ..
+        } => {
             exists(*from, "from".into())?;
             exists(*to, "to".into())?;
             if from == to {
@@ -302,6 +317,14 @@ fn check_nodes(action: &Action, path: &str, nodes: usize) -> Result<(), Scenario
                     format!("{path}.to"),
                     "a link joins two different nodes",
                 ));
+            }
+            if let Some(range) = latency_ms {
+                check_latency(*range, &format!("{path}.latency_ms"))?;
+            }
+            for (name, p) in [("drop", drop), ("duplicate", duplicate)] {
+                if let Some(p) = p {
+                    check_probability(*p, &format!("{path}.{name}"))?;
+                }
             }
             Ok(())
         }
@@ -393,6 +416,10 @@ mod tests {
         );
         assert!(error_of("{\"version\":1,").starts_with("not valid JSON at line 1"));
         assert!(error_of("[1,2]").starts_with("a scenario is a JSON object"));
+        assert!(error_of(&format!(r#"{{{base},"actions":[{{"at_ms":1,"do":"link","from":"S1","to":"S2","state":"up","drop":1.5}}]}}"#))
+            .starts_with("actions[0].drop: 1.5 is not a probability"));
+        assert!(error_of(&format!(r#"{{{base},"actions":[{{"at_ms":1,"do":"link","from":"S1","to":"S2","state":"up","latency_ms":[9,3]}}]}}"#))
+            .starts_with("actions[0].latency_ms: the smallest latency (9)"));
         assert!(error_of(&format!(
             r#"{{{base},"actions":[{{"at_ms":1,"do":"partition","groups":[["S1"],["S1","S2"]]}}]}}"#
         ))

@@ -4,7 +4,7 @@
 use distviz_core::lab;
 use distviz_core::raft::Raft;
 use distviz_core::scenario::Scenario;
-use distviz_core::sim::{Action, NodeId, Run};
+use distviz_core::sim::{Action, NodeId, Run, TraceEvent};
 
 fn scenario(name: &str) -> Scenario {
     let path = format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -147,4 +147,41 @@ fn a_crashed_node_loses_messages_and_timers_but_keeps_its_disk() {
     let slot = run.world().node(NodeId(0));
     assert!(slot.live.is_none() && slot.timers.is_empty() && slot.saved.is_some());
     assert!(run.world().in_flight().all(|m| m.to != NodeId(0)));
+}
+
+#[test]
+fn a_link_can_have_its_own_latency_and_loss() {
+    let mut s = scenario("raft-election-quiet.json");
+    s.actions = Scenario::parse(
+        r#"{"version":1,"lab":"raft-election","actions":[
+            {"at_ms":0,"do":"link","from":"S1","to":"S2","state":"up","latency_ms":[300,300]},
+            {"at_ms":0,"do":"link","from":"S1","to":"S3","state":"up","drop":1.0},
+            {"at_ms":1000,"do":"timeout","node":"S1"}]}"#,
+    )
+    .unwrap()
+    .actions;
+    let run = run_to_end(&s);
+    let mut slow = 0;
+    for record in run.trace().records() {
+        if let TraceEvent::Send {
+            from: NodeId(0),
+            to,
+            arrives,
+            ..
+        } = &record.event
+        {
+            match to {
+                NodeId(1) => {
+                    assert_eq!(*arrives, Some(record.at + 300));
+                    slow += 1;
+                }
+                NodeId(2) => assert_eq!(*arrives, None, "S1→S3 loses everything"),
+                _ => {}
+            }
+        }
+    }
+    assert!(slow > 0, "S1 sent nothing to S2");
+    // The other direction keeps the network's settings.
+    assert!(run.trace().records().iter().any(|r| matches!(&r.event,
+        TraceEvent::Send { from: NodeId(2), to: NodeId(0), arrives: Some(t), .. } if *t <= r.at + 40)));
 }

@@ -41,7 +41,16 @@ fn random_schedule(seed: u64) -> (usize, NetworkConfig, Vec<TimedAction>) {
                 } else {
                     let state = [LinkState::Up, LinkState::Drop, LinkState::Hold]
                         [rng.between(0, 2) as usize];
-                    Action::Link { from, to, state }
+                    // Sometimes the link also gets its own delay and loss.
+                    let own = rng.chance(0.5);
+                    Action::Link {
+                        from,
+                        to,
+                        state,
+                        latency_ms: own.then(|| [rng.between(0, 50), rng.between(50, 400)]),
+                        drop: own.then(|| rng.between(0, 50) as f64 / 100.0),
+                        duplicate: None,
+                    }
                 }
             }
         };

@@ -166,13 +166,13 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 {for timer}
                 <circle class="body" r={radius.to_string()} style={format!("--term-colour: {}", n.colour)} />
                 {for votes}
+                if !n.up {
+                    <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
+                }
                 <text class="name" y={if n.lines.is_empty() { "5" } else { "-2" }}>{n.id.to_string()}</text>
                 {for n.lines.iter().enumerate().map(|(i, line)| html! {
                     <text class="line" y={(14 + 12 * i).to_string()}>{line}</text>
                 })}
-                if !n.up {
-                    <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
-                }
                 <text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
             </g>
         }

@@ -57,7 +57,8 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
             lines.push(format!("voted {v}"));
         }
     } else {
-        lines.push(format!("{} votes", node.votes.len()));
+        let count = node.votes.len();
+        lines.push(format!("{count} vote{}", if count == 1 { "" } else { "s" }));
     }
     let badge = match node.role {
         Role::Leader => "★ leader".to_string(),

@@ -13,7 +13,7 @@ mod world;
 
 pub use hash::StableHasher;
 pub use ids::{NodeId, Time};
-pub use network::{DropReason, LinkState, Network, NetworkConfig};
+pub use network::{DropReason, Link, LinkState, Network, NetworkConfig};
 pub use protocol::{Ctx, Effect, InvariantInfo, NodeView, Protocol, Status};
 pub use rng::SimRng;
 pub use run::{Run, CHECKPOINT_EVERY};

@@ -59,33 +59,49 @@ impl DropReason {
     }
 }
 
+/// One direction of one link: its state and its own delay and faults
+/// (the scenario's network settings until a `link` action changes them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub state: LinkState,
+    pub latency_ms: [u64; 2],
+    pub drop: f64,
+    pub duplicate: f64,
+}
+
 /// The links between nodes and the current partition.
 #[derive(Clone, Debug)]
 pub struct Network {
     pub config: NetworkConfig,
     size: usize,
     /// `links[from * size + to]`.
-    links: Vec<LinkState>,
+    links: Vec<Link>,
     /// Nodes with the same group number can talk; all 0 when healed.
     group: Vec<u8>,
 }
 
 impl Network {
     pub fn new(size: usize, config: NetworkConfig) -> Self {
+        let link = Link {
+            state: LinkState::Up,
+            latency_ms: config.latency_ms,
+            drop: config.drop,
+            duplicate: config.duplicate,
+        };
         Network {
             config,
             size,
-            links: vec![LinkState::Up; size * size],
+            links: vec![link; size * size],
             group: vec![0; size],
         }
     }
 
-    pub fn link(&self, from: NodeId, to: NodeId) -> LinkState {
-        self.links[from.index() * self.size + to.index()]
+    pub fn link(&self, from: NodeId, to: NodeId) -> &Link {
+        &self.links[from.index() * self.size + to.index()]
     }
 
-    pub fn set_link(&mut self, from: NodeId, to: NodeId, state: LinkState) {
-        self.links[from.index() * self.size + to.index()] = state;
+    pub fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut Link {
+        &mut self.links[from.index() * self.size + to.index()]
     }
 
     /// Splits the cluster: each listed group can talk only within itself;

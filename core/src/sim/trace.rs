@@ -54,10 +54,14 @@ pub enum TraceEvent<M, T> {
         groups: Vec<Vec<NodeId>>,
     },
     Heal,
+    /// A link's new state and settings (probabilities in parts per million).
     Link {
         from: NodeId,
         to: NodeId,
         state: LinkState,
+        latency_ms: [u64; 2],
+        drop_ppm: u32,
+        duplicate_ppm: u32,
     },
     Request {
         node: NodeId,

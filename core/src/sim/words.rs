@@ -94,14 +94,29 @@ pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) 
             Level::Key,
             "The network healed: every node can reach every other".into(),
         ),
-        Link { from, to, state } => (
-            Level::Key,
-            match state {
-                LinkState::Up => format!("The link {from}→{to} is up again"),
-                LinkState::Drop => format!("The link {from}→{to} now drops every message"),
-                LinkState::Hold => format!("The link {from}→{to} now holds messages"),
-            },
-        ),
+        Link {
+            from,
+            to,
+            state,
+            latency_ms: [lo, hi],
+            drop_ppm,
+            duplicate_ppm,
+        } => {
+            let settings = format!(
+                "latency {lo}–{hi} ms, {}% loss, {}% duplicates",
+                *drop_ppm as f64 / 10_000.0,
+                *duplicate_ppm as f64 / 10_000.0
+            );
+            let what = match state {
+                LinkState::Up => "works",
+                LinkState::Drop => "drops every message",
+                LinkState::Hold => "holds every message",
+            };
+            (
+                Level::Key,
+                format!("The link {from}→{to} now {what} ({settings})"),
+            )
+        }
         Request {
             node,
             command,

@@ -31,10 +31,17 @@ pub enum Action {
     ReleaseMessage {
         id: u64,
     },
+    /// One direction of a link: its state, and optionally its own latency and faults.
     Link {
         from: NodeId,
         to: NodeId,
         state: LinkState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<[u64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        drop: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate: Option<f64>,
     },
     ClientRequest {
         node: NodeId,
@@ -505,11 +512,13 @@ impl<P: Protocol> World<P> {
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, trace: &mut TraceOf<P>) {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
+        let link = self.network.link(from, to);
+        let (state, drop, duplicate) = (link.state, link.drop, link.duplicate);
         let lost = if !self.network.same_side(from, to) {
             Some(DropReason::Partition)
-        } else if self.network.link(from, to) == LinkState::Drop {
+        } else if state == LinkState::Drop {
             Some(DropReason::LinkDown)
-        } else if self.rng.chance(self.network.config.drop) {
+        } else if self.rng.chance(drop) {
             Some(DropReason::Loss)
         } else {
             None
@@ -544,7 +553,7 @@ impl<P: Protocol> World<P> {
             arrives: self.now,
             msg,
         };
-        if self.network.link(from, to) == LinkState::Hold {
+        if state == LinkState::Hold {
             self.record(
                 trace,
                 TraceEvent::Send {
@@ -570,7 +579,7 @@ impl<P: Protocol> World<P> {
                 arrives: Some(arrives),
             },
         );
-        if self.rng.chance(self.network.config.duplicate) {
+        if self.rng.chance(duplicate) {
             let copy = self.next_msg_id;
             self.next_msg_id += 1;
             self.launch(InFlight {
@@ -583,7 +592,7 @@ impl<P: Protocol> World<P> {
 
     /// Puts a message on the wire with a freshly drawn latency; returns its arrival time.
     fn launch(&mut self, mut message: InFlight<P::Msg>) -> Time {
-        let [lo, hi] = self.network.config.latency_ms;
+        let [lo, hi] = self.network.link(message.from, message.to).latency_ms;
         message.sent = self.now;
         message.arrives = self.now + self.rng.between(lo, hi);
         let arrives = message.arrives;
@@ -598,7 +607,7 @@ impl<P: Protocol> World<P> {
         } else if !self.nodes[to.index()].is_up() {
             Some(DropReason::Crashed)
         } else {
-            match self.network.link(from, to) {
+            match self.network.link(from, to).state {
                 LinkState::Drop => Some(DropReason::LinkDown),
                 LinkState::Hold => {
                     self.record(trace, TraceEvent::Held { id });
@@ -724,7 +733,20 @@ impl<P: Protocol> World<P> {
                     None => self.ignore(trace, format!("message #{id} is not held")),
                 }
             }
-            Action::Link { from, to, state } => self.set_link(*from, *to, *state, trace),
+            Action::Link {
+                from,
+                to,
+                state,
+                latency_ms,
+                drop,
+                duplicate,
+            } => {
+                let link = self.network.link_mut(*from, *to);
+                link.latency_ms = latency_ms.unwrap_or(link.latency_ms);
+                link.drop = drop.unwrap_or(link.drop);
+                link.duplicate = duplicate.unwrap_or(link.duplicate);
+                self.set_link(*from, *to, *state, trace)
+            }
             Action::ClientRequest { node, command } => {
                 let mut outcome = Err(format!("{node} is down"));
                 self.handle(*node, trace, |proto, n, ctx| {
@@ -787,8 +809,21 @@ impl<P: Protocol> World<P> {
     }
 
     fn set_link(&mut self, from: NodeId, to: NodeId, state: LinkState, trace: &mut TraceOf<P>) {
-        self.network.set_link(from, to, state);
-        self.record(trace, TraceEvent::Link { from, to, state });
+        self.network.link_mut(from, to).state = state;
+        let link = self.network.link(from, to);
+        let (latency_ms, drop_ppm, duplicate_ppm) =
+            (link.latency_ms, ppm(link.drop), ppm(link.duplicate));
+        self.record(
+            trace,
+            TraceEvent::Link {
+                from,
+                to,
+                state,
+                latency_ms,
+                drop_ppm,
+                duplicate_ppm,
+            },
+        );
         if state == LinkState::Hold {
             return;
         }
@@ -831,4 +866,9 @@ impl<P: Protocol> World<P> {
         }
         self.record(trace, TraceEvent::AlignTimers { at });
     }
+}
+
+/// A probability in parts per million: an exact, hashable number for the trace.
+fn ppm(p: f64) -> u32 {
+    (p * 1_000_000.0).round() as u32
 }
