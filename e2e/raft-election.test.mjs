@@ -229,3 +229,12 @@ test('the break-it toggle lets the learner watch Election Safety fail', async ()
   assert.ok(await page.locator('.settings input[type="checkbox"]').isChecked());
   await page.context().close();
 });
+
+test('a panic shows an error panel with a way out, not a frozen page', async () => {
+  const page = await openPage(browser, `${server.url}#/selftest/panic`);
+  await page.waitForSelector('.panic-panel[role="alert"]');
+  assert.match(await page.locator('.panic-panel pre').textContent(), /panics on purpose/);
+  await page.getByRole('button', { name: 'Back to the guide' }).click();
+  await page.waitForSelector('.landing');
+  await page.context().close();
+});

@@ -22,6 +22,7 @@ pub fn App() -> Html {
     let body = match &route.page {
         Page::Guide => html! { <Landing /> },
         Page::Bench => html! { <BenchPage /> },
+        Page::PanicSelfTest => html! { <PanicOnPurpose /> },
         Page::NotFound(path) => html! {
             <main class="not-found">
                 <h1>{"No such page"}</h1>
@@ -86,4 +87,10 @@ fn Landing() -> Html {
             })}
         </main>
     }
+}
+
+/// Panics while rendering, so a test can see the error panel take over.
+#[component]
+fn PanicOnPurpose() -> Html {
+    panic!("this page panics on purpose to show the error panel (#/selftest/panic)")
 }

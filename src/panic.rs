@@ -4,8 +4,9 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+/// Installs the hook through Yew, which would otherwise replace it with its own.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         crate::browser::log_error(&message);
         show_panel(&message);
@@ -22,25 +23,54 @@ fn show_panel(message: &str) -> Option<()> {
     title.set_text_content(Some("Something went wrong inside distviz"));
     let advice = document.create_element("p").ok()?;
     advice.set_text_content(Some(
-        "The lab stopped. Your link and files are safe: reset to start the lab again. \
+        "The lab stopped. Your links and files are safe: reset to start again. \
          If this keeps happening, please report the text below.",
     ));
     let details = document.create_element("pre").ok()?;
     details.set_text_content(Some(message));
-    let button = document.create_element("button").ok()?;
-    button.set_text_content(Some("Reset the lab"));
-    let reset = Closure::<dyn Fn()>::new(|| {
-        if let Some(w) = crate::browser::window() {
-            let _ = w.location().reload();
-        }
-    });
-    button
-        .add_event_listener_with_callback("click", reset.as_ref().unchecked_ref())
-        .ok()?;
-    reset.forget();
-    for child in [&title, &advice, &details, &button] {
+    // Reset: the same page without its options (a bad link may be what broke).
+    let reset = button(&document, "Reset the lab", |location| {
+        let hash = location.hash().unwrap_or_default();
+        let path = hash.split('?').next().unwrap_or_default();
+        let _ = location.set_href(&format!("{}{path}", page_address(location)));
+        let _ = location.reload();
+    })?;
+    let guide = button(&document, "Back to the guide", |location| {
+        let _ = location.set_href(&page_address(location));
+    })?;
+    for child in [&title, &advice, &details, &reset, &guide] {
         panel.append_child(child).ok()?;
     }
     body.append_child(&panel).ok()?;
     Some(())
+}
+
+/// A button that runs `act` with the page's location when clicked.
+fn button(
+    document: &web_sys::Document,
+    text: &str,
+    act: fn(&web_sys::Location),
+) -> Option<web_sys::Element> {
+    let button = document.create_element("button").ok()?;
+    button.set_text_content(Some(text));
+    let click = Closure::<dyn Fn()>::new(move || {
+        if let Some(w) = crate::browser::window() {
+            act(&w.location());
+        }
+    });
+    button
+        .add_event_listener_with_callback("click", click.as_ref().unchecked_ref())
+        .ok()?;
+    // The page is dead after a panic: this listener lives as long as it does.
+    click.forget();
+    Some(button)
+}
+
+/// The page's address without its hash.
+fn page_address(location: &web_sys::Location) -> String {
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
 }

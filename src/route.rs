@@ -17,6 +17,8 @@ pub enum Page {
     Guide,
     Lab(String),
     Bench,
+    /// Panics on purpose, to check the error panel (#/selftest/panic).
+    PanicSelfTest,
     NotFound(String),
 }
 
@@ -41,6 +43,7 @@ impl Route {
         let page = match path {
             "" => Page::Guide,
             "bench" => Page::Bench,
+            "selftest/panic" => Page::PanicSelfTest,
             lab if distviz_core::lab::is_known(lab) => Page::Lab(lab.to_string()),
             other => Page::NotFound(other.to_string()),
         };

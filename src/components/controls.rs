@@ -15,6 +15,10 @@ pub struct ControlsProps {
     pub on_speed: Callback<f64>,
     pub on_seek: Callback<u64>,
     pub on_reset: Callback<()>,
+    pub seed: u64,
+    /// The seed field's text when it changes (the lab checks it).
+    pub on_seed: Callback<String>,
+    pub on_new_seed: Callback<()>,
 }
 
 /// "1.234 s"
@@ -51,6 +55,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
             on_seek.emit(t.max(0.0) as u64);
         }
     });
+    let on_seed = props.on_seed.clone();
+    let seed_change = Callback::from(move |e: Event| {
+        if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            on_seed.emit(input.value());
+        }
+    });
     let speed_text = format_speed(props.speed);
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
@@ -73,6 +83,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     aria-label="Time: drag to travel; acting in the past replaces the future" oninput={seek_input} />
             </label>
             <button onclick={props.on_reset.reform(|_| ())} title="Start over at time 0 with no actions">{"↺ Reset"}</button>
+            <label class="seed">
+                <span>{"Seed"}</span>
+                <input type="number" min="0" step="1" value={props.seed.to_string()} onchange={seed_change}
+                    title="The seed of every random choice: the same seed gives the same run" />
+            </label>
+            <button onclick={props.on_new_seed.reform(|_| ())} title="A new random seed: a different run">{"New seed"}</button>
         </div>
     }
 }

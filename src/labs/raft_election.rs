@@ -294,7 +294,16 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                     on_step_forward={on.bind(|c: &mut Ctl, _: ()| c.step_forward())}
                     on_speed={on.bind(|ctl: &mut Ctl, s: f64| ctl.set_speed(s))}
                     on_seek={on.bind(|ctl: &mut Ctl, t: u64| { ctl.playing = false; ctl.seek(t) })}
-                    on_reset={on.bind(|c: &mut Ctl, _: ()| c.reset())} />
+                    on_reset={on.bind(|c: &mut Ctl, _: ()| c.reset())}
+                    seed={c.scenario.seed}
+                    on_seed={on.bind(|ctl: &mut Ctl, text: String| match text.trim().parse::<u64>() {
+                        Ok(seed) => ctl.reconfigure(|s| s.seed = seed),
+                        Err(_) => ctl.problem = Some(format!("“{text}” is not a seed: use a whole number, 0 or more.")),
+                    })}
+                    on_new_seed={on.bind(|ctl: &mut Ctl, _: ()| {
+                        let seed = (js_sys::Math::random() * 1_000_000.0) as u64;
+                        ctl.reconfigure(|s| s.seed = seed);
+                    })} />
             } else {
                 <div class="controls minimal">
                     <button class="play" onclick={on.bind(|c: &mut Ctl, _: ()| c.toggle_play()).reform(|_| ())}>
@@ -375,7 +384,7 @@ impl Binder {
     }
 }
 
-/// Cluster size, seed, network and the "break it" toggle.
+/// Cluster size, network and the "break it" toggle.
 fn settings_panel(scenario: &Scenario, params: &RaftParams, on: &Binder) -> Html {
     let number = |e: &Event| -> Option<f64> {
         let input: web_sys::HtmlInputElement = e.target_dyn_into()?;
@@ -389,16 +398,6 @@ fn settings_panel(scenario: &Scenario, params: &RaftParams, on: &Binder) -> Html
             ctl.reconfigure(|s| s.nodes = n);
             ctl.selected = None;
         }
-    });
-    let on_seed = on.bind(move |ctl: &mut Ctl, e: Event| match number(&e) {
-        Some(seed) if seed >= 0.0 && seed.fract() == 0.0 => {
-            ctl.reconfigure(|s| s.seed = seed as u64)
-        }
-        _ => ctl.problem = Some("The seed is a whole number, 0 or more.".into()),
-    });
-    let on_new_seed = on.bind(|ctl: &mut Ctl, _: MouseEvent| {
-        let seed = (js_sys::Math::random() * 1_000_000.0) as u64;
-        ctl.reconfigure(|s| s.seed = seed);
     });
     let on_break = on.bind(|ctl: &mut Ctl, e: Event| {
         let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
@@ -443,8 +442,6 @@ fn settings_panel(scenario: &Scenario, params: &RaftParams, on: &Binder) -> Html
                     {for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == scenario.nodes}>{n}</option> })}
                 </select>
             </label>
-            <label>{"Seed "}<input type="number" min="0" step="1" value={scenario.seed.to_string()} onchange={on_seed} /></label>
-            <button onclick={on_new_seed}>{"New random seed"}</button>
             <label>{"Latency "}
                 <input type="number" min="0" max="60000" value={lo.to_string()} onchange={latency(0)} aria-label="Smallest latency (ms)" />
                 {" – "}
