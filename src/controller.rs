@@ -2,7 +2,7 @@
 //! speed, what is selected, and the pending partition group. No web code,
 //! so it tests natively; components only read it and call its methods.
 
-use distviz_core::scenario::{Scenario, ScenarioError};
+use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
 use distviz_core::sim::{Action, NodeId, Protocol, Run, Time};
 
 /// What clicking (or pressing Enter on) a node does.
@@ -39,6 +39,8 @@ pub struct Controller<P: Protocol> {
     pub show_routine: bool,
     /// The last share link made.
     pub share_link: Option<String>,
+    /// Counts forks and new runs: views that cache the trace re-read it when it changes.
+    pub revision: u64,
 }
 
 impl<P: Protocol> Controller<P> {
@@ -58,6 +60,7 @@ impl<P: Protocol> Controller<P> {
             problem: None,
             show_routine: false,
             share_link: None,
+            revision: 0,
         })
     }
 
@@ -70,8 +73,12 @@ impl<P: Protocol> Controller<P> {
         let whole = self.carry.floor();
         self.carry -= whole;
         if whole >= 1.0 {
-            let target = self.run.now() + whole as Time;
+            let target = (self.run.now() + whole as Time).min(MAX_DURATION_MS);
             self.run.advance_to(target);
+            if target == MAX_DURATION_MS {
+                self.playing = false;
+                self.problem = Some("This run has reached 30 minutes, the longest a run may last. Travel back and act to fork it, or reset.".into());
+            }
         }
     }
 
@@ -108,6 +115,7 @@ impl<P: Protocol> Controller<P> {
     /// Acts now, forking the future if we are in the past.
     pub fn act(&mut self, action: Action) {
         self.carry = 0.0;
+        self.revision += 1;
         self.run.intervene(action);
     }
 
@@ -206,6 +214,7 @@ impl<P: Protocol> Controller<P> {
         if let Ok(run) = (self.make)(&fresh) {
             self.scenario = fresh;
             self.run = run;
+            self.revision += 1;
             self.carry = 0.0;
             self.picked.clear();
             self.selected_message = None;
@@ -229,6 +238,7 @@ impl<P: Protocol> Controller<P> {
         run.seek_time(at.unwrap_or(0).min(scenario.duration_ms));
         self.scenario = scenario;
         self.run = run;
+        self.revision += 1;
         self.carry = 0.0;
         self.playing = at.is_none();
         self.picked.clear();
@@ -248,6 +258,7 @@ impl<P: Protocol> Controller<P> {
             Ok(run) => {
                 self.scenario = next;
                 self.run = run;
+                self.revision += 1;
                 self.carry = 0.0;
                 self.picked.clear();
                 self.selected = self.selected.filter(|id| id.index() < self.scenario.nodes);
@@ -293,6 +304,16 @@ mod tests {
         assert_eq!(c.run.now(), 80, "paused");
         c.set_speed(1000.0);
         assert_eq!(c.speed, MAX_SPEED);
+    }
+
+    #[test]
+    fn playing_stops_at_the_longest_run() {
+        let mut c = controller();
+        c.run.advance_to(MAX_DURATION_MS - 5);
+        c.set_speed(MAX_SPEED);
+        c.frame(16.0);
+        assert_eq!(c.run.now(), MAX_DURATION_MS);
+        assert!(!c.playing && c.problem.is_some());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod controller;
 mod guide;
 mod hooks;
 mod labs;
+mod milestones;
 mod panic;
 mod route;
 

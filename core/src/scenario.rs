@@ -9,6 +9,9 @@ use std::fmt;
 /// The only version this build reads and writes.
 pub const VERSION: u32 = 1;
 pub const MAX_NODES: usize = 9;
+/// The longest run a scenario may describe: 30 virtual minutes. A run
+/// keeps its whole trace for time travel, so this bounds its memory.
+pub const MAX_DURATION_MS: Time = 30 * 60 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
@@ -134,6 +137,24 @@ impl Scenario {
         if !value.is_object() {
             return Err(ScenarioError::new("", "a scenario is a JSON object { … }"));
         }
+        for (i, action) in value
+            .get("actions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(at) = action
+                .get("at_ms")
+                .and_then(Value::as_u64)
+                .filter(|&at| at > MAX_DURATION_MS)
+            {
+                return Err(ScenarioError::new(
+                    format!("actions[{i}].at_ms"),
+                    format!("{at} ms is after the end of the longest run ({MAX_DURATION_MS} ms)"),
+                ));
+            }
+        }
         if let Some(version) = value.get("version").and_then(Value::as_u64) {
             if version != VERSION as u64 {
                 return Err(ScenarioError::new(
@@ -163,6 +184,15 @@ impl Scenario {
                 format!(
                     "{} nodes is out of range: choose 1 to {MAX_NODES}",
                     raw.nodes
+                ),
+            ));
+        }
+        if raw.duration_ms > MAX_DURATION_MS {
+            return Err(ScenarioError::new(
+                "duration_ms",
+                format!(
+                    "{} ms is longer than a run may last ({MAX_DURATION_MS} ms, 30 minutes)",
+                    raw.duration_ms
                 ),
             ));
         }
@@ -416,6 +446,10 @@ mod tests {
         );
         assert!(error_of("{\"version\":1,").starts_with("not valid JSON at line 1"));
         assert!(error_of("[1,2]").starts_with("a scenario is a JSON object"));
+        assert!(
+            error_of(r#"{"version":1,"lab":"raft-election","duration_ms":99999999}"#)
+                .starts_with("duration_ms: 99999999 ms is longer than a run may last")
+        );
         assert!(error_of(&format!(r#"{{{base},"actions":[{{"at_ms":1,"do":"link","from":"S1","to":"S2","state":"up","drop":1.5}}]}}"#))
             .starts_with("actions[0].drop: 1.5 is not a probability"));
         assert!(error_of(&format!(r#"{{{base},"actions":[{{"at_ms":1,"do":"link","from":"S1","to":"S2","state":"up","latency_ms":[9,3]}}]}}"#))

@@ -32,7 +32,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         <section class="panel event-log" aria-labelledby="log-title">
             <header>
                 <h2 id="log-title">{"What happened"}</h2>
-                <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" every message"}</label>
+                <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" heartbeats, timers, losses"}</label>
             </header>
             <ol aria-live="polite" aria-relevant="additions" data-testid="event-log">
                 {for props.lines.iter().map(|line| html! {

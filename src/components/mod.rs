@@ -9,3 +9,4 @@ pub mod inspector;
 pub mod invariants;
 pub mod message_panel;
 pub mod share;
+pub mod timeline;

@@ -1,6 +1,6 @@
 //! The Raft leader-election lab.
 
-use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
+use super::raft_view::{message_fields, message_visual, node_fields, node_visual, term_colour};
 use crate::browser;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::{format_time, Controls};
@@ -9,8 +9,10 @@ use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantStatus, Invariants};
 use crate::components::message_panel::MessagePanel;
 use crate::components::share::Share;
+use crate::components::timeline::{Band, Mark, Timeline};
 use crate::controller::{Controller, Tool};
 use crate::hooks::{use_animation_frames, use_window_keys};
+use crate::milestones::Milestones;
 use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::raft::{Raft, RaftParams};
@@ -105,6 +107,56 @@ fn invariant_statuses(ctl: &Ctl) -> Vec<InvariantStatus> {
         .collect()
 }
 
+/// Leader bands and action/violation marks over the whole computed run.
+fn timeline_parts(ctl: &Ctl, milestones: &Milestones) -> (Vec<Band>, Vec<Mark>) {
+    let end = ctl.run.horizon();
+    let bands = milestones
+        .leaders
+        .iter()
+        .map(|lead| Band {
+            start_ms: lead.at_ms,
+            end_ms: lead.until_ms.unwrap_or(end),
+            label: format!("{} · term {}", lead.node, lead.term),
+            colour: term_colour(lead.term),
+        })
+        .collect();
+    let mut marks: Vec<Mark> = ctl
+        .run
+        .actions()
+        .iter()
+        .map(|a| Mark {
+            at_ms: a.at_ms,
+            label: format!("{} ms: {}", a.at_ms, action_words(&a.action)),
+            kind: "action",
+        })
+        .collect();
+    marks.extend(milestones.violations.iter().map(|&at| Mark {
+        at_ms: at,
+        label: format!("{at} ms: an invariant broke"),
+        kind: "violation",
+    }));
+    (bands, marks)
+}
+
+/// An action in a few words, for the timeline's tooltips.
+fn action_words(action: &Action) -> String {
+    match action {
+        Action::Crash { node } => format!("crash {node}"),
+        Action::Restart { node } => format!("restart {node}"),
+        Action::Partition { .. } => "partition".into(),
+        Action::Heal => "heal".into(),
+        Action::DropMessage { id } => format!("drop message #{id}"),
+        Action::HoldMessage { id } => format!("hold message #{id}"),
+        Action::ReleaseMessage { id } => format!("release message #{id}"),
+        Action::Link {
+            from, to, state, ..
+        } => format!("link {from}→{to} {state:?}").to_lowercase(),
+        Action::ClientRequest { node, command } => format!("request \"{command}\" to {node}"),
+        Action::Timeout { node } => format!("time out {node}"),
+        Action::AlignTimers => "align timers".into(),
+    }
+}
+
 fn file_name(scenario: &Scenario) -> String {
     format!("distviz-{}-seed{}.json", scenario.lab, scenario.seed)
 }
@@ -144,6 +196,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     let update = use_force_update();
     let frame_started: Rc<Cell<Option<f64>>> = use_memo((), |_| Cell::new(None));
     let last_height = use_mut_ref(|| 0.0f64);
+    let milestones = use_mut_ref(Milestones::default);
 
     {
         let (ctl, update, frame_started) = (ctl.clone(), update.clone(), frame_started.clone());
@@ -187,6 +240,10 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     };
 
     let c = ctl.borrow();
+    milestones
+        .borrow_mut()
+        .update(c.run.trace().records(), c.revision);
+    let (bands, marks) = timeline_parts(&c, &milestones.borrow());
     let world = c.run.world();
     let now = c.display_time();
     let now_ms = c.run.now();
@@ -304,6 +361,8 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                         let seed = (js_sys::Math::random() * 1_000_000.0) as u64;
                         ctl.reconfigure(|s| s.seed = seed);
                     })} />
+                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={Rc::new(bands)} marks={Rc::new(marks)}
+                    on_seek={on.bind(|ctl: &mut Ctl, t: u64| { ctl.playing = false; ctl.seek(t) })} />
             } else {
                 <div class="controls minimal">
                     <button class="play" onclick={on.bind(|c: &mut Ctl, _: ()| c.toggle_play()).reform(|_| ())}>

@@ -27,16 +27,19 @@ impl RaftParams {
     /// Explains the first setting that cannot work, naming its field.
     pub fn check(&self) -> Result<(), (String, String)> {
         let [lo, hi] = self.election_timeout_ms;
-        if lo == 0 || lo > hi {
+        if lo == 0 || lo > hi || hi > 60_000 {
             return Err((
                 "params.election_timeout_ms".into(),
-                format!("[{lo}, {hi}] is not a range of milliseconds: use [smallest, largest] with 0 < smallest ≤ largest"),
+                format!("[{lo}, {hi}] is not a range of milliseconds: use [smallest, largest] with 0 < smallest ≤ largest ≤ 60000"),
             ));
         }
-        if self.heartbeat_ms == 0 {
+        if !(1..=60_000).contains(&self.heartbeat_ms) {
             return Err((
                 "params.heartbeat_ms".into(),
-                "heartbeats need an interval of at least 1 ms".into(),
+                format!(
+                    "{} ms is not an interval from 1 to 60000 ms",
+                    self.heartbeat_ms
+                ),
             ));
         }
         Ok(())

@@ -5,9 +5,9 @@ use super::{LinkState, Protocol, TraceEvent, TraceRecord};
 /// How much a record matters to a learner following along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
-    /// Timers firing, heartbeats and their replies.
+    /// Timers firing, heartbeats and their replies, losses.
     Routine,
-    /// Messages that are not routine (votes, requests) and losses.
+    /// Messages that are not routine (votes, requests).
     Message,
     /// Role and term changes, faults, the learner's actions, violations.
     Key,
@@ -44,10 +44,12 @@ pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) 
             to,
             reason,
         } => {
+            // Losses come in floods during a partition; the send line already
+            // says "tried to send" for a message that never left.
             let level = if *reason == super::DropReason::User {
                 Level::Key
             } else {
-                Level::Message
+                Level::Routine
             };
             (
                 level,
