@@ -238,3 +238,44 @@ test('a panic shows an error panel with a way out, not a frozen page', async () 
   await page.waitForSelector('.landing');
   await page.context().close();
 });
+
+test('the same seed gives the same run, another seed another run', async () => {
+  const page = await openPage(browser, LAB());
+  const hashAt500 = async (seed) => {
+    await page.locator('.controls .seed input').fill(String(seed));
+    await page.locator('.controls .seed input').press('Enter');
+    await page.locator('.controls .seed input').blur();
+    if (await page.locator('.lab').getAttribute('data-playing') === 'false') {
+      await page.getByRole('button', { name: /Play/ }).click();
+    }
+    await setSpeed(page, 0.5);
+    await page.waitForFunction(() => Number(document.querySelector('.lab').dataset.now) > 600);
+    await page.locator('.controls .scrubber input').fill('500');
+    assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
+    return page.locator('.lab').getAttribute('data-trace-hash');
+  };
+  const five = await hashAt500(5);
+  const six = await hashAt500(6);
+  assert.notEqual(five, six);
+  assert.equal(await hashAt500(5), five);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the timeline shows who led when and travels on click', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const first = await waitForLeader(page);
+  await page.locator(`.node[data-node="${first.id}"]`).click();
+  await waitForLeader(page, first.term + 1);
+  const bands = await page.locator('.timeline .band').allTextContents();
+  assert.ok(bands.length >= 2, `bands: ${bands}`);
+  assert.equal(bands[0], `${first.id} · term ${first.term}`);
+  assert.equal(await page.locator('.timeline .mark.action').count(), 1, 'the crash is marked');
+  const box = await page.locator('.timeline').boundingBox();
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
+  assert.ok(Number(await page.locator('.lab').getAttribute('data-now')) < 100);
+  assert.equal(await page.locator('.node[data-role="down"]').count(), 0, 'before the crash');
+  await page.context().close();
+});

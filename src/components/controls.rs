@@ -55,12 +55,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
             on_seek.emit(t.max(0.0) as u64);
         }
     });
-    let on_seed = props.on_seed.clone();
-    let seed_change = Callback::from(move |e: Event| {
-        if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-            on_seed.emit(input.value());
-        }
-    });
     let speed_text = format_speed(props.speed);
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
@@ -83,12 +77,32 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     aria-label="Time: drag to travel; acting in the past replaces the future" oninput={seek_input} />
             </label>
             <button onclick={props.on_reset.reform(|_| ())} title="Start over at time 0 with no actions">{"↺ Reset"}</button>
-            <label class="seed">
-                <span>{"Seed"}</span>
-                <input type="number" min="0" step="1" value={props.seed.to_string()} onchange={seed_change}
-                    title="The seed of every random choice: the same seed gives the same run" />
-            </label>
+            <SeedField seed={props.seed} on_seed={props.on_seed.clone()} />
             <button onclick={props.on_new_seed.reform(|_| ())} title="A new random seed: a different run">{"New seed"}</button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SeedFieldProps {
+    pub seed: u64,
+    pub on_seed: Callback<String>,
+}
+
+/// Its own component: it re-renders only when the seed changes, so the
+/// field is never reset under someone typing while the run plays.
+#[component]
+pub fn SeedField(props: &SeedFieldProps) -> Html {
+    let onchange = props.on_seed.reform(|e: Event| {
+        e.target_dyn_into::<web_sys::HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
+    });
+    html! {
+        <label class="seed">
+            <span>{"Seed"}</span>
+            <input type="number" min="0" step="1" value={props.seed.to_string()} {onchange}
+                title="The seed of every random choice: the same seed gives the same run" />
+        </label>
     }
 }

@@ -1,4 +1,6 @@
 //! One module per lab: each wires a core model to the shared components.
 
 pub mod raft_election;
+mod raft_handlers;
+mod raft_settings;
 mod raft_view;

@@ -14,10 +14,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Replay a scenario file and print its run report as JSON.
+    /// Replay a scenario file (or a share link) and print its run report as JSON.
     Run {
         /// The scenario file (see docs/scenario-format.md); "-" reads standard input.
-        scenario: String,
+        #[arg(required_unless_present = "link")]
+        scenario: Option<String>,
+        /// A share link (the whole URL or its s= value) instead of a file.
+        #[arg(long, conflicts_with = "scenario")]
+        link: Option<String>,
+        /// Print the scenario as JSON instead of running it.
+        #[arg(long)]
+        print_scenario: bool,
         /// Stop at this virtual time instead of the scenario's duration_ms.
         #[arg(long)]
         until_ms: Option<u64>,
@@ -42,14 +49,38 @@ fn read(path: &str) -> Result<Scenario, String> {
     Scenario::parse(&text).map_err(|e| format!("{path}: {e}"))
 }
 
+/// A scenario from a share link: the whole URL, or just its `s=` value.
+fn from_link(link: &str) -> Result<Scenario, String> {
+    let packed = match link.split_once("s=") {
+        Some((_, rest)) => rest.split('&').next().unwrap_or_default(),
+        None => link,
+    };
+    Scenario::from_link_param(packed.trim()).map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Run { scenario, until_ms } => read(&scenario).and_then(|s| {
-            let report =
-                report::run_scenario(&s, until_ms).map_err(|e| format!("{scenario}: {e}"))?;
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
-        }),
+        Command::Run {
+            scenario,
+            link,
+            until_ms,
+            print_scenario,
+        } => {
+            let (source, loaded) = match (scenario, link) {
+                (Some(path), _) => (path.clone(), read(&path)),
+                (None, Some(link)) => ("link".to_string(), from_link(&link)),
+                (None, None) => (String::new(), Err("give a scenario file or --link".into())),
+            };
+            loaded.and_then(|s| {
+                if print_scenario {
+                    return Ok(s.to_json());
+                }
+                let report =
+                    report::run_scenario(&s, until_ms).map_err(|e| format!("{source}: {e}"))?;
+                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+            })
+        }
         Command::Link { scenario } => read(&scenario).map(|s| s.to_link_param()),
         Command::Bench { seconds } => {
             let origin = Instant::now();
