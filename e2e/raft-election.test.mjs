@@ -279,3 +279,17 @@ test('the timeline shows who led when and travels on click', async () => {
   assert.equal(await page.locator('.node[data-role="down"]').count(), 0, 'before the crash');
   await page.context().close();
 });
+
+test('reduced motion and a dark colour scheme are honoured', async () => {
+  const page = await openPage(browser, LAB(), { reducedMotion: 'reduce', colorScheme: 'dark' });
+  await page.waitForSelector('.lab');
+  assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false', 'nothing moves until asked');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('.lab').getAttribute('data-now'), '0');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(background, 'rgb(18, 21, 28)');
+  // Stepping still works, one event at a time.
+  await page.getByRole('button', { name: /Step forward/ }).click();
+  assert.ok(Number(await page.locator('[data-testid="events"]').textContent()) > 10);
+  await page.context().close();
+});
