@@ -293,3 +293,25 @@ test('reduced motion and a dark colour scheme are honoured', async () => {
   assert.ok(Number(await page.locator('[data-testid="events"]').textContent()) > 10);
   await page.context().close();
 });
+
+test('one direction of a link can drop or hold messages, from the link grid', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const lead = await waitForLeader(page);
+  const follower = await page.locator('.node[data-role="follower"]').first().getAttribute('data-node');
+  await page.locator('.links summary').click();
+  const cell = page.locator(`[data-link="${lead.id}-${follower}"]`);
+  await cell.click(); // drops
+  assert.match(await cell.getAttribute('aria-label'), /drops every message/);
+  await cell.click(); // holds
+  assert.match(await cell.getAttribute('aria-label'), /holds every message/);
+  assert.equal(await page.locator('.link-fault.hold').count(), 1, 'the held direction is drawn');
+  assert.match(await page.locator('[data-testid="event-log"]').textContent(), new RegExp(`link ${lead.id}→${follower} now holds every message`));
+  // Heartbeats pile up on the held link, drawn paused.
+  await page.waitForSelector('.message.held');
+  await cell.click(); // works again: the held messages go on
+  assert.equal(await page.locator('.link-fault').count(), 0);
+  await page.waitForFunction(() => document.querySelectorAll('.message.held').length === 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -3,7 +3,7 @@
 //! so it tests natively; components only read it and call its methods.
 
 use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
-use distviz_core::sim::{Action, NodeId, Protocol, Run, Time};
+use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Time};
 
 /// What clicking (or pressing Enter on) a node does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +169,23 @@ impl<P: Protocol> Controller<P> {
 
     pub fn heal(&mut self) {
         self.act(Action::Heal);
+    }
+
+    /// One direction of a link: works → drops → holds → works.
+    pub fn cycle_link(&mut self, from: NodeId, to: NodeId) {
+        let state = match self.run.world().network().link(from, to).state {
+            LinkState::Up => LinkState::Drop,
+            LinkState::Drop => LinkState::Hold,
+            LinkState::Hold => LinkState::Up,
+        };
+        self.act(Action::Link {
+            from,
+            to,
+            state,
+            latency_ms: None,
+            drop: None,
+            duplicate: None,
+        });
     }
 
     /// The node in the highest term that believes it leads.
@@ -339,6 +356,38 @@ mod tests {
         assert_eq!(c.tool, Tool::CrashRestart);
         c.heal();
         assert!(!c.run.world().network().is_partitioned());
+    }
+
+    #[test]
+    fn a_link_cycles_through_drop_and_hold_and_releases_what_it_held() {
+        let mut c = controller();
+        c.run.advance_to(1000);
+        let leader = c.leader().unwrap();
+        let follower = NodeId((leader.0 + 1) % 5);
+        c.cycle_link(leader, follower);
+        assert_eq!(
+            c.run.world().network().link(leader, follower).state,
+            LinkState::Drop
+        );
+        assert_eq!(
+            c.run.world().network().link(follower, leader).state,
+            LinkState::Up,
+            "one direction only"
+        );
+        c.cycle_link(leader, follower);
+        c.run.advance_to(1200);
+        assert!(
+            c.run
+                .world()
+                .held()
+                .any(|m| m.from == leader && m.to == follower),
+            "heartbeats wait on the link"
+        );
+        c.cycle_link(leader, follower);
+        assert!(
+            c.run.world().held().next().is_none(),
+            "working again releases them"
+        );
     }
 
     #[test]

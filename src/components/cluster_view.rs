@@ -1,7 +1,7 @@
 //! The cluster: nodes on a ring, the links between them, the cut of a
 //! partition, and messages flying along the links.
 
-use distviz_core::sim::NodeId;
+use distviz_core::sim::{LinkState, NodeId};
 use std::f64::consts::PI;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -50,6 +50,8 @@ pub struct ClusterViewProps {
     pub nodes: Rc<Vec<NodeVisual>>,
     pub messages: Rc<Vec<MessageVisual>>,
     pub selected: Option<NodeId>,
+    /// Directed links that drop or hold messages.
+    pub faulty_links: Rc<Vec<(NodeId, NodeId, LinkState)>>,
     pub picked: Rc<Vec<NodeId>>,
     pub selected_message: Option<u64>,
     pub hint: AttrValue,
@@ -99,6 +101,18 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             });
         }
     }
+
+    // A faulty direction is drawn on the sender's half of the line.
+    let faulty = props.faulty_links.iter().map(|&(from, to, state)| {
+        let (x1, y1) = at(from);
+        let (x2, y2) = at(to);
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let class = classes!("link-fault", format!("{state:?}").to_lowercase());
+        html! {
+            <line key={format!("fault-{}-{}", from.0, to.0)} class={class}
+                x1={x1.to_string()} y1={y1.to_string()} x2={mx.to_string()} y2={my.to_string()} />
+        }
+    });
 
     let messages = props.messages.iter().map(|m| {
         let (x1, y1) = at(m.from);
@@ -181,7 +195,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     html! {
         <figure class="cluster">
             <svg viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them">
-                <g class="links">{links}</g>
+                <g class="links">{links}{for faulty}</g>
                 <g class="messages">{for messages}</g>
                 <g class="nodes">{for nodes}</g>
             </svg>

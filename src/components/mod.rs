@@ -7,6 +7,7 @@ pub mod controls;
 pub mod event_log;
 pub mod inspector;
 pub mod invariants;
+pub mod link_grid;
 pub mod message_panel;
 pub mod share;
 pub mod timeline;

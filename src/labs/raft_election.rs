@@ -13,6 +13,7 @@ use crate::components::controls::{format_time, Controls};
 use crate::components::event_log::EventLog;
 use crate::components::inspector::Inspector;
 use crate::components::invariants::Invariants;
+use crate::components::link_grid::LinkGrid;
 use crate::components::message_panel::MessagePanel;
 use crate::components::share::Share;
 use crate::components::timeline::Timeline;
@@ -22,7 +23,7 @@ use crate::milestones::Milestones;
 use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::scenario::Scenario;
-use distviz_core::sim::Action;
+use distviz_core::sim::{Action, LinkState, Network, NodeId};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -86,6 +87,25 @@ fn handle_key(ctl: &mut Ctl, e: &KeyboardEvent) -> bool {
         _ => return false,
     }
     true
+}
+
+/// Every directed link's state, row-major.
+fn link_states(network: &Network, size: usize) -> Vec<LinkState> {
+    let ids = || (0..size as u8).map(NodeId);
+    ids()
+        .flat_map(|from| ids().map(move |to| network.link(from, to).state))
+        .collect()
+}
+
+/// The directed links that drop or hold, for the cluster view.
+fn faulty_links(network: &Network, size: usize) -> Vec<(NodeId, NodeId, LinkState)> {
+    let ids = || (0..size as u8).map(NodeId);
+    ids()
+        .flat_map(|from| ids().map(move |to| (from, to)))
+        .filter(|&(from, to)| from != to)
+        .map(|(from, to)| (from, to, network.link(from, to).state))
+        .filter(|&(_, _, state)| state != LinkState::Up)
+        .collect()
 }
 
 fn report_height(last: &RefCell<f64>) {
@@ -252,6 +272,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                         <button onclick={h.align.reform(|_| ())} title="A">{"Align timers (A)"}</button>
                     </div>
                     <ClusterView nodes={Rc::new(nodes)} messages={Rc::new(messages)} selected={c.selected}
+                        faulty_links={Rc::new(faulty_links(world.network(), c.scenario.nodes))}
                         picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={hint}
                         on_activate={h.activate.clone()} on_select={h.select.clone()} on_message={h.select_message.clone()} />
                     <Legend />
@@ -269,6 +290,8 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                             break_it={params.break_one_vote_per_term}
                             on_nodes={h.nodes.clone()} on_latency={h.latency.clone()} on_loss={h.loss.clone()}
                             on_break={h.break_it.clone()} />
+                        <LinkGrid size={c.scenario.nodes} states={Rc::new(link_states(world.network(), c.scenario.nodes))}
+                            on_cycle={h.cycle_link.clone()} />
                         <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
                             link={c.share_link.clone().map(AttrValue::from)}
                             on_copy_link={h.copy_link.clone()} on_export={h.export.clone()} on_import={h.import.clone()} />

@@ -46,6 +46,7 @@ pub struct Handlers {
     pub cut: Callback<()>,
     pub cancel_picking: Callback<()>,
     pub heal: Callback<()>,
+    pub cycle_link: Callback<(NodeId, NodeId)>,
     pub timeout: Callback<()>,
     pub restart_leader: Callback<()>,
     pub align: Callback<()>,
@@ -110,6 +111,7 @@ impl Handlers {
                 c.picked.clear();
             }),
             heal: on.bind(|c, ()| c.heal()),
+            cycle_link: on.bind(|c, (from, to)| c.cycle_link(from, to)),
             timeout: on.bind(|c, ()| c.timeout_selected()),
             restart_leader: on.bind(|c, ()| c.restart_leader()),
             align: on.bind(|c, ()| c.act(Action::AlignTimers)),

@@ -350,6 +350,25 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    fn record_loss(
+        &mut self,
+        trace: &mut TraceOf<P>,
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    ) {
+        self.record(
+            trace,
+            TraceEvent::Drop {
+                id,
+                from,
+                to,
+                reason,
+            },
+        );
+    }
+
     fn record(&mut self, trace: &mut TraceOf<P>, event: Event<P>) {
         let record = TraceRecord {
             at: self.now,
@@ -534,15 +553,7 @@ impl<P: Protocol> World<P> {
                     arrives: None,
                 },
             );
-            self.record(
-                trace,
-                TraceEvent::Drop {
-                    id,
-                    from,
-                    to,
-                    reason,
-                },
-            );
+            self.record_loss(trace, id, from, to, reason);
             return;
         }
         let message = InFlight {
@@ -618,15 +629,7 @@ impl<P: Protocol> World<P> {
             }
         };
         if let Some(reason) = lost {
-            self.record(
-                trace,
-                TraceEvent::Drop {
-                    id,
-                    from,
-                    to,
-                    reason,
-                },
-            );
+            self.record_loss(trace, id, from, to, reason);
             return;
         }
         self.record(
@@ -700,15 +703,7 @@ impl<P: Protocol> World<P> {
                 match found.first() {
                     Some(m) => {
                         let (from, to) = (m.from, m.to);
-                        self.record(
-                            trace,
-                            TraceEvent::Drop {
-                                id,
-                                from,
-                                to,
-                                reason: DropReason::User,
-                            },
-                        );
+                        self.record_loss(trace, id, from, to, DropReason::User);
                     }
                     None => self.ignore(trace, format!("message #{id} is not in flight")),
                 }
@@ -790,15 +785,7 @@ impl<P: Protocol> World<P> {
         self.held = held_rest;
         lost.extend(held_to_node.into_iter().map(|(_, m)| m));
         for m in lost {
-            self.record(
-                trace,
-                TraceEvent::Drop {
-                    id: m.id,
-                    from: m.from,
-                    to: m.to,
-                    reason: DropReason::Crashed,
-                },
-            );
+            self.record_loss(trace, m.id, m.from, m.to, DropReason::Crashed);
         }
     }
 
@@ -837,15 +824,7 @@ impl<P: Protocol> World<P> {
                 self.release(message, trace);
             } else {
                 let (id, from, to) = (message.id, message.from, message.to);
-                self.record(
-                    trace,
-                    TraceEvent::Drop {
-                        id,
-                        from,
-                        to,
-                        reason: DropReason::LinkDown,
-                    },
-                );
+                self.record_loss(trace, id, from, to, DropReason::LinkDown);
             }
         }
     }

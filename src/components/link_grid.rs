@@ -1,0 +1,58 @@
+//! Every directed link as a grid (row sends to column): click a cell to
+//! cycle it through works → drops everything → holds everything.
+
+use distviz_core::sim::{LinkState, NodeId};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LinkGridProps {
+    pub size: usize,
+    /// `states[from * size + to]`.
+    pub states: Rc<Vec<LinkState>>,
+    pub on_cycle: Callback<(NodeId, NodeId)>,
+}
+
+fn symbol(state: LinkState) -> (&'static str, &'static str) {
+    match state {
+        LinkState::Up => ("✓", "works"),
+        LinkState::Drop => ("✕", "drops every message"),
+        LinkState::Hold => ("❚❚", "holds every message"),
+    }
+}
+
+#[component]
+pub fn LinkGrid(props: &LinkGridProps) -> Html {
+    let ids: Vec<NodeId> = (0..props.size as u8).map(NodeId).collect();
+    html! {
+        <details class="panel links">
+            <summary><h2>{"Links"}</h2></summary>
+            <p class="note">{"One direction at a time: the row sends, the column receives. Click to cycle: ✓ works, ✕ drops, ❚❚ holds (released when it works again)."}</p>
+            <table class="link-grid">
+                <thead><tr><th scope="col">{"from \\ to"}</th>{for ids.iter().map(|to| html! { <th scope="col">{to.to_string()}</th> })}</tr></thead>
+                <tbody>
+                    {for ids.iter().map(|&from| html! {
+                        <tr key={from.0}>
+                            <th scope="row">{from.to_string()}</th>
+                            {for ids.iter().map(|&to| {
+                                if from == to {
+                                    return html! { <td class="self" aria-hidden="true">{"·"}</td> };
+                                }
+                                let state = props.states[from.index() * props.size + to.index()];
+                                let (mark, words) = symbol(state);
+                                html! {
+                                    <td>
+                                        <button class={classes!("cell", format!("{state:?}").to_lowercase())}
+                                            aria-label={format!("Link {from} to {to} {words}; activate to change")}
+                                            data-link={format!("{from}-{to}")}
+                                            onclick={props.on_cycle.reform(move |_| (from, to))}>{mark}</button>
+                                    </td>
+                                }
+                            })}
+                        </tr>
+                    })}
+                </tbody>
+            </table>
+        </details>
+    }
+}
