@@ -48,8 +48,12 @@ export async function openPage(browser, url, options = {}) {
 }
 
 // Sets the speed slider (log10 of the speed: -2 … 1).
+// Focus leaves the slider afterwards, as a learner's click elsewhere would:
+// arrow keys on a focused slider move the slider, not the simulation.
 export async function setSpeed(page, exponent) {
-  await page.locator('.controls .speed input').fill(String(exponent));
+  const slider = page.locator('.controls .speed input');
+  await slider.fill(String(exponent));
+  await slider.blur();
 }
 
 export async function leader(page) {

@@ -315,3 +315,72 @@ test('one direction of a link can drop or hold messages, from the link grid', as
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a tap on a touch screen crashes a node', async () => {
+  const page = await openPage(browser, LAB(), { hasTouch: true, isMobile: true, viewport: { width: 400, height: 850 } });
+  await setSpeed(page, 0.5);
+  const lead = await waitForLeader(page);
+  await page.locator(`.node[data-node="${lead.id}"]`).tap();
+  assert.equal(await page.locator(`.node[data-node="${lead.id}"]`).getAttribute('data-role'), 'down');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('R restarts the leader and A aligns the timers into a split vote', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const lead = await waitForLeader(page);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('r');
+  const log = await page.locator('[data-testid="event-log"]').textContent();
+  assert.match(log, new RegExp(`${lead.id} crashed`));
+  assert.match(log, new RegExp(`${lead.id} restarted from its disk`));
+  assert.equal(await page.locator(`.node[data-node="${lead.id}"]`).getAttribute('data-role'), 'follower');
+  // With no leader, aligned timers fire together: several candidates stand in one term.
+  // First let the old leader's last heartbeats land: each one resets a follower's timer.
+  for (let i = 0; i < 200 && await page.locator('.message').count() > 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await page.keyboard.press('a');
+  assert.match(await page.locator('[data-testid="event-log"]').textContent(), /Every election timer now fires at/);
+  let candidates = 0;
+  for (let i = 0; i < 40 && candidates < 2; i++) {
+    await page.keyboard.press('ArrowRight');
+    candidates = await page.locator('.node[data-role="candidate"]').count();
+  }
+  assert.ok(candidates >= 2, 'aligned timers made several candidates at once');
+  const terms = await page.locator('.node[data-role="candidate"]').evaluateAll((els) => els.map((e) => e.dataset.term));
+  assert.equal(new Set(terms).size, 1, 'all in the same term: a split vote');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('exporting saves the scenario with every action; acting in the past forks the future', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  const lead = await waitForLeader(page);
+  await page.locator(`.node[data-node="${lead.id}"]`).click();
+  await waitForLeader(page, lead.term + 1);
+  await page.keyboard.press('Space');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /Export scenario/ }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^distviz-raft-election-seed1\.json$/);
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.equal(file.version, 1);
+  assert.deepEqual(file.actions.map((a) => [a.do, a.node]), [['crash', lead.id]]);
+  const horizon = Number(await page.locator('.controls .scrubber input').getAttribute('max'));
+  assert.equal(file.duration_ms, horizon);
+
+  // Travel back to before the crash and restart a different node: the crash is gone from the future.
+  const crashAt = file.actions[0].at_ms;
+  await page.locator('.controls .scrubber input').fill(String(crashAt - 50));
+  assert.equal(await page.locator(`.node[data-node="${lead.id}"]`).getAttribute('data-role'), 'leader');
+  const other = await page.locator('.node[data-role="follower"]').first().getAttribute('data-node');
+  await page.locator(`.node[data-node="${other}"]`).click();
+  assert.equal(Number(await page.locator('.controls .scrubber input').getAttribute('max')), crashAt - 50, 'the future after now is dropped');
+  assert.equal(await page.locator('.timeline .mark.action').count(), 1, 'only the new action remains');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
