@@ -185,3 +185,23 @@ fn a_link_can_have_its_own_latency_and_loss() {
     assert!(run.trace().records().iter().any(|r| matches!(&r.event,
         TraceEvent::Send { from: NodeId(2), to: NodeId(0), arrives: Some(t), .. } if *t <= r.at + 40)));
 }
+
+#[test]
+fn advancing_to_a_time_processes_nothing_after_it() {
+    // Election timers are reset all the time, leaving stale entries in the
+    // queue; skipping them must not run past the target.
+    let s = scenario("raft-election-partition.json");
+    let mut run = lab::raft_election(&s).unwrap();
+    for t in (0..3_000).step_by(7) {
+        run.advance_to(t);
+        assert_eq!(run.now(), t);
+        let last = run.records_so_far().last().unwrap();
+        assert!(
+            last.at <= t,
+            "advancing to {t} ms recorded an event at {} ms",
+            last.at
+        );
+    }
+    run.seek_time(1_234);
+    assert!(run.records_so_far().last().unwrap().at <= 1_234);
+}

@@ -64,7 +64,11 @@ impl<P: Protocol> Run<P> {
 
     /// One step forward; false when nothing is left to happen.
     pub fn step_forward(&mut self) -> bool {
-        let stepped = self.world.step(&self.actions, &mut self.trace);
+        self.step_by(Time::MAX)
+    }
+
+    fn step_by(&mut self, limit: Time) -> bool {
+        let stepped = self.world.step_by(limit, &self.actions, &mut self.trace);
         self.after_step();
         stepped
     }
@@ -81,13 +85,7 @@ impl<P: Protocol> Run<P> {
 
     /// Runs forward to time `t` (everything at `t` included).
     pub fn advance_to(&mut self, t: Time) {
-        while self
-            .world
-            .next_time(&self.actions)
-            .is_some_and(|next| next <= t)
-        {
-            self.step_forward();
-        }
+        while self.step_by(t) {}
         self.world.run_until(t, &self.actions, &mut self.trace);
         self.horizon = self.horizon.max(t);
     }

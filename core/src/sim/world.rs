@@ -271,25 +271,27 @@ impl<P: Protocol> World<P> {
         self.held.iter().map(|(_, m)| m)
     }
 
-    /// When the next step would happen, if anything is left to do.
-    pub fn next_time(&self, actions: &[TimedAction]) -> Option<Time> {
-        let event = self.queue.peek().map(|q| q.at);
-        let action = actions.get(self.next_action).map(|a| a.at_ms.max(self.now));
-        match (event, action) {
-            (Some(e), Some(a)) => Some(e.min(a)),
-            (e, a) => e.or(a),
-        }
-    }
-
     // ----- running -----
 
     /// Processes the next event or action. An action at time t runs after
     /// every event at time t, so a live intervention (made once the current
     /// millisecond is finished) replays identically from a file.
     pub fn step(&mut self, actions: &[TimedAction], trace: &mut TraceOf<P>) -> bool {
+        self.step_by(Time::MAX, actions, trace)
+    }
+
+    /// Like `step`, but only for what happens at or before `limit`; false
+    /// when nothing does. (Timers reset since they were queued are skipped
+    /// without counting, so the limit is checked for each queue item.)
+    pub fn step_by(
+        &mut self,
+        limit: Time,
+        actions: &[TimedAction],
+        trace: &mut TraceOf<P>,
+    ) -> bool {
         loop {
             let event_at = self.queue.peek().map(|q| q.at);
-            if let Some(timed) = actions.get(self.next_action) {
+            if let Some(timed) = actions.get(self.next_action).filter(|a| a.at_ms <= limit) {
                 if event_at.is_none_or(|e| timed.at_ms < e) {
                     self.now = self.now.max(timed.at_ms);
                     self.next_action += 1;
@@ -297,6 +299,9 @@ impl<P: Protocol> World<P> {
                     self.finish_step(trace);
                     return true;
                 }
+            }
+            if event_at.is_none_or(|e| e > limit) {
+                return false;
             }
             let Some(queued) = self.queue.pop() else {
                 return false;
@@ -322,9 +327,7 @@ impl<P: Protocol> World<P> {
 
     /// Processes everything up to and including time `t`; the clock then reads `t`.
     pub fn run_until(&mut self, t: Time, actions: &[TimedAction], trace: &mut TraceOf<P>) {
-        while self.next_time(actions).is_some_and(|next| next <= t) {
-            self.step(actions, trace);
-        }
+        while self.step_by(t, actions, trace) {}
         self.now = self.now.max(t);
     }
 
