@@ -86,7 +86,7 @@ impl<P: Protocol> Run<P> {
     /// Runs forward to time `t` (everything at `t` included).
     pub fn advance_to(&mut self, t: Time) {
         while self.step_by(t) {}
-        self.world.run_until(t, &self.actions, &mut self.trace);
+        self.world.wait_until(t);
         self.horizon = self.horizon.max(t);
     }
 

@@ -325,9 +325,8 @@ impl<P: Protocol> World<P> {
         }
     }
 
-    /// Processes everything up to and including time `t`; the clock then reads `t`.
-    pub fn run_until(&mut self, t: Time, actions: &[TimedAction], trace: &mut TraceOf<P>) {
-        while self.step_by(t, actions, trace) {}
+    /// Lets the clock reach `t` (nothing is due before it: the caller has stepped).
+    pub(crate) fn wait_until(&mut self, t: Time) {
         self.now = self.now.max(t);
     }
 
