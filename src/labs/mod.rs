@@ -1,5 +1,6 @@
 //! One module per lab: each wires a core model to the shared components.
 
+mod common;
 pub mod raft_election;
 mod raft_handlers;
 mod raft_settings;

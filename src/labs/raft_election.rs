@@ -1,12 +1,10 @@
 //! The Raft leader-election lab: wires the core's Raft model to the shared
 //! components.
 
+use super::common::{invariant_statuses, log_lines, timeline_parts};
 use super::raft_handlers::{Binder, Ctl, Handlers};
 use super::raft_settings::RaftSettings;
-use super::raft_view::{
-    invariant_statuses, log_lines, message_fields, message_visual, node_fields, node_visual,
-    timeline_parts,
-};
+use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
 use crate::browser;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::{format_time, Controls};

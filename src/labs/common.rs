@@ -1,0 +1,121 @@
+//! What every lab derives the same way from its controller: the log in
+//! words, the invariants' status, the timeline, the colour of a term.
+
+use crate::components::event_log::LogLine;
+use crate::components::invariants::InvariantStatus;
+use crate::components::timeline::{Band, Mark};
+use crate::controller::Controller;
+use crate::milestones::Milestones;
+use distviz_core::sim::words::{sentence, Level};
+use distviz_core::sim::{Action, Protocol};
+
+/// How far back the log looks for lines to show, and how many it shows.
+const LOG_LOOKBACK: usize = 600;
+const LOG_LINES: usize = 60;
+
+/// A colour per term, far apart for neighbouring terms (term 0: grey).
+pub fn term_colour(term: u64) -> String {
+    if term == 0 {
+        return "hsl(210 10% 70%)".into();
+    }
+    let hue = (200.0 + term as f64 * 137.508) % 360.0;
+    format!("hsl({hue:.0} 70% 62%)")
+}
+
+pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
+    let records = ctl.run.records_so_far();
+    let proto = ctl.run.world().protocol();
+    let start = records.len().saturating_sub(LOG_LOOKBACK);
+    let mut lines = Vec::new();
+    for (index, record) in records.iter().enumerate().skip(start).rev() {
+        let (level, text) = sentence(proto, record);
+        let shown = match level {
+            Level::Key | Level::Message => true,
+            Level::Routine => ctl.show_routine,
+        };
+        if shown {
+            lines.push(LogLine {
+                index,
+                at_ms: record.at,
+                text,
+                key: level == Level::Key,
+            });
+            if lines.len() == LOG_LINES {
+                break;
+            }
+        }
+    }
+    lines
+}
+
+pub fn invariant_statuses<P: Protocol>(ctl: &Controller<P>) -> Vec<InvariantStatus> {
+    let world = ctl.run.world();
+    world
+        .protocol()
+        .invariants()
+        .iter()
+        .map(|inv| InvariantStatus {
+            name: inv.name,
+            description: inv.description,
+            broken: world
+                .violations()
+                .iter()
+                .filter(|v| v.invariant == inv.name)
+                .map(|v| (v.at_ms, v.detail.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Leader bands and action/violation marks over the whole computed run.
+pub fn timeline_parts<P: Protocol>(
+    ctl: &Controller<P>,
+    milestones: &Milestones,
+) -> (Vec<Band>, Vec<Mark>) {
+    let end = ctl.run.horizon();
+    let bands = milestones
+        .leaders
+        .iter()
+        .map(|lead| Band {
+            start_ms: lead.at_ms,
+            end_ms: lead.until_ms.unwrap_or(end),
+            label: format!("{} · term {}", lead.node, lead.term),
+            colour: term_colour(lead.term),
+        })
+        .collect();
+    let mut marks: Vec<Mark> = ctl
+        .run
+        .actions()
+        .iter()
+        .map(|a| Mark {
+            at_ms: a.at_ms,
+            label: format!("{} ms: {}", a.at_ms, action_words(&a.action)),
+            kind: "action",
+        })
+        .collect();
+    marks.extend(milestones.violations.iter().map(|&at| Mark {
+        at_ms: at,
+        label: format!("{at} ms: an invariant broke"),
+        kind: "violation",
+    }));
+    (bands, marks)
+}
+
+/// An action in a few words, for the timeline's tooltips.
+fn action_words(action: &Action) -> String {
+    match action {
+        Action::Crash { node } => format!("crash {node}"),
+        Action::Restart { node } => format!("restart {node}"),
+        Action::Partition { .. } => "partition".into(),
+        Action::Heal => "heal".into(),
+        Action::DropMessage { id } => format!("drop message #{id}"),
+        Action::HoldMessage { id } => format!("hold message #{id}"),
+        Action::ReleaseMessage { id } => format!("release message #{id}"),
+        Action::Link {
+            from, to, state, ..
+        } => format!("link {from}→{to} {state:?}").to_lowercase(),
+        Action::ClientRequest { node, command } => format!("request \"{command}\" to {node}"),
+        Action::Timeout { node } => format!("time out {node}"),
+        Action::AlignTimers => "align timers".into(),
+    }
+}
