@@ -384,3 +384,27 @@ test('exporting saves the scenario with every action; acting in the past forks t
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('while paused, the messages on the wire can be opened from the keyboard', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, 0.5);
+  await waitForLeader(page);
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 50 && await page.locator('.in-flight li').count() === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  const first = page.locator('.in-flight li button').first();
+  const label = await first.textContent();
+  const id = label.match(/#(\d+)/)[1];
+  assert.equal(await page.locator('.message').count(), await page.locator('.in-flight li').count());
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="message-panel"]');
+  assert.equal(await page.locator('#msg-title').textContent(), `Message #${id}`);
+  // Playing again hides the list: it would change every frame.
+  await page.keyboard.press('Escape');
+  await page.locator('h1').click();
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('.in-flight').count(), 0);
+  await page.context().close();
+});

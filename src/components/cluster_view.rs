@@ -119,6 +119,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let (x2, y2) = at(m.to);
         let p = m.progress.clamp(0.0, 1.0);
         let (x, y) = (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p);
+        // A short trail behind the dot shows which way it flies.
+        let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+        let (tx, ty) = (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0);
         let id = m.id;
         let onclick = props.on_message.reform(move |e: MouseEvent| {
             e.stop_propagation();
@@ -130,6 +133,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
                role="button" aria-label={m.label.clone()} data-message-id={m.id.to_string()}>
                 <circle r="14" class="hit" />
+                if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} x2="0" y2="0" /> }
                 <circle r="7" class="dot" />
                 if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
             </g>

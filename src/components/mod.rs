@@ -5,6 +5,7 @@
 pub mod cluster_view;
 pub mod controls;
 pub mod event_log;
+pub mod in_flight;
 pub mod inspector;
 pub mod invariants;
 pub mod link_grid;

@@ -9,6 +9,7 @@ use crate::browser;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::{format_time, Controls};
 use crate::components::event_log::EventLog;
+use crate::components::in_flight::{InFlightItem, InFlightList};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::Invariants;
 use crate::components::link_grid::LinkGrid;
@@ -189,6 +190,17 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     messages.extend(world.held().map(|m| message_visual(m, now, true)));
     messages.sort_by_key(|m| m.id);
     let names: Vec<String> = world.nodes().iter().map(|s| s.id.to_string()).collect();
+    let on_the_wire: Vec<InFlightItem> = if c.playing {
+        Vec::new()
+    } else {
+        messages
+            .iter()
+            .map(|m| InFlightItem {
+                id: m.id,
+                label: m.label.clone(),
+            })
+            .collect()
+    };
 
     let (inspector_title, inspector_note, fields) = match c.selected {
         Some(id) => {
@@ -277,6 +289,9 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                 </div>
                 <div class="side">
                     {for message_panel}
+                    if !c.playing {
+                        <InFlightList items={Rc::new(on_the_wire)} on_open={h.select_message.clone()} />
+                    }
                     <Inspector title={inspector_title} note={inspector_note} fields={Rc::new(fields)}
                         choices={Rc::new(names)} chosen={c.selected.map(|id| id.index())} on_choose={h.inspect.clone()} />
                     <Invariants items={Rc::new(invariant_statuses(&c))} on_seek={h.seek.clone()} />

@@ -101,11 +101,12 @@ pub fn message_visual(m: &InFlight<RaftMsg>, now: f64, held: bool) -> MessageVis
         },
         class: message_class(&m.msg),
         label: format!(
-            "Message #{}: {} from {} to {}",
+            "Message #{}: {} from {} to {}{}",
             m.id,
             m.msg.describe(),
             m.from,
-            m.to
+            m.to,
+            if held { " (held)" } else { "" }
         ),
         held,
     }
