@@ -35,7 +35,7 @@ pub struct Controller<P: Protocol> {
     pub picked: Vec<NodeId>,
     /// A problem to show the learner (bad file, bad link).
     pub problem: Option<String>,
-    /// Show heartbeats and timers in the log too.
+    /// Show heartbeats, timers and losses in the log too.
     pub show_routine: bool,
     /// The last share link made.
     pub share_link: Option<String>,
