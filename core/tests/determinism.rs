@@ -205,3 +205,48 @@ fn advancing_to_a_time_processes_nothing_after_it() {
     run.seek_time(1_234);
     assert!(run.records_so_far().last().unwrap().at <= 1_234);
 }
+
+#[test]
+fn any_session_of_seeks_steps_and_forks_replays_from_its_file() {
+    use distviz_core::sim::SimRng;
+    for seed in 0..200 {
+        let mut rng = SimRng::new(seed);
+        let mut s = Scenario::new(lab::RAFT_ELECTION, seed, rng.between(1, 9) as usize);
+        s.network.drop = rng.between(0, 10) as f64 / 100.0;
+        let nodes = s.nodes as u64;
+        let mut live = lab::raft_election(&s).unwrap();
+        for _ in 0..rng.between(5, 30) {
+            let node = NodeId(rng.between(0, nodes - 1) as u8);
+            match rng.between(0, 9) {
+                0..=2 => live.advance_to(live.now() + rng.between(0, 700)),
+                3 => live.seek_time(rng.between(0, live.horizon())),
+                4 => (0..rng.between(1, 40)).for_each(|_| live.step_back()),
+                5 => (0..rng.between(1, 40)).for_each(|_| {
+                    live.step_forward();
+                }),
+                6 => live.intervene(Action::Crash { node }),
+                7 => live.intervene(Action::Restart { node }),
+                8 => live.intervene(Action::Timeout { node }),
+                _ => live.intervene(Action::Partition {
+                    groups: vec![vec![node]],
+                }),
+            }
+        }
+        let end = live.horizon();
+        live.seek_time(end);
+        let mut file = s.clone();
+        file.actions = live.actions().to_vec();
+        file.duration_ms = end;
+        let replayed = run_to_end(&Scenario::parse(&file.to_json()).unwrap());
+        assert_eq!(
+            replayed.world().trace_hash(),
+            live.world().trace_hash(),
+            "seed {seed}"
+        );
+        assert_eq!(
+            replayed.trace().records(),
+            live.trace().records(),
+            "seed {seed}"
+        );
+    }
+}
