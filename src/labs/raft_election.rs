@@ -2,6 +2,7 @@
 //! components.
 
 use super::common::{invariant_statuses, log_lines, timeline_parts};
+use super::raft_experiments::RaftExperiments;
 use super::raft_handlers::{Binder, Ctl, Handlers};
 use super::raft_settings::RaftSettings;
 use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
@@ -286,6 +287,9 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                         picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={hint}
                         on_activate={h.activate.clone()} on_select={h.select.clone()} on_message={h.select_message.clone()} />
                     <Legend />
+                    if !props.route.embed {
+                        <RaftExperiments />
+                    }
                 </div>
                 <div class="side">
                     {for message_panel}

@@ -127,8 +127,44 @@ impl Network {
         self.group[a.index()] == self.group[b.index()]
     }
 
+    /// The sides of the network: the nodes that can talk to each other,
+    /// each side in node order, sides in order of their first node.
+    pub fn sides(&self) -> Vec<Vec<NodeId>> {
+        let mut sides: Vec<(u8, Vec<NodeId>)> = Vec::new();
+        for (index, &group) in self.group.iter().enumerate() {
+            let id = NodeId(index as u8);
+            match sides.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, members)) => members.push(id),
+                None => sides.push((group, vec![id])),
+            }
+        }
+        sides.into_iter().map(|(_, members)| members).collect()
+    }
+
     /// The partition group of each node (equal numbers can talk).
     pub fn groups(&self) -> &[u8] {
         &self.group
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sides_include_the_unlisted_rest() {
+        let mut net = Network::new(5, NetworkConfig::default());
+        assert_eq!(net.sides().len(), 1);
+        net.partition(&[vec![NodeId(3), NodeId(1)]]);
+        assert_eq!(
+            net.sides(),
+            vec![
+                vec![NodeId(0), NodeId(2), NodeId(4)],
+                vec![NodeId(1), NodeId(3)]
+            ]
+        );
+        assert!(net.is_partitioned() && !net.same_side(NodeId(0), NodeId(1)));
+        net.heal();
+        assert!(!net.is_partitioned());
     }
 }

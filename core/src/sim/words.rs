@@ -89,7 +89,7 @@ pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) 
                 .collect();
             (
                 Level::Key,
-                format!("The network split: {{{}}} and the rest", sides.join("} {")),
+                format!("The network split into {{{}}}", sides.join("} and {")),
             )
         }
         Heal => (
@@ -155,5 +155,63 @@ fn level_of<P: Protocol>(proto: &P, msg: &P::Msg) -> Level {
         Level::Routine
     } else {
         Level::Message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Raft, RaftParams};
+    use crate::sim::NodeId;
+
+    fn say(event: TraceEvent<crate::raft::RaftMsg, crate::raft::RaftTimer>) -> (Level, String) {
+        sentence(
+            &Raft::new(RaftParams::default()),
+            &TraceRecord { at: 5, event },
+        )
+    }
+
+    #[test]
+    fn key_events_read_as_sentences() {
+        let groups = vec![
+            vec![NodeId(0), NodeId(1)],
+            vec![NodeId(2), NodeId(3), NodeId(4)],
+        ];
+        assert_eq!(
+            say(TraceEvent::Partition { groups }),
+            (
+                Level::Key,
+                "The network split into {S1 S2} and {S3 S4 S5}".into()
+            )
+        );
+        assert_eq!(
+            say(TraceEvent::Status {
+                node: NodeId(2),
+                role: "leader",
+                term: 4
+            })
+            .1,
+            "S3 became leader for term 4"
+        );
+        let heartbeat = crate::raft::RaftMsg::AppendEntries {
+            term: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: 0,
+            leader_commit: 0,
+        };
+        let (level, text) = say(TraceEvent::Deliver {
+            id: 9,
+            from: NodeId(0),
+            to: NodeId(1),
+            msg: heartbeat,
+        });
+        assert_eq!(
+            (level, text.as_str()),
+            (
+                Level::Routine,
+                "S2 received heartbeat (term 1) from S1 (#9)"
+            )
+        );
     }
 }

@@ -685,12 +685,9 @@ impl<P: Protocol> World<P> {
             }
             Action::Partition { groups } => {
                 self.network.partition(groups);
-                self.record(
-                    trace,
-                    TraceEvent::Partition {
-                        groups: groups.clone(),
-                    },
-                );
+                // The trace names every side, the implicit "rest" included.
+                let groups = self.network.sides();
+                self.record(trace, TraceEvent::Partition { groups });
             }
             Action::Heal => {
                 self.network.heal();
