@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # No questions from apt: CI has no one to answer them.
 export DEBIAN_FRONTEND=noninteractive
 
-command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2; exit 1; }
+command -v cargo >/dev/null || { echo "Rust is missing: install the Rust toolchain with rustup, then run this again." >&2; exit 1; }
 command -v npm >/dev/null || { say "installing Node.js and npm"; as_root apt-get update -qq; as_root apt-get install -y -qq nodejs npm; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
