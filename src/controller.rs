@@ -3,7 +3,7 @@
 //! so it tests natively; components only read it and call its methods.
 
 use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
-use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Time};
+use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time};
 
 /// What clicking (or pressing Enter on) a node does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,11 +112,14 @@ impl<P: Protocol> Controller<P> {
         self.run.seek_time(t);
     }
 
-    /// Acts now, forking the future if we are in the past.
+    /// Acts now, forking the future if we are in the past. An action
+    /// naming a node the run lacks changes nothing and says why.
     pub fn act(&mut self, action: Action) {
         self.carry = 0.0;
-        self.revision += 1;
-        self.run.intervene(action);
+        match self.run.intervene(action) {
+            Ok(()) => self.revision += 1,
+            Err(why) => self.problem = Some(format!("Nothing happened: {why}.")),
+        }
     }
 
     fn is_up(&self, id: NodeId) -> bool {
@@ -159,7 +162,7 @@ impl<P: Protocol> Controller<P> {
             return;
         }
         let rest: Vec<NodeId> = (0..size as u8)
-            .map(NodeId)
+            .map(NodeId::server)
             .filter(|id| !self.picked.contains(id))
             .collect();
         let groups = vec![std::mem::take(&mut self.picked), rest];
@@ -185,6 +188,7 @@ impl<P: Protocol> Controller<P> {
             latency_ms: None,
             drop: None,
             duplicate: None,
+            fifo: None,
         });
     }
 
@@ -195,9 +199,10 @@ impl<P: Protocol> Controller<P> {
             .nodes()
             .iter()
             .filter_map(|slot| {
-                slot.status
-                    .filter(|s| s.role == "leader")
-                    .map(|s| (s.term, slot.id))
+                slot.summary
+                    .as_ref()
+                    .filter(|s| s.role() == "leader")
+                    .map(|s| (s.colour(), slot.id))
             })
             .max()
             .map(|(_, id)| id)
@@ -290,8 +295,12 @@ impl<P: Protocol> Controller<P> {
 fn action_fits(action: &Action, size: usize) -> bool {
     let ok = |id: &NodeId| id.index() < size;
     match action {
-        Action::Crash { node } | Action::Restart { node } | Action::Timeout { node } => ok(node),
-        Action::ClientRequest { node, .. } => ok(node),
+        Action::Crash { node }
+        | Action::Restart { node }
+        | Action::Pause { node }
+        | Action::Resume { node }
+        | Action::Input { node, .. }
+        | Action::Timeout { node } => ok(node),
         Action::Link { from, to, .. } => ok(from) && ok(to),
         Action::Partition { groups } => groups.iter().flatten().all(ok),
         _ => true,
@@ -337,10 +346,10 @@ mod tests {
     fn clicking_a_node_crashes_then_restarts_it() {
         let mut c = controller();
         c.run.advance_to(1000);
-        c.activate_node(NodeId(2));
-        assert!(!c.run.world().node(NodeId(2)).is_up());
-        c.activate_node(NodeId(2));
-        assert!(c.run.world().node(NodeId(2)).is_up());
+        c.activate_node(NodeId::server(2));
+        assert!(!c.run.world().node(NodeId::server(2)).is_up());
+        c.activate_node(NodeId::server(2));
+        assert!(c.run.world().node(NodeId::server(2)).is_up());
         assert_eq!(c.run.actions().len(), 2);
     }
 
@@ -348,11 +357,19 @@ mod tests {
     fn picking_a_group_partitions_it_from_the_rest() {
         let mut c = controller();
         c.tool = Tool::PickGroup;
-        c.activate_node(NodeId(4));
-        c.activate_node(NodeId(0));
+        c.activate_node(NodeId::server(4));
+        c.activate_node(NodeId::server(0));
         c.partition_picked();
-        assert!(!c.run.world().network().same_side(NodeId(0), NodeId(1)));
-        assert!(c.run.world().network().same_side(NodeId(0), NodeId(4)));
+        assert!(!c
+            .run
+            .world()
+            .network()
+            .same_side(NodeId::server(0), NodeId::server(1)));
+        assert!(c
+            .run
+            .world()
+            .network()
+            .same_side(NodeId::server(0), NodeId::server(4)));
         assert_eq!(c.tool, Tool::CrashRestart);
         c.heal();
         assert!(!c.run.world().network().is_partitioned());
@@ -363,7 +380,7 @@ mod tests {
         let mut c = controller();
         c.run.advance_to(1000);
         let leader = c.leader().unwrap();
-        let follower = NodeId((leader.0 + 1) % 5);
+        let follower = NodeId::server((leader.n + 1) % 5);
         c.cycle_link(leader, follower);
         assert_eq!(
             c.run.world().network().link(leader, follower).state,

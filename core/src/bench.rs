@@ -3,7 +3,7 @@
 //! its clock, in milliseconds, so the same code measures both.
 
 use crate::raft::{Raft, RaftParams};
-use crate::sim::{Action, NetworkConfig, NodeId, Run, SimRng, TimedAction};
+use crate::sim::{Action, NetworkConfig, NodeId, Roster, Run, SimRng, TimedAction};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,7 +35,7 @@ fn busy_run(nodes: usize, length_ms: u64, seed: u64) -> Run<Raft> {
     let mut actions = Vec::new();
     let mut t = 5_000;
     while t < length_ms {
-        let victim = NodeId(((t / 60_000) % nodes as u64) as u8);
+        let victim = NodeId::server(((t / 60_000) % nodes as u64) as u8);
         actions.push(TimedAction {
             at_ms: t,
             action: Action::Crash { node: victim },
@@ -44,7 +44,7 @@ fn busy_run(nodes: usize, length_ms: u64, seed: u64) -> Run<Raft> {
             at_ms: t + 4_000,
             action: Action::Restart { node: victim },
         });
-        let half: Vec<NodeId> = (0..nodes as u8 / 2).map(NodeId).collect();
+        let half: Vec<NodeId> = (0..nodes as u8 / 2).map(NodeId::server).collect();
         actions.push(TimedAction {
             at_ms: t + 20_000,
             action: Action::Partition { groups: vec![half] },
@@ -57,9 +57,10 @@ fn busy_run(nodes: usize, length_ms: u64, seed: u64) -> Run<Raft> {
     }
     Run::new(
         Raft::new(RaftParams::default()),
-        nodes,
+        Roster::servers(nodes),
         NetworkConfig::default(),
         seed,
+        &[],
         actions,
     )
 }

@@ -1,17 +1,65 @@
-//! The labs the core can run, and turning a scenario into a run of one.
+//! The labs: one table that the scenario reader, the CLI report, the app's
+//! router, landing page and embed loader all read, and turning a scenario
+//! into a run of a lab's model.
 
+use crate::partial_failure::{PartialFailure, PartialFailureParams};
 use crate::raft::{Raft, RaftParams};
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::Run;
+use crate::sim::{Action, Kind, Protocol, Run, CLIENTS, SERVERS};
+use serde::Serialize;
 use serde_json::Value;
 
 pub const RAFT_ELECTION: &str = "raft-election";
+pub const PARTIAL_FAILURE: &str = "partial-failure";
 
-/// Every lab a scenario file may name.
-pub const KNOWN: &[&str] = &[RAFT_ELECTION];
+/// A lab as the rest of distviz knows it.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct LabInfo {
+    /// The route and the scenario's `lab`: "raft-election".
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The guide section it belongs to.
+    pub section: &'static str,
+    /// One sentence for the landing page.
+    pub blurb: &'static str,
+    /// Its kinds of node; the first is the scenario's plain `nodes` count.
+    pub kinds: &'static [Kind],
+    /// How many of each kind a new scenario has.
+    pub default_nodes: &'static [usize],
+}
+
+/// Every lab this build has, in guide order.
+pub const LABS: &[LabInfo] = &[
+    LabInfo {
+        id: RAFT_ELECTION,
+        title: "Raft: leader election",
+        section: "Raft — Leader Election",
+        blurb: "Crash leaders, split the network and force split votes; watch terms, votes and \
+                Election Safety.",
+        kinds: &[SERVERS],
+        default_nodes: &[5],
+    },
+    LabInfo {
+        id: PARTIAL_FAILURE,
+        title: "Why it is hard: partial failure",
+        section: "Why Distributed Systems Are Hard",
+        blurb: "A client waits for a reply that may never come: lose, delay, duplicate, crash or \
+                pause, and see that it cannot tell which.",
+        kinds: &[SERVERS, CLIENTS],
+        default_nodes: &[1, 1],
+    },
+];
+
+pub fn info(id: &str) -> Option<&'static LabInfo> {
+    LABS.iter().find(|lab| lab.id == id)
+}
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    LABS.iter().map(|lab| lab.id)
+}
 
 pub fn is_known(lab: &str) -> bool {
-    KNOWN.contains(&lab)
+    info(lab).is_some()
 }
 
 /// Reads a lab's `params`, naming the field at fault.
@@ -32,6 +80,59 @@ fn params<T: for<'de> serde::Deserialize<'de> + Default>(
     })
 }
 
+fn expect_lab(scenario: &Scenario, id: &str) -> Result<(), ScenarioError> {
+    if scenario.lab == id {
+        return Ok(());
+    }
+    let title = info(id).map_or(id, |lab| lab.title);
+    Err(ScenarioError::new(
+        "lab",
+        format!(
+            "this is a \"{}\" scenario, not one of {title}",
+            scenario.lab
+        ),
+    ))
+}
+
+/// Checks every `input` action against the lab's own input type, so a run
+/// never meets an input it cannot read.
+fn check_inputs<P: Protocol>(proto: &P, scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let path = format!("actions[{i}].input");
+        if proto.input_names().is_empty() {
+            return Err(ScenarioError::new(
+                format!("actions[{i}]"),
+                "this lab takes no inputs of its own",
+            ));
+        }
+        serde_path_to_error::deserialize::<_, P::Input>(input.clone()).map_err(|err| {
+            let inner = err.path().to_string();
+            let at = if inner == "." {
+                path.clone()
+            } else {
+                format!("{path}.{inner}")
+            };
+            ScenarioError::new(at, err.into_inner().to_string().replace('`', "\""))
+        })?;
+    }
+    Ok(())
+}
+
+fn make_run<P: Protocol>(proto: P, scenario: &Scenario) -> Result<Run<P>, ScenarioError> {
+    check_inputs(&proto, scenario)?;
+    Ok(Run::new(
+        proto,
+        scenario.roster(),
+        scenario.network.clone(),
+        scenario.seed,
+        &scenario.start_down,
+        scenario.actions.clone(),
+    ))
+}
+
 pub fn raft_params(scenario: &Scenario) -> Result<RaftParams, ScenarioError> {
     let params: RaftParams = params(&scenario.params)?;
     params
@@ -42,31 +143,23 @@ pub fn raft_params(scenario: &Scenario) -> Result<RaftParams, ScenarioError> {
 
 /// A Raft election run of the scenario, at time 0.
 pub fn raft_election(scenario: &Scenario) -> Result<Run<Raft>, ScenarioError> {
-    if scenario.lab != RAFT_ELECTION {
-        return Err(ScenarioError::new(
-            "lab",
-            format!(
-                "this is a \"{}\" scenario, not a Raft election one",
-                scenario.lab
-            ),
-        ));
-    }
-    if let Some((i, _)) = scenario
-        .actions
-        .iter()
-        .enumerate()
-        .find(|(_, a)| matches!(a.action, crate::sim::Action::ClientRequest { .. }))
-    {
-        return Err(ScenarioError::new(
-            format!("actions[{i}]"),
-            "the Raft election lab takes no client requests (they belong to the log replication lab)",
-        ));
-    }
-    Ok(Run::new(
-        Raft::new(raft_params(scenario)?),
-        scenario.nodes,
-        scenario.network.clone(),
-        scenario.seed,
-        scenario.actions.clone(),
-    ))
+    expect_lab(scenario, RAFT_ELECTION)?;
+    make_run(Raft::new(raft_params(scenario)?), scenario)
+}
+
+pub fn partial_failure_params(scenario: &Scenario) -> Result<PartialFailureParams, ScenarioError> {
+    let params: PartialFailureParams = params(&scenario.params)?;
+    params
+        .check()
+        .map_err(|(path, message)| ScenarioError::new(path, message))?;
+    Ok(params)
+}
+
+/// A partial-failure run of the scenario, at time 0.
+pub fn partial_failure(scenario: &Scenario) -> Result<Run<PartialFailure>, ScenarioError> {
+    expect_lab(scenario, PARTIAL_FAILURE)?;
+    make_run(
+        PartialFailure::new(partial_failure_params(scenario)?),
+        scenario,
+    )
 }

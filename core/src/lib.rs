@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod lab;
+pub mod partial_failure;
 pub mod raft;
 pub mod report;
 pub mod scenario;

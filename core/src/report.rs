@@ -1,13 +1,14 @@
 //! The run report: what `distviz run` prints. See docs/run-report.md.
 
 use crate::lab;
-use crate::raft::Leadership;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::{NodeId, Protocol, Run, Time, Violation};
+use crate::sim::{history, NodeId, Protocol, Run, Time, Violation};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-pub const REPORT_VERSION: u32 = 1;
+/// 2: lab-specific results moved under `lab_report` (Raft's `leaders`
+/// were top-level in 1); `operations` counts the client history.
+pub const REPORT_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -22,9 +23,11 @@ pub struct Report {
     pub violations: Vec<Violation>,
     #[serde(rename = "final")]
     pub final_state: Vec<NodeReport>,
-    /// Raft: who led each term, and from when.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub leaders: Option<Vec<Leadership>>,
+    /// Client operations in the run's history (invocations and completions).
+    pub operations: usize,
+    /// What the lab itself reports (Raft: who led each term); see
+    /// docs/run-report.md for each lab's fields.
+    pub lab_report: Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,7 +60,8 @@ fn base<P: Protocol>(scenario: &Scenario, run: &Run<P>) -> Report {
                 saved: serde_json::to_value(&slot.saved).unwrap_or(Value::Null),
             })
             .collect(),
-        leaders: None,
+        operations: history::history(run.records_so_far()).len(),
+        lab_report: Value::Null,
     }
 }
 
@@ -69,7 +73,20 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             let mut run = lab::raft_election(scenario)?;
             run.advance_to(end);
             let mut report = base(scenario, &run);
-            report.leaders = Some(run.world().monitor().leaders().copied().collect());
+            let leaders: Vec<_> = run.world().monitor().leaders().copied().collect();
+            report.lab_report = json!({ "leaders": leaders });
+            Ok(report)
+        }
+        lab::PARTIAL_FAILURE => {
+            let mut run = lab::partial_failure(scenario)?;
+            run.advance_to(end);
+            let mut report = base(scenario, &run);
+            let monitor = run.world().monitor();
+            let twice: Vec<Value> = monitor
+                .duplicates()
+                .map(|(client, req, times)| json!({"client": client, "req": req, "times": times}))
+                .collect();
+            report.lab_report = json!({ "applied_more_than_once": twice });
             Ok(report)
         }
         other => Err(ScenarioError::new(

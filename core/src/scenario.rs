@@ -1,24 +1,34 @@
 //! The scenario file: everything needed to reproduce a run, byte for byte.
 //! See docs/scenario-format.md.
 
-use crate::sim::{Action, NetworkConfig, NodeId, Time, TimedAction};
+use crate::lab::{self, LabInfo};
+use crate::sim::{NetworkConfig, NodeId, Roster, Time, TimedAction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// The only version this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The version this build writes. It reads version 1 too: a version 1
+/// file is a version 2 file without node kinds, `start_down` or inputs.
+pub const VERSION: u32 = 2;
+/// The most nodes of one kind.
 pub const MAX_NODES: usize = 9;
 /// The longest run a scenario may describe: 30 virtual minutes. A run
 /// keeps its whole trace for time travel, so this bounds its memory.
 pub const MAX_DURATION_MS: Time = 30 * 60 * 1000;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub version: u32,
     pub lab: String,
     pub seed: u64,
+    /// How many nodes of the lab's first kind (servers, for Raft).
     pub nodes: usize,
+    /// Counts of the lab's other kinds, by kind ("client": 1); written
+    /// inside `nodes` as `{"server": 3, "client": 1}`.
+    pub other_nodes: BTreeMap<String, usize>,
+    /// Nodes that start down, with nothing on disk.
+    pub start_down: Vec<NodeId>,
     /// How long the recorded run lasts; the CLI replays this far.
     pub duration_ms: Time,
     pub network: NetworkConfig,
@@ -59,12 +69,17 @@ impl std::error::Error for ScenarioError {}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
-    version: u32,
+    /// Checked before decoding; a file is read as the current version.
+    #[serde(rename = "version")]
+    _version: u32,
     lab: String,
     #[serde(default)]
     seed: u64,
-    #[serde(default = "default_nodes")]
-    nodes: usize,
+    /// A number (the lab's first kind) or counts by kind.
+    #[serde(default)]
+    nodes: Option<Value>,
+    #[serde(default)]
+    start_down: Vec<Value>,
     #[serde(default = "default_duration")]
     duration_ms: Time,
     #[serde(default)]
@@ -75,9 +90,6 @@ struct RawScenario {
     actions: Vec<Value>,
 }
 
-fn default_nodes() -> usize {
-    5
-}
 fn default_duration() -> Time {
     10_000
 }
@@ -106,13 +118,25 @@ fn plain(message: &str) -> String {
 }
 
 impl Scenario {
-    /// A fresh scenario with the defaults.
+    /// A fresh scenario with the defaults and `nodes` of the lab's first kind.
     pub fn new(lab: &str, seed: u64, nodes: usize) -> Self {
+        let other_nodes = lab::info(lab)
+            .map(|info| {
+                info.kinds
+                    .iter()
+                    .zip(info.default_nodes)
+                    .skip(1)
+                    .map(|(kind, n)| (kind.word.to_string(), *n))
+                    .collect()
+            })
+            .unwrap_or_default();
         Scenario {
             version: VERSION,
             lab: lab.to_string(),
             seed,
             nodes,
+            other_nodes,
+            start_down: Vec::new(),
             duration_ms: default_duration(),
             network: NetworkConfig::default(),
             params: Value::Object(Default::default()),
@@ -156,10 +180,12 @@ impl Scenario {
             }
         }
         if let Some(version) = value.get("version").and_then(Value::as_u64) {
-            if version != VERSION as u64 {
+            if !(1..=VERSION as u64).contains(&version) {
                 return Err(ScenarioError::new(
                     "version",
-                    format!("this file is version {version}; this distviz reads version {VERSION}"),
+                    format!(
+                        "this file is version {version}; this distviz reads versions 1 to {VERSION}"
+                    ),
                 ));
             }
         }
@@ -168,25 +194,17 @@ impl Scenario {
     }
 
     fn from_raw(raw: RawScenario) -> Result<Scenario, ScenarioError> {
-        if !crate::lab::is_known(&raw.lab) {
+        let Some(info) = lab::info(&raw.lab) else {
             return Err(ScenarioError::new(
                 "lab",
                 format!(
                     "unknown lab \"{}\"; this distviz has {}",
                     raw.lab,
-                    crate::lab::KNOWN.join(", ")
+                    lab::ids().collect::<Vec<_>>().join(", ")
                 ),
             ));
-        }
-        if !(1..=MAX_NODES).contains(&raw.nodes) {
-            return Err(ScenarioError::new(
-                "nodes",
-                format!(
-                    "{} nodes is out of range: choose 1 to {MAX_NODES}",
-                    raw.nodes
-                ),
-            ));
-        }
+        };
+        let (nodes, other_nodes) = read_nodes(raw.nodes, info)?;
         if raw.duration_ms > MAX_DURATION_MS {
             return Err(ScenarioError::new(
                 "duration_ms",
@@ -197,22 +215,50 @@ impl Scenario {
             ));
         }
         check_network(&raw.network)?;
-        let mut actions = Vec::with_capacity(raw.actions.len());
-        for (i, value) in raw.actions.into_iter().enumerate() {
-            actions.push(parse_action(value, i, raw.nodes)?);
-        }
-        // Stable: actions at the same time keep the order they were written in.
-        actions.sort_by_key(|a: &TimedAction| a.at_ms);
-        Ok(Scenario {
-            version: raw.version,
+        let mut scenario = Scenario {
+            version: VERSION,
             lab: raw.lab,
             seed: raw.seed,
-            nodes: raw.nodes,
+            nodes,
+            other_nodes,
+            start_down: Vec::new(),
             duration_ms: raw.duration_ms,
             network: raw.network,
             params: raw.params,
-            actions,
-        })
+            actions: Vec::with_capacity(raw.actions.len()),
+        };
+        let roster = scenario.roster();
+        for (i, value) in raw.start_down.into_iter().enumerate() {
+            let path = format!("start_down[{i}]");
+            let id = value.as_str().and_then(NodeId::parse).ok_or_else(|| {
+                ScenarioError::new(&path, format!("{value} is not a node name like \"S1\""))
+            })?;
+            roster
+                .check(id)
+                .map_err(|why| ScenarioError::new(&path, why))?;
+            scenario.start_down.push(id);
+        }
+        for (i, value) in raw.actions.into_iter().enumerate() {
+            scenario.actions.push(parse_action(value, i, &roster)?);
+        }
+        // Stable: actions at the same time keep the order they were written in.
+        scenario.actions.sort_by_key(|a: &TimedAction| a.at_ms);
+        Ok(scenario)
+    }
+
+    /// The nodes of this scenario's world, kind by kind.
+    pub fn roster(&self) -> Roster {
+        let Some(info) = lab::info(&self.lab) else {
+            return Roster::servers(self.nodes);
+        };
+        Roster::new(info.kinds.iter().enumerate().map(|(i, kind)| {
+            let count = if i == 0 {
+                self.nodes
+            } else {
+                self.other_nodes.get(kind.word).copied().unwrap_or(0)
+            };
+            (*kind, count)
+        }))
     }
 
     pub fn to_json(&self) -> String {
@@ -240,6 +286,105 @@ impl Scenario {
             path: format!("link scenario {}", err.path).trim_end().to_string(),
             message: err.message,
         })
+    }
+}
+
+/// `nodes`: a number (the lab's first kind) or counts by kind word.
+fn read_nodes(
+    value: Option<Value>,
+    info: &LabInfo,
+) -> Result<(usize, BTreeMap<String, usize>), ScenarioError> {
+    let mut counts: Vec<usize> = info.default_nodes.to_vec();
+    match value {
+        None => {}
+        Some(Value::Object(map)) => {
+            for (word, count) in map {
+                let path = format!("nodes.{word}");
+                let Some(i) = info.kinds.iter().position(|k| k.word == word) else {
+                    let words: Vec<&str> = info.kinds.iter().map(|k| k.word).collect();
+                    return Err(ScenarioError::new(
+                        path,
+                        format!(
+                            "this lab has no \"{word}\" nodes; its kinds are {}",
+                            words.join(", ")
+                        ),
+                    ));
+                };
+                counts[i] = count_of(&count, &path)?;
+            }
+        }
+        Some(other) => counts[0] = count_of(&other, "nodes")?,
+    }
+    let first = info.kinds[0];
+    if counts[0] == 0 {
+        return Err(ScenarioError::new(
+            "nodes",
+            format!(
+                "a run needs at least one {}: choose 1 to {MAX_NODES}",
+                first.word
+            ),
+        ));
+    }
+    let others = info
+        .kinds
+        .iter()
+        .zip(&counts)
+        .skip(1)
+        .map(|(kind, n)| (kind.word.to_string(), *n))
+        .collect();
+    Ok((counts[0], others))
+}
+
+fn count_of(value: &Value, path: &str) -> Result<usize, ScenarioError> {
+    match value.as_u64() {
+        Some(n) if n as usize <= MAX_NODES => Ok(n as usize),
+        _ => Err(ScenarioError::new(
+            path,
+            format!("{value} nodes is out of range: choose 1 to {MAX_NODES}"),
+        )),
+    }
+}
+
+/// The file as written: `nodes` is a number when the lab has one kind of
+/// node, and counts by kind when it has more.
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Written<'a> {
+            version: u32,
+            lab: &'a str,
+            seed: u64,
+            nodes: Value,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            start_down: &'a [NodeId],
+            duration_ms: Time,
+            network: &'a NetworkConfig,
+            params: &'a Value,
+            actions: &'a [TimedAction],
+        }
+        let nodes = if self.other_nodes.is_empty() {
+            Value::from(self.nodes)
+        } else {
+            let first = lab::info(&self.lab).map_or("server", |info| info.kinds[0].word);
+            let mut counts = serde_json::Map::new();
+            counts.insert(first.to_string(), Value::from(self.nodes));
+            for (word, n) in &self.other_nodes {
+                counts.insert(word.clone(), Value::from(*n));
+            }
+            Value::Object(counts)
+        };
+        Written {
+            version: self.version,
+            lab: &self.lab,
+            seed: self.seed,
+            nodes,
+            start_down: &self.start_down,
+            duration_ms: self.duration_ms,
+            network: &self.network,
+            params: &self.params,
+            actions: &self.actions,
+        }
+        .serialize(s)
     }
 }
 
@@ -276,7 +421,7 @@ fn check_probability(p: f64, path: &str) -> Result<(), ScenarioError> {
     }
 }
 
-fn parse_action(mut value: Value, i: usize, nodes: usize) -> Result<TimedAction, ScenarioError> {
+fn parse_action(mut value: Value, i: usize, roster: &Roster) -> Result<TimedAction, ScenarioError> {
     let path = format!("actions[{i}]");
     let Some(object) = value.as_object_mut() else {
         return Err(ScenarioError::new(
@@ -310,80 +455,39 @@ fn parse_action(mut value: Value, i: usize, nodes: usize) -> Result<TimedAction,
             }
         }
     }
-    let action: Action = decode(value, &path)?;
-    check_nodes(&action, &path, nodes)?;
+    let action: crate::sim::Action = decode(value, &path)?;
+    action
+        .check_nodes(roster)
+        .map_err(|(field, why)| ScenarioError::new(format!("{path}.{field}"), why))?;
+    check_settings(&action, &path)?;
     Ok(TimedAction { at_ms, action })
 }
 
-/// Every node an action names must exist in the cluster.
-fn check_nodes(action: &Action, path: &str, nodes: usize) -> Result<(), ScenarioError> {
-    let exists = |id: NodeId, field: String| {
-        if id.index() < nodes {
-            Ok(())
-        } else {
-            Err(ScenarioError::new(
-                format!("{path}.{field}"),
-                format!("node {id} does not exist in a {nodes}-node cluster (S1…S{nodes})"),
-            ))
+/// A link action's own latency and fault settings must make sense.
+fn check_settings(action: &crate::sim::Action, path: &str) -> Result<(), ScenarioError> {
+    if let crate::sim::Action::Link {
+        latency_ms,
+        drop,
+        duplicate,
+        ..
+    } = action
+    {
+        if let Some(range) = latency_ms {
+            check_latency(*range, &format!("{path}.latency_ms"))?;
         }
-    };
-    match action {
-        Action::Crash { node }
-        | Action::Restart { node }
-        | Action::ClientRequest { node, .. }
-        | Action::Timeout { node } => exists(*node, "node".into()),
-        Action::Link {
-            from,
-            to,
-            latency_ms,
-            drop,
-            duplicate,
-            ..
-        } => {
-            exists(*from, "from".into())?;
-            exists(*to, "to".into())?;
-            if from == to {
-                return Err(ScenarioError::new(
-                    format!("{path}.to"),
-                    "a link joins two different nodes",
-                ));
+        for (name, p) in [("drop", drop), ("duplicate", duplicate)] {
+            if let Some(p) = p {
+                check_probability(*p, &format!("{path}.{name}"))?;
             }
-            if let Some(range) = latency_ms {
-                check_latency(*range, &format!("{path}.latency_ms"))?;
-            }
-            for (name, p) in [("drop", drop), ("duplicate", duplicate)] {
-                if let Some(p) = p {
-                    check_probability(*p, &format!("{path}.{name}"))?;
-                }
-            }
-            Ok(())
         }
-        Action::Partition { groups } => {
-            let mut seen = vec![false; nodes];
-            for (g, group) in groups.iter().enumerate() {
-                for (k, &id) in group.iter().enumerate() {
-                    exists(id, format!("groups[{g}][{k}]"))?;
-                    if std::mem::replace(&mut seen[id.index()], true) {
-                        return Err(ScenarioError::new(
-                            format!("{path}.groups[{g}][{k}]"),
-                            format!("{id} is in two groups; a node can be on one side only"),
-                        ));
-                    }
-                }
-            }
-            Ok(())
-        }
-        Action::Heal
-        | Action::AlignTimers
-        | Action::DropMessage { .. }
-        | Action::HoldMessage { .. }
-        | Action::ReleaseMessage { .. } => Ok(()),
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Action;
 
     fn error_of(text: &str) -> String {
         Scenario::parse(text).unwrap_err().to_string()
@@ -401,7 +505,9 @@ mod tests {
         assert_eq!(scenario.actions[0].at_ms, 100, "actions are sorted by time");
         assert_eq!(
             scenario.actions[0].action,
-            Action::Crash { node: NodeId(1) }
+            Action::Crash {
+                node: NodeId::server(1)
+            }
         );
         assert_eq!(Scenario::parse(&scenario.to_json()).unwrap(), scenario);
         assert_eq!(
@@ -433,8 +539,8 @@ mod tests {
         .starts_with("actions[0].node: \"banana\" is not a node name"));
         assert!(error_of(&format!(r#"{{{base},"network":{{"drop":2}}}}"#))
             .starts_with("network.drop: 2 is not a probability"));
-        assert!(error_of(r#"{"version":2,"lab":"raft-election"}"#)
-            .starts_with("version: this file is version 2"));
+        assert!(error_of(r#"{"version":3,"lab":"raft-election"}"#)
+            .starts_with("version: this file is version 3"));
         assert!(error_of(r#"{"version":1,"lab":"pax"}"#).starts_with("lab: unknown lab \"pax\""));
         assert!(
             error_of(r#"{"version":1,"lab":"raft-election","nodes":12}"#)

@@ -23,13 +23,13 @@ fn run_prints_a_report() {
     let (code, out, _) = distviz(&["run", &example("raft-election-leader-crash.json")]);
     assert_eq!(code, 0);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["report_version"], 1);
+    assert_eq!(report["report_version"], 2);
     assert_eq!(report["trace_hash"].as_str().unwrap().len(), 16);
     assert!(report["events"].as_u64().unwrap() > 100);
     assert_eq!(report["end_ms"], 6000);
     assert_eq!(report["violations"], serde_json::json!([]));
     assert_eq!(report["final"].as_array().unwrap().len(), 5);
-    let leaders = report["leaders"].as_array().unwrap();
+    let leaders = report["lab_report"]["leaders"].as_array().unwrap();
     assert!(
         leaders.len() >= 2,
         "a crash of the first leader gives a second: {leaders:?}"

@@ -109,14 +109,21 @@ fn an_intervention_forks_and_its_file_replays_identically() {
     let unforked = live.world().trace_hash();
     // Go back in time and act: the future after 700 ms is replaced.
     live.seek_time(700);
-    live.intervene(Action::Crash { node: NodeId(2) });
+    live.intervene(Action::Crash {
+        node: NodeId::server(2),
+    })
+    .unwrap();
     live.advance_to(900);
     live.intervene(Action::Partition {
-        groups: vec![vec![NodeId(0), NodeId(1)]],
-    });
+        groups: vec![vec![NodeId::server(0), NodeId::server(1)]],
+    })
+    .unwrap();
     live.advance_to(1_300);
-    live.intervene(Action::Heal);
-    live.intervene(Action::Restart { node: NodeId(2) });
+    live.intervene(Action::Heal).unwrap();
+    live.intervene(Action::Restart {
+        node: NodeId::server(2),
+    })
+    .unwrap();
     live.advance_to(2_000);
     assert_ne!(
         live.world().trace_hash(),
@@ -143,11 +150,18 @@ fn a_crashed_node_loses_messages_and_timers_but_keeps_its_disk() {
     let s = scenario("raft-election-quiet.json");
     let mut run = lab::raft_election(&s).unwrap();
     run.advance_to(1_000);
-    run.intervene(Action::Crash { node: NodeId(0) });
-    let slot = run.world().node(NodeId(0));
+    run.intervene(Action::Crash {
+        node: NodeId::server(0),
+    })
+    .unwrap();
+    let slot = run.world().node(NodeId::server(0));
     assert!(slot.live.is_none() && slot.timers.is_empty() && slot.saved.is_some());
-    assert!(run.world().in_flight().all(|m| m.to != NodeId(0)));
+    assert!(run.world().in_flight().all(|m| m.to != NodeId::server(0)));
 }
+
+const S1: NodeId = NodeId::server(0);
+const S2: NodeId = NodeId::server(1);
+const S3: NodeId = NodeId::server(2);
 
 #[test]
 fn a_link_can_have_its_own_latency_and_loss() {
@@ -164,18 +178,18 @@ fn a_link_can_have_its_own_latency_and_loss() {
     let mut slow = 0;
     for record in run.trace().records() {
         if let TraceEvent::Send {
-            from: NodeId(0),
+            from: S1,
             to,
             arrives,
             ..
         } = &record.event
         {
-            match to {
-                NodeId(1) => {
+            match *to {
+                S2 => {
                     assert_eq!(*arrives, Some(record.at + 300));
                     slow += 1;
                 }
-                NodeId(2) => assert_eq!(*arrives, None, "S1→S3 loses everything"),
+                S3 => assert_eq!(*arrives, None, "S1→S3 loses everything"),
                 _ => {}
             }
         }
@@ -183,7 +197,7 @@ fn a_link_can_have_its_own_latency_and_loss() {
     assert!(slow > 0, "S1 sent nothing to S2");
     // The other direction keeps the network's settings.
     assert!(run.trace().records().iter().any(|r| matches!(&r.event,
-        TraceEvent::Send { from: NodeId(2), to: NodeId(0), arrives: Some(t), .. } if *t <= r.at + 40)));
+        TraceEvent::Send { from: S3, to: S1, arrives: Some(t), .. } if *t <= r.at + 40)));
 }
 
 #[test]
@@ -216,7 +230,7 @@ fn any_session_of_seeks_steps_and_forks_replays_from_its_file() {
         let nodes = s.nodes as u64;
         let mut live = lab::raft_election(&s).unwrap();
         for _ in 0..rng.between(5, 30) {
-            let node = NodeId(rng.between(0, nodes - 1) as u8);
+            let node = NodeId::server(rng.between(0, nodes - 1) as u8);
             match rng.between(0, 9) {
                 0..=2 => live.advance_to(live.now() + rng.between(0, 700)),
                 3 => live.seek_time(rng.between(0, live.horizon())),
@@ -224,12 +238,14 @@ fn any_session_of_seeks_steps_and_forks_replays_from_its_file() {
                 5 => (0..rng.between(1, 40)).for_each(|_| {
                     live.step_forward();
                 }),
-                6 => live.intervene(Action::Crash { node }),
-                7 => live.intervene(Action::Restart { node }),
-                8 => live.intervene(Action::Timeout { node }),
-                _ => live.intervene(Action::Partition {
-                    groups: vec![vec![node]],
-                }),
+                6 => live.intervene(Action::Crash { node }).unwrap(),
+                7 => live.intervene(Action::Restart { node }).unwrap(),
+                8 => live.intervene(Action::Timeout { node }).unwrap(),
+                _ => live
+                    .intervene(Action::Partition {
+                        groups: vec![vec![node]],
+                    })
+                    .unwrap(),
             }
         }
         let end = live.horizon();

@@ -2,16 +2,19 @@
 //! of crashes, restarts, partitions, timeouts and message loss.
 
 use distviz_core::raft::{Raft, RaftParams, Role};
-use distviz_core::sim::{Action, LinkState, NetworkConfig, NodeId, Run, SimRng, TimedAction};
+use distviz_core::sim::{
+    Action, LinkState, NetworkConfig, NodeId, Roster, Run, SimRng, TimedAction,
+};
 
 fn random_schedule(seed: u64) -> (usize, NetworkConfig, Vec<TimedAction>) {
     let mut rng = SimRng::new(seed ^ 0x5eed);
     let nodes = rng.between(3, 7) as usize;
-    let node = |rng: &mut SimRng| NodeId(rng.between(0, nodes as u64 - 1) as u8);
+    let node = |rng: &mut SimRng| NodeId::server(rng.between(0, nodes as u64 - 1) as u8);
     let network = NetworkConfig {
         latency_ms: [rng.between(1, 20), rng.between(20, 80)],
         drop: rng.between(0, 20) as f64 / 100.0,
         duplicate: rng.between(0, 10) as f64 / 100.0,
+        fifo: false,
     };
     let mut t = 0;
     let mut actions = Vec::new();
@@ -27,7 +30,7 @@ fn random_schedule(seed: u64) -> (usize, NetworkConfig, Vec<TimedAction>) {
             4 => {
                 let cut = rng.between(1, nodes as u64 - 1) as u8;
                 Action::Partition {
-                    groups: vec![(0..cut).map(NodeId).collect()],
+                    groups: vec![(0..cut).map(NodeId::server).collect()],
                 }
             }
             5 => Action::Heal,
@@ -50,6 +53,7 @@ fn random_schedule(seed: u64) -> (usize, NetworkConfig, Vec<TimedAction>) {
                         latency_ms: own.then(|| [rng.between(0, 50), rng.between(50, 400)]),
                         drop: own.then(|| rng.between(0, 50) as f64 / 100.0),
                         duplicate: None,
+                        fifo: None,
                     }
                 }
             }
@@ -67,9 +71,10 @@ fn election_safety_holds_under_1000_random_schedules() {
         let end = actions.last().map_or(0, |a| a.at_ms) + 2_000;
         let mut run = Run::new(
             Raft::new(RaftParams::default()),
-            nodes,
+            Roster::servers(nodes),
             network,
             seed,
+            &[],
             actions,
         );
         run.advance_to(end);

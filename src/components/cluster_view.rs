@@ -109,7 +109,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
         let class = classes!("link-fault", format!("{state:?}").to_lowercase());
         html! {
-            <line key={format!("fault-{}-{}", from.0, to.0)} class={class}
+            <line key={format!("fault-{}-{}", from.n, to.n)} class={class}
                 x1={x1.to_string()} y1={y1.to_string()} x2={mx.to_string()} y2={my.to_string()} />
         }
     });
@@ -170,12 +170,12 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             let angle = (vy - y).atan2(vx - x);
             let r = radius - 7.0;
             html! {
-                <circle key={voter.0} class={classes!("vote", granted.then_some("granted"))}
+                <circle key={voter.n} class={classes!("vote", granted.then_some("granted"))}
                     cx={(r * angle.cos()).to_string()} cy={(r * angle.sin()).to_string()} r="4" />
             }
         });
         html! {
-            <g key={n.id.0} class={class} transform={format!("translate({x:.1} {y:.1})")}
+            <g key={n.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")}
                tabindex="0" role="button" aria-label={n.label.clone()} aria-pressed={picked.to_string()}
                data-node={n.id.to_string()} data-role={if n.up { n.role } else { "down" }} data-term={n.term.to_string()}
                {onclick} {onkeydown} {onfocus}>

@@ -23,7 +23,7 @@ fn symbol(state: LinkState) -> (&'static str, &'static str) {
 
 #[component]
 pub fn LinkGrid(props: &LinkGridProps) -> Html {
-    let ids: Vec<NodeId> = (0..props.size as u8).map(NodeId).collect();
+    let ids: Vec<NodeId> = (0..props.size as u8).map(NodeId::server).collect();
     html! {
         <details class="panel links">
             <summary><h2>{"Links"}</h2></summary>
@@ -32,7 +32,7 @@ pub fn LinkGrid(props: &LinkGridProps) -> Html {
                 <thead><tr><th scope="col">{"from \\ to"}</th>{for ids.iter().map(|to| html! { <th scope="col">{to.to_string()}</th> })}</tr></thead>
                 <tbody>
                     {for ids.iter().map(|&from| html! {
-                        <tr key={from.0}>
+                        <tr key={from.n}>
                             <th scope="row">{from.to_string()}</th>
                             {for ids.iter().map(|&to| {
                                 if from == to {

@@ -74,13 +74,15 @@ pub fn timeline_parts<P: Protocol>(
 ) -> (Vec<Band>, Vec<Mark>) {
     let end = ctl.run.horizon();
     let bands = milestones
-        .leaders
+        .stretches
         .iter()
-        .map(|lead| Band {
-            start_ms: lead.at_ms,
-            end_ms: lead.until_ms.unwrap_or(end),
-            label: format!("{} · term {}", lead.node, lead.term),
-            colour: term_colour(lead.term),
+        .map(|stretch| Band {
+            start_ms: stretch.at_ms,
+            end_ms: stretch.until_ms.unwrap_or(end),
+            label: format!("{} · {}", stretch.node, stretch.label),
+            colour: stretch
+                .colour
+                .map_or_else(|| "var(--muted)".into(), term_colour),
         })
         .collect();
     let mut marks: Vec<Mark> = ctl
@@ -111,10 +113,12 @@ fn action_words(action: &Action) -> String {
         Action::DropMessage { id } => format!("drop message #{id}"),
         Action::HoldMessage { id } => format!("hold message #{id}"),
         Action::ReleaseMessage { id } => format!("release message #{id}"),
+        Action::Pause { node } => format!("pause {node}"),
+        Action::Resume { node } => format!("resume {node}"),
         Action::Link {
             from, to, state, ..
-        } => format!("link {from}→{to} {state:?}").to_lowercase(),
-        Action::ClientRequest { node, command } => format!("request \"{command}\" to {node}"),
+        } => format!("link {from}→{to} {}", format!("{state:?}").to_lowercase()),
+        Action::Input { node, .. } => format!("input to {node}"),
         Action::Timeout { node } => format!("time out {node}"),
         Action::AlignTimers => "align timers".into(),
     }

@@ -91,7 +91,7 @@ fn handle_key(ctl: &mut Ctl, e: &KeyboardEvent) -> bool {
 
 /// Every directed link's state, row-major.
 fn link_states(network: &Network, size: usize) -> Vec<LinkState> {
-    let ids = || (0..size as u8).map(NodeId);
+    let ids = || (0..size as u8).map(NodeId::server);
     ids()
         .flat_map(|from| ids().map(move |to| network.link(from, to).state))
         .collect()
@@ -99,7 +99,7 @@ fn link_states(network: &Network, size: usize) -> Vec<LinkState> {
 
 /// The directed links that drop or hold, for the cluster view.
 fn faulty_links(network: &Network, size: usize) -> Vec<(NodeId, NodeId, LinkState)> {
-    let ids = || (0..size as u8).map(NodeId);
+    let ids = || (0..size as u8).map(NodeId::server);
     ids()
         .flat_map(|from| ids().map(move |to| (from, to)))
         .filter(|&(from, to)| from != to)

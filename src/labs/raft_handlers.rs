@@ -123,7 +123,7 @@ impl Handlers {
             release_message: on
                 .bind(|c, ()| on_open_message(c, |id| Action::ReleaseMessage { id })),
             close_message: on.bind(|c, ()| c.selected_message = None),
-            inspect: on.bind(|c, i: usize| c.selected = Some(NodeId(i as u8))),
+            inspect: on.bind(|c, i: usize| c.selected = Some(NodeId::server(i as u8))),
             show_routine: on.bind(|c, on| c.show_routine = on),
             nodes: on.bind(|c, n| {
                 c.reconfigure(|s| s.nodes = n);

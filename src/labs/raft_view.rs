@@ -38,7 +38,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
     let votes = match node.role {
         Role::Follower => Vec::new(),
         _ => (0..world.nodes().len() as u8)
-            .map(NodeId)
+            .map(NodeId::server)
             .filter(|&id| id != node.id)
             .map(|id| (id, node.votes.contains(&id)))
             .collect(),

@@ -9,10 +9,10 @@ mod params;
 
 pub use invariants::{Leadership, RaftMonitor, ELECTION_SAFETY, TERM_MONOTONIC};
 pub use messages::{LogEntry, RaftMsg, RaftTimer};
-pub use node::{RaftNode, RaftSaved, Role};
+pub use node::{RaftNode, RaftSaved, RaftSummary, Role};
 pub use params::RaftParams;
 
-use crate::sim::{Ctx, InvariantInfo, NodeId, NodeView, Protocol, Status, Time};
+use crate::sim::{Ctx, InvariantInfo, NoInput, NoNote, NodeId, NodeView, Protocol, Time, SERVERS};
 
 /// The Raft election model, configured by its parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +66,9 @@ impl Raft {
     }
 
     fn maybe_win(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
-        if node.role == Role::Candidate && node.votes.len() * 2 > ctx.cluster_size() {
+        // The quorum is a majority of the servers (membership changes are
+        // the log replication lab's).
+        if node.role == Role::Candidate && node.votes.len() * 2 > ctx.count(SERVERS) {
             node.role = Role::Leader;
             node.leader = Some(ctx.me());
             ctx.cancel_timer(RaftTimer::Election);
@@ -126,6 +128,9 @@ impl Protocol for Raft {
     type Msg = RaftMsg;
     type Timer = RaftTimer;
     type Monitor = RaftMonitor;
+    type Input = NoInput;
+    type Note = NoNote;
+    type Summary = RaftSummary;
 
     fn boot(&self, saved: Option<&RaftSaved>, ctx: &mut Ctx<Self>) -> RaftNode {
         let node = RaftNode::from_saved(ctx.me(), saved);
@@ -185,38 +190,30 @@ impl Protocol for Raft {
         }
     }
 
-    fn on_client_request(
-        &self,
-        node: &mut RaftNode,
-        _command: &str,
-        _ctx: &mut Ctx<Self>,
-    ) -> Result<String, String> {
-        match (node.role, node.leader) {
-            (Role::Leader, _) => {
-                Err("the election lab has no log to append to; see the log replication lab".into())
-            }
-            (_, Some(leader)) => Err(format!("not the leader; try {leader}")),
-            (_, None) => Err("not the leader, and no leader is known".into()),
-        }
-    }
-
     fn persistent(&self, node: &RaftNode) -> RaftSaved {
         node.saved()
     }
 
-    fn status(&self, node: &RaftNode) -> Status {
-        Status {
-            role: node.role.name(),
+    fn summary(&self, node: &RaftNode) -> RaftSummary {
+        RaftSummary {
+            role: node.role,
             term: node.current_term,
         }
     }
 
-    fn saved_term(&self, saved: &RaftSaved) -> u64 {
-        saved.current_term
+    fn describe_summary(&self, node: NodeId, summary: &RaftSummary) -> String {
+        let term = summary.term;
+        match summary.role {
+            Role::Leader => format!("{node} became leader for term {term}"),
+            Role::Candidate => {
+                format!("{node} became a candidate for term {term} and asked for votes")
+            }
+            Role::Follower => format!("{node} is a follower in term {term}"),
+        }
     }
 
-    fn main_timer(&self) -> RaftTimer {
-        RaftTimer::Election
+    fn main_timer(&self) -> Option<RaftTimer> {
+        Some(RaftTimer::Election)
     }
 
     fn describe(&self, msg: &RaftMsg) -> String {

@@ -1,5 +1,5 @@
 use super::LogEntry;
-use crate::sim::NodeId;
+use crate::sim::{NodeId, Summary};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -17,6 +17,28 @@ impl Role {
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         }
+    }
+}
+
+/// What the views show of a Raft server: its role, coloured by its term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct RaftSummary {
+    pub role: Role,
+    pub term: u64,
+}
+
+impl Summary for RaftSummary {
+    fn role(&self) -> &'static str {
+        self.role.name()
+    }
+    fn label(&self) -> String {
+        format!("{} · term {}", self.role.name(), self.term)
+    }
+    fn colour(&self) -> Option<u64> {
+        Some(self.term)
+    }
+    fn band(&self) -> Option<String> {
+        (self.role == Role::Leader).then(|| format!("term {}", self.term))
     }
 }
 

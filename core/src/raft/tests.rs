@@ -1,14 +1,15 @@
 //! Raft election tests, named after the paper's claims.
 
 use super::*;
-use crate::sim::{Action, Effect, NetworkConfig, Run, SimRng, TimedAction};
+use crate::sim::{Action, Effect, NetworkConfig, Roster, Run, SimRng, TimedAction};
 
 fn cluster(size: usize, seed: u64, actions: Vec<TimedAction>) -> Run<Raft> {
     Run::new(
         Raft::new(RaftParams::default()),
-        size,
+        Roster::servers(size),
         NetworkConfig::default(),
         seed,
+        &[],
         actions,
     )
 }
@@ -77,7 +78,7 @@ fn test_new_leader_after_leader_crash_has_higher_term() {
         let mut run = cluster(5, seed, vec![]);
         run.advance_to(1_000);
         let (old, old_term) = settled_leader(&run).unwrap();
-        run.intervene(Action::Crash { node: old });
+        run.intervene(Action::Crash { node: old }).unwrap();
         run.advance_to(3_000);
         let (new, new_term) = settled_leader(&run).expect("the survivors elect a new leader");
         assert_ne!(new, old);
@@ -95,15 +96,16 @@ fn test_partitioned_minority_elects_nobody_majority_does() {
         run.advance_to(1_000);
         let (old, _) = settled_leader(&run).unwrap();
         // Put the old leader with one other node on the minority side.
-        let buddy = NodeId((old.0 + 1) % 5);
+        let buddy = NodeId::server((old.n + 1) % 5);
         let minority = vec![old, buddy];
         let majority: Vec<NodeId> = (0..5)
-            .map(NodeId)
+            .map(NodeId::server)
             .filter(|id| !minority.contains(id))
             .collect();
         run.intervene(Action::Partition {
             groups: vec![minority.clone(), majority.clone()],
-        });
+        })
+        .unwrap();
         run.advance_to(4_000);
         let now_leaders = leaders(&run);
         let majority_leader = now_leaders.iter().find(|(id, _)| majority.contains(id));
@@ -133,8 +135,8 @@ fn test_split_votes_resolve() {
         let mut run = cluster(5, seed, vec![]);
         run.advance_to(1_000);
         let (old, _) = settled_leader(&run).unwrap();
-        run.intervene(Action::Crash { node: old });
-        run.intervene(Action::AlignTimers);
+        run.intervene(Action::Crash { node: old }).unwrap();
+        run.intervene(Action::AlignTimers).unwrap();
         let aligned_term = run
             .world()
             .nodes()
@@ -171,12 +173,12 @@ fn test_restarted_node_keeps_term_and_vote() {
     let id = follower.id;
     let before = follower.live.clone().unwrap();
     assert!(before.voted_for.is_some());
-    run.intervene(Action::Crash { node: id });
+    run.intervene(Action::Crash { node: id }).unwrap();
     assert_eq!(
         run.world().node(id).saved.as_ref().unwrap().current_term,
         before.current_term
     );
-    run.intervene(Action::Restart { node: id });
+    run.intervene(Action::Restart { node: id }).unwrap();
     let after = run.world().node(id).live.clone().unwrap();
     assert_eq!(after.current_term, before.current_term);
     assert_eq!(after.voted_for, before.voted_for);
@@ -187,7 +189,8 @@ fn test_restarted_node_keeps_term_and_vote() {
 fn handle(node: &mut RaftNode, from: NodeId, msg: RaftMsg) -> Vec<Effect<Raft>> {
     let mut rng = SimRng::new(0);
     let mut effects = Vec::new();
-    let mut ctx = Ctx::detached(node.id, 5, 0, &mut rng, &mut effects);
+    let roster = Roster::servers(5);
+    let mut ctx = Ctx::detached(node.id, &roster, 0, &mut rng, &mut effects);
     Raft::new(RaftParams::default()).on_message(node, from, msg, &mut ctx);
     effects
 }
@@ -210,7 +213,7 @@ fn test_vote_refused_to_candidate_with_stale_log() {
         term,
         command: "x".into(),
     };
-    let mut voter = RaftNode::from_saved(NodeId(0), None);
+    let mut voter = RaftNode::from_saved(NodeId::server(0), None);
     voter.current_term = 3;
     voter.log = vec![entry(1), entry(3)];
     // Same length, older last term: refused.
@@ -219,7 +222,7 @@ fn test_vote_refused_to_candidate_with_stale_log() {
         last_log_index: 2,
         last_log_term: 2,
     };
-    assert!(!granted(&handle(&mut voter, NodeId(1), stale)));
+    assert!(!granted(&handle(&mut voter, NodeId::server(1), stale)));
     assert_eq!(
         voter.current_term, 4,
         "the higher term is adopted even when the vote is refused"
@@ -230,46 +233,46 @@ fn test_vote_refused_to_candidate_with_stale_log() {
         last_log_index: 1,
         last_log_term: 3,
     };
-    assert!(!granted(&handle(&mut voter, NodeId(2), short)));
+    assert!(!granted(&handle(&mut voter, NodeId::server(2), short)));
     // At least as up to date: granted, persisted.
     let good = RaftMsg::RequestVote {
         term: 4,
         last_log_index: 2,
         last_log_term: 3,
     };
-    let effects = handle(&mut voter, NodeId(3), good);
+    let effects = handle(&mut voter, NodeId::server(3), good);
     assert!(granted(&effects));
     assert!(effects.contains(&Effect::Persist));
-    assert_eq!(voter.voted_for, Some(NodeId(3)));
+    assert_eq!(voter.voted_for, Some(NodeId::server(3)));
 }
 
 #[test]
 fn test_one_vote_per_term() {
-    let mut voter = RaftNode::from_saved(NodeId(0), None);
+    let mut voter = RaftNode::from_saved(NodeId::server(0), None);
     let ask = RaftMsg::RequestVote {
         term: 1,
         last_log_index: 0,
         last_log_term: 0,
     };
-    assert!(granted(&handle(&mut voter, NodeId(1), ask.clone())));
+    assert!(granted(&handle(&mut voter, NodeId::server(1), ask.clone())));
     assert!(
-        !granted(&handle(&mut voter, NodeId(2), ask.clone())),
+        !granted(&handle(&mut voter, NodeId::server(2), ask.clone())),
         "a second candidate is refused"
     );
     assert!(
-        granted(&handle(&mut voter, NodeId(1), ask)),
+        granted(&handle(&mut voter, NodeId::server(1), ask)),
         "the same candidate asking again is fine"
     );
 }
 
 #[test]
 fn test_leader_steps_down_on_higher_term() {
-    let mut node = RaftNode::from_saved(NodeId(0), None);
+    let mut node = RaftNode::from_saved(NodeId::server(0), None);
     node.current_term = 2;
     node.role = Role::Leader;
     let effects = handle(
         &mut node,
-        NodeId(1),
+        NodeId::server(1),
         RaftMsg::AppendEntriesReply {
             term: 5,
             success: false,
@@ -293,13 +296,14 @@ fn test_breaking_one_vote_per_term_is_caught_by_election_safety() {
     let caught = (0..30).any(|seed| {
         let mut run = Run::new(
             Raft::new(params.clone()),
-            5,
+            Roster::servers(5),
             NetworkConfig::default(),
             seed,
+            &[],
             vec![],
         );
         run.advance_to(300);
-        run.intervene(Action::AlignTimers);
+        run.intervene(Action::AlignTimers).unwrap();
         run.advance_to(3_000);
         run.world()
             .violations()
@@ -313,14 +317,23 @@ fn test_breaking_one_vote_per_term_is_caught_by_election_safety() {
 fn test_single_node_cluster_elects_itself() {
     let mut run = cluster(1, 0, vec![]);
     run.advance_to(400);
-    assert_eq!(leaders(&run), vec![(NodeId(0), 1)]);
+    assert_eq!(leaders(&run), vec![(NodeId::server(0), 1)]);
 }
 
 #[test]
 fn test_scheduled_actions_apply_at_their_time() {
-    let mut run = cluster(3, 5, vec![at(500, Action::Crash { node: NodeId(0) })]);
+    let mut run = cluster(
+        3,
+        5,
+        vec![at(
+            500,
+            Action::Crash {
+                node: NodeId::server(0),
+            },
+        )],
+    );
     run.advance_to(499);
-    assert!(run.world().node(NodeId(0)).is_up());
+    assert!(run.world().node(NodeId::server(0)).is_up());
     run.advance_to(500);
-    assert!(!run.world().node(NodeId(0)).is_up());
+    assert!(!run.world().node(NodeId::server(0)).is_up());
 }

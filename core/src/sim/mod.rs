@@ -1,21 +1,32 @@
-//! The simulated world: virtual time, one seeded RNG, a network with faults,
-//! crash/restart, a trace with a stable hash, and time travel.
+//! The simulated world: virtual time, seeded random streams, a network with
+//! faults, crash/restart and pause/resume, a trace with a stable hash,
+//! client operations and their history, and time travel.
 
+mod actions;
+mod delivery;
 mod hash;
+pub mod history;
 mod ids;
 mod network;
+mod nodes;
 mod protocol;
+mod queue;
 mod rng;
+mod roster;
 mod run;
 mod trace;
 pub mod words;
 mod world;
 
+pub use actions::{Action, TimedAction};
 pub use hash::StableHasher;
-pub use ids::{NodeId, Time};
+pub use history::{OpResult, OpValue};
+pub use ids::{KindLetter, NodeId, Time, CLIENT, SERVER};
 pub use network::{DropReason, Link, LinkState, Network, NetworkConfig};
-pub use protocol::{Ctx, Effect, InvariantInfo, NodeView, Protocol, Status};
+pub use protocol::{Ctx, Effect, InvariantInfo, NoInput, NoNote, NodeView, Protocol, Summary};
+pub use queue::InFlight;
 pub use rng::SimRng;
+pub use roster::{Kind, Roster, CLIENTS, SERVERS};
 pub use run::{Run, CHECKPOINT_EVERY};
-pub use trace::{Trace, TraceEvent, TraceRecord};
-pub use world::{Action, InFlight, NodeSlot, TimedAction, TimerSlot, Violation, World};
+pub use trace::{EventOf, RecordOf, Trace, TraceEvent, TraceOf, TraceRecord};
+pub use world::{NodeSlot, TimerSlot, Violation, World};

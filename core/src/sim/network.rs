@@ -1,4 +1,4 @@
-use super::NodeId;
+use super::{NodeId, Roster, Time};
 use serde::{Deserialize, Serialize};
 
 /// Network settings of a scenario; they apply to every link in both directions.
@@ -12,6 +12,13 @@ pub struct NetworkConfig {
     pub drop: f64,
     /// Probability that a message is delivered twice.
     pub duplicate: f64,
+    /// Every link first in, first out: no message overtakes an earlier one.
+    #[serde(skip_serializing_if = "is_false")]
+    pub fifo: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 impl Default for NetworkConfig {
@@ -20,6 +27,7 @@ impl Default for NetworkConfig {
             latency_ms: [20, 40],
             drop: 0.0,
             duplicate: 0.0,
+            fifo: false,
         }
     }
 }
@@ -45,6 +53,8 @@ pub enum DropReason {
     LinkDown,
     Crashed,
     User,
+    /// The model sent to a node the world does not have.
+    NoSuchNode,
 }
 
 impl DropReason {
@@ -55,6 +65,7 @@ impl DropReason {
             DropReason::LinkDown => "the link drops messages",
             DropReason::Crashed => "the receiver is down",
             DropReason::User => "you dropped it",
+            DropReason::NoSuchNode => "there is no such node",
         }
     }
 }
@@ -67,12 +78,17 @@ pub struct Link {
     pub latency_ms: [u64; 2],
     pub drop: f64,
     pub duplicate: f64,
+    /// First in, first out.
+    pub fifo: bool,
+    /// The latest arrival time of a message put on this link (for FIFO).
+    pub last_arrival: Time,
 }
 
 /// The links between nodes and the current partition.
 #[derive(Clone, Debug)]
 pub struct Network {
     pub config: NetworkConfig,
+    roster: Roster,
     size: usize,
     /// `links[from * size + to]`.
     links: Vec<Link>,
@@ -81,27 +97,41 @@ pub struct Network {
 }
 
 impl Network {
-    pub fn new(size: usize, config: NetworkConfig) -> Self {
+    pub fn new(roster: Roster, config: NetworkConfig) -> Self {
+        let size = roster.len();
         let link = Link {
             state: LinkState::Up,
             latency_ms: config.latency_ms,
             drop: config.drop,
             duplicate: config.duplicate,
+            fifo: config.fifo,
+            last_arrival: 0,
         };
         Network {
             config,
+            roster,
             size,
             links: vec![link; size * size],
             group: vec![0; size],
         }
     }
 
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    /// A node's slot; every id reaching the network was checked against the roster.
+    fn slot(&self, id: NodeId) -> usize {
+        self.roster.slot(id).unwrap_or(usize::MAX)
+    }
+
     pub fn link(&self, from: NodeId, to: NodeId) -> &Link {
-        &self.links[from.index() * self.size + to.index()]
+        &self.links[self.slot(from) * self.size + self.slot(to)]
     }
 
     pub fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut Link {
-        &mut self.links[from.index() * self.size + to.index()]
+        let index = self.slot(from) * self.size + self.slot(to);
+        &mut self.links[index]
     }
 
     /// Splits the cluster: each listed group can talk only within itself;
@@ -109,8 +139,10 @@ impl Network {
     pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
         self.group = vec![0; self.size];
         for (number, members) in groups.iter().enumerate() {
-            for id in members {
-                self.group[id.index()] = number as u8 + 1;
+            for &id in members {
+                if let Some(slot) = self.roster.slot(id) {
+                    self.group[slot] = number as u8 + 1;
+                }
             }
         }
     }
@@ -124,7 +156,7 @@ impl Network {
     }
 
     pub fn same_side(&self, a: NodeId, b: NodeId) -> bool {
-        self.group[a.index()] == self.group[b.index()]
+        self.group[self.slot(a)] == self.group[self.slot(b)]
     }
 
     /// The sides of the network: the nodes that can talk to each other,
@@ -132,7 +164,7 @@ impl Network {
     pub fn sides(&self) -> Vec<Vec<NodeId>> {
         let mut sides: Vec<(u8, Vec<NodeId>)> = Vec::new();
         for (index, &group) in self.group.iter().enumerate() {
-            let id = NodeId(index as u8);
+            let id = self.roster.id(index);
             match sides.iter_mut().find(|(g, _)| *g == group) {
                 Some((_, members)) => members.push(id),
                 None => sides.push((group, vec![id])),
@@ -141,7 +173,7 @@ impl Network {
         sides.into_iter().map(|(_, members)| members).collect()
     }
 
-    /// The partition group of each node (equal numbers can talk).
+    /// The partition group of each node, in slot order (equal numbers can talk).
     pub fn groups(&self) -> &[u8] {
         &self.group
     }
@@ -153,17 +185,12 @@ mod tests {
 
     #[test]
     fn sides_include_the_unlisted_rest() {
-        let mut net = Network::new(5, NetworkConfig::default());
+        let s = NodeId::server;
+        let mut net = Network::new(Roster::servers(5), NetworkConfig::default());
         assert_eq!(net.sides().len(), 1);
-        net.partition(&[vec![NodeId(3), NodeId(1)]]);
-        assert_eq!(
-            net.sides(),
-            vec![
-                vec![NodeId(0), NodeId(2), NodeId(4)],
-                vec![NodeId(1), NodeId(3)]
-            ]
-        );
-        assert!(net.is_partitioned() && !net.same_side(NodeId(0), NodeId(1)));
+        net.partition(&[vec![s(3), s(1)]]);
+        assert_eq!(net.sides(), vec![vec![s(0), s(2), s(4)], vec![s(1), s(3)]]);
+        assert!(net.is_partitioned() && !net.same_side(s(0), s(1)));
         net.heal();
         assert!(!net.is_partitioned());
     }

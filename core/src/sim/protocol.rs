@@ -1,5 +1,7 @@
-use super::{NodeId, SimRng, Time};
-use serde::Serialize;
+use super::history::{OpResult, OpValue};
+use super::{Kind, NodeId, Roster, SimRng, Time, SERVERS};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -20,23 +22,41 @@ pub enum Effect<P: Protocol> {
     },
     /// Save the node's persistent state (what survives a crash) now.
     Persist,
+    /// A fact of the lab's ("entry 7 committed"), written to the trace.
+    Record(P::Note),
+    /// A client operation starts (a history's "invoke").
+    Invoke {
+        op: u64,
+        f: String,
+        value: OpValue,
+    },
+    /// A client operation ends: ok, fail (it did not happen) or info
+    /// (unknown: it may or may not have happened).
+    Complete {
+        op: u64,
+        result: OpResult,
+        value: OpValue,
+    },
 }
 
-/// The world as a handler sees it: who it is, the time, the one RNG, and
-/// a place to put effects. A model reads no clock or RNG except this one.
+/// The world as a handler sees it: who it is, the time, its own random
+/// stream, the other nodes, and a place to put effects. A model reads no
+/// clock or RNG except these.
 pub struct Ctx<'a, P: Protocol> {
     pub(crate) now: Time,
     pub(crate) me: NodeId,
-    pub(crate) cluster: usize,
+    pub(crate) roster: &'a Roster,
     pub(crate) rng: &'a mut SimRng,
     pub(crate) effects: &'a mut Vec<Effect<P>>,
+    /// The id the next operation invoked here gets.
+    pub(crate) next_op: u64,
 }
 
 impl<'a, P: Protocol> Ctx<'a, P> {
     /// A context for calling a handler outside a world (unit tests).
     pub fn detached(
         me: NodeId,
-        cluster: usize,
+        roster: &'a Roster,
         now: Time,
         rng: &'a mut SimRng,
         effects: &'a mut Vec<Effect<P>>,
@@ -44,9 +64,10 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         Ctx {
             now,
             me,
-            cluster,
+            roster,
             rng,
             effects,
+            next_op: 0,
         }
     }
     pub fn now(&self) -> Time {
@@ -55,18 +76,24 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     pub fn me(&self) -> NodeId {
         self.me
     }
-    pub fn cluster_size(&self) -> usize {
-        self.cluster
+    /// How many nodes of a kind the world has.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.roster.count(kind.letter)
     }
-    /// Every other node of the cluster, in order.
-    pub fn peers(&self) -> impl Iterator<Item = NodeId> {
+    /// Every node of a kind, in order.
+    pub fn nodes_of(&self, kind: Kind) -> impl Iterator<Item = NodeId> + '_ {
+        self.roster.of_kind(kind.letter)
+    }
+    /// Every other node of my own kind, in order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.me;
-        (0..self.cluster as u8)
-            .map(NodeId)
-            .filter(move |&id| id != me)
+        self.roster.of_kind(me.kind).filter(move |&id| id != me)
     }
     pub fn random_between(&mut self, lo: Time, hi: Time) -> Time {
         self.rng.between(lo, hi)
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.rng.chance(p)
     }
     pub fn send(&mut self, to: NodeId, msg: P::Msg) {
         self.effects.push(Effect::Send { to, msg });
@@ -80,13 +107,23 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     pub fn persist(&mut self) {
         self.effects.push(Effect::Persist);
     }
-}
-
-/// A node's role and term as the trace and the views see them.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
-pub struct Status {
-    pub role: &'static str,
-    pub term: u64,
+    pub fn record(&mut self, note: P::Note) {
+        self.effects.push(Effect::Record(note));
+    }
+    /// Starts a client operation; returns its id for `complete`.
+    pub fn invoke(&mut self, f: impl Into<String>, value: OpValue) -> u64 {
+        let op = self.next_op;
+        self.next_op += 1;
+        self.effects.push(Effect::Invoke {
+            op,
+            f: f.into(),
+            value,
+        });
+        op
+    }
+    pub fn complete(&mut self, op: u64, result: OpResult, value: OpValue) {
+        self.effects.push(Effect::Complete { op, result, value });
+    }
 }
 
 /// A named safety property a model checks after every event.
@@ -96,7 +133,35 @@ pub struct InvariantInfo {
     pub description: &'static str,
 }
 
+/// What the views show of a live node at a glance, as the lab defines it.
+/// A change of summary is recorded in the trace.
+pub trait Summary: Clone + Debug + PartialEq + Eq + Hash + Serialize + 'static {
+    /// One word the views style and the legend explains: "leader", "waiting".
+    fn role(&self) -> &'static str;
+    /// A few words for the node's caption: "leader · term 3".
+    fn label(&self) -> String;
+    /// Nodes with the same key share a colour (Raft: the term); `None`
+    /// draws the node in the neutral colour.
+    fn colour(&self) -> Option<u64> {
+        None
+    }
+    /// A stretch of time the timeline draws as a band while it lasts, with
+    /// its label (Raft: each leadership, "S3 · term 4"). `None`: no band.
+    fn band(&self) -> Option<String> {
+        None
+    }
+}
+
+/// An input type for labs that take none from the learner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NoInput {}
+
+/// A note type for labs that record no facts of their own.
+pub type NoNote = NoInput;
+
 /// A protocol model: a pure state machine per node plus its invariants.
+/// Only the handlers, `persistent`, `summary` and `describe` must be
+/// written; the rest has defaults, so a small model stays small.
 pub trait Protocol: Clone + 'static {
     /// One node's whole state (volatile and persistent).
     type Node: Clone + Debug + Serialize;
@@ -106,39 +171,75 @@ pub trait Protocol: Clone + 'static {
     type Timer: Copy + Eq + Hash + Debug + Serialize;
     /// Whatever the invariant checks remember between events.
     type Monitor: Clone + Debug + Default;
+    /// What the learner (or a scenario) can ask a node to do, decoded
+    /// from a scenario action whose `"do"` is one of `input_names`.
+    type Input: Clone + Debug + Hash + PartialEq + Serialize + DeserializeOwned;
+    /// A fact the lab records in the trace ("value chosen").
+    type Note: Clone + Debug + Hash + PartialEq + Serialize;
+    type Summary: Summary;
+
+    /// The kinds of node this lab has, in slot order.
+    fn kinds(&self) -> &'static [Kind] {
+        &[SERVERS]
+    }
 
     /// Starts a node: fresh, or from what it persisted before a crash.
     fn boot(&self, saved: Option<&Self::Persistent>, ctx: &mut Ctx<Self>) -> Self::Node;
     fn on_message(&self, node: &mut Self::Node, from: NodeId, msg: Self::Msg, ctx: &mut Ctx<Self>);
     fn on_timer(&self, node: &mut Self::Node, timer: Self::Timer, ctx: &mut Ctx<Self>);
-    /// A client's request to this node. `Err` explains a refusal.
-    fn on_client_request(
+    /// A learner's input to this node. `Err` explains a refusal.
+    fn on_input(
         &self,
-        node: &mut Self::Node,
-        command: &str,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<String, String>;
+        _node: &mut Self::Node,
+        _input: &Self::Input,
+        _ctx: &mut Ctx<Self>,
+    ) -> Result<(), String> {
+        Err("this lab takes no inputs".into())
+    }
 
     fn persistent(&self, node: &Self::Node) -> Self::Persistent;
-    fn status(&self, node: &Self::Node) -> Status;
-    /// The term a crashed node would come back with.
-    fn saved_term(&self, saved: &Self::Persistent) -> u64;
-    /// The timer that "time out" and "align timers" act on.
-    fn main_timer(&self) -> Self::Timer;
+    fn summary(&self, node: &Self::Node) -> Self::Summary;
+    /// The timer that "time out" and "align timers" act on, if the lab has one.
+    fn main_timer(&self) -> Option<Self::Timer> {
+        None
+    }
+
     /// Short words for a message, for the event log ("RequestVote term 3").
     fn describe(&self, msg: &Self::Msg) -> String;
     /// Whether a message is routine chatter (heartbeats) the log can hide.
-    fn is_routine(&self, msg: &Self::Msg) -> bool;
+    fn is_routine(&self, _msg: &Self::Msg) -> bool {
+        false
+    }
+    /// The `"do"` names of the lab's inputs in a scenario file.
+    fn input_names(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Words for an input, after "S1 was asked to …".
+    fn describe_input(&self, input: &Self::Input) -> String {
+        format!("{input:?}")
+    }
+    /// The event log's sentence for a note.
+    fn describe_note(&self, node: NodeId, note: &Self::Note) -> String {
+        format!("{node}: {note:?}")
+    }
+    /// The event log's sentence for a node's new summary.
+    fn describe_summary(&self, node: NodeId, summary: &Self::Summary) -> String {
+        format!("{node} is now {}", summary.label())
+    }
 
-    fn invariants(&self) -> &'static [InvariantInfo];
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        &[]
+    }
     /// Checks every invariant after an event; returns (invariant, detail)
-    /// for each new violation. `nodes[i]` is `None` while node i is down.
+    /// for each new violation. A node's `live` is `None` while it is down.
     fn check(
         &self,
-        monitor: &mut Self::Monitor,
-        nodes: &[NodeView<'_, Self>],
-        now: Time,
-    ) -> Vec<(&'static str, String)>;
+        _monitor: &mut Self::Monitor,
+        _nodes: &[NodeView<'_, Self>],
+        _now: Time,
+    ) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// A node as the invariant checker sees it: live state, or only its disk.

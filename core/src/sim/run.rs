@@ -1,5 +1,6 @@
-use super::world::TraceOf;
-use super::{Action, NetworkConfig, Protocol, Time, TimedAction, World};
+use super::{
+    Action, NetworkConfig, NodeId, Protocol, RecordOf, Roster, Time, TimedAction, TraceOf, World,
+};
 
 /// A checkpoint (a clone of the world) is kept every this many steps, so a
 /// seek replays at most this many steps.
@@ -22,16 +23,18 @@ pub struct Run<P: Protocol> {
 }
 
 impl<P: Protocol> Run<P> {
-    /// A run at time 0. `actions` must be sorted by time.
+    /// A run at time 0 of the roster's nodes, all up but those in `down`.
+    /// `actions` must be sorted by time.
     pub fn new(
         proto: P,
-        size: usize,
+        roster: Roster,
         network: NetworkConfig,
         seed: u64,
+        down: &[NodeId],
         actions: Vec<TimedAction>,
     ) -> Self {
         let mut trace = TraceOf::<P>::default();
-        let world = World::new(proto, size, network, seed, &mut trace);
+        let world = World::new(proto, roster, network, seed, down, &mut trace);
         Run {
             checkpoints: vec![world.clone()],
             world,
@@ -58,7 +61,7 @@ impl<P: Protocol> Run<P> {
         self.horizon
     }
     /// The trace records up to "now" (the trace may reach further).
-    pub fn records_so_far(&self) -> &[super::TraceRecord<P::Msg, P::Timer>] {
+    pub fn records_so_far(&self) -> &[RecordOf<P>] {
         &self.trace.records()[..self.world.records() as usize]
     }
 
@@ -120,7 +123,11 @@ impl<P: Protocol> Run<P> {
 
     /// Acts now: finishes the current millisecond, drops the future (later
     /// actions, trace and checkpoints), records the action and applies it.
-    pub fn intervene(&mut self, action: Action) {
+    /// An action naming a node the run lacks changes nothing and says why.
+    pub fn intervene(&mut self, action: Action) -> Result<(), String> {
+        action
+            .check_nodes(self.world.roster())
+            .map_err(|(_, why)| why)?;
         let now = self.world.now();
         self.advance_to(now);
         let done = self.world.next_action();
@@ -131,5 +138,6 @@ impl<P: Protocol> Run<P> {
         self.checkpoints.truncate(keep);
         self.horizon = now;
         self.step_forward();
+        Ok(())
     }
 }

@@ -1,11 +1,13 @@
-use super::{DropReason, LinkState, NodeId, Time};
+use super::history::{OpResult, OpValue};
+use super::{DropReason, LinkState, NodeId, Protocol, Time};
 use serde::Serialize;
 
-/// One thing that happened in a run. Generic over the model's message and
-/// timer types so that `Hash` and `Serialize` come from the model's own.
+/// One thing that happened in a run. Generic over the model's message,
+/// timer, input, note and summary types (see `EventOf`) so that `Hash` and
+/// `Serialize` come from the model's own.
 #[derive(Clone, Debug, PartialEq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TraceEvent<M, T> {
+pub enum TraceEvent<M, T, I, N, S> {
     Boot {
         node: NodeId,
     },
@@ -62,16 +64,50 @@ pub enum TraceEvent<M, T> {
         latency_ms: [u64; 2],
         drop_ppm: u32,
         duplicate_ppm: u32,
+        fifo: bool,
     },
-    Request {
+    /// A stop-the-world pause: the node handles nothing until resumed.
+    Pause {
         node: NodeId,
-        command: String,
-        outcome: Result<String, String>,
     },
-    Status {
+    /// The node goes on; `waiting` messages it missed are delivered now.
+    Resume {
         node: NodeId,
-        role: &'static str,
-        term: u64,
+        waiting: u64,
+    },
+    /// The learner asked a node to do something of the lab's.
+    Input {
+        node: NodeId,
+        input: I,
+    },
+    /// The node refused the input just recorded.
+    Refused {
+        node: NodeId,
+        reason: String,
+    },
+    /// A fact the lab recorded ("entry 7 committed").
+    Note {
+        node: NodeId,
+        note: N,
+    },
+    /// A node's summary (what the views show at a glance) changed.
+    Summary {
+        node: NodeId,
+        summary: S,
+    },
+    /// A client operation started.
+    Invoke {
+        process: NodeId,
+        op: u64,
+        f: String,
+        value: OpValue,
+    },
+    /// A client operation ended.
+    Complete {
+        process: NodeId,
+        op: u64,
+        result: OpResult,
+        value: OpValue,
     },
     Violation {
         invariant: &'static str,
@@ -90,21 +126,40 @@ pub enum TraceEvent<M, T> {
 }
 
 #[derive(Clone, Debug, PartialEq, Hash, Serialize)]
-pub struct TraceRecord<M, T> {
+pub struct TraceRecord<M, T, I, N, S> {
     pub at: Time,
     #[serde(flatten)]
-    pub event: TraceEvent<M, T>,
+    pub event: TraceEvent<M, T, I, N, S>,
 }
+
+/// The trace event type of a protocol.
+pub type EventOf<P> = TraceEvent<
+    <P as Protocol>::Msg,
+    <P as Protocol>::Timer,
+    <P as Protocol>::Input,
+    <P as Protocol>::Note,
+    <P as Protocol>::Summary,
+>;
+/// The trace record type of a protocol.
+pub type RecordOf<P> = TraceRecord<
+    <P as Protocol>::Msg,
+    <P as Protocol>::Timer,
+    <P as Protocol>::Input,
+    <P as Protocol>::Note,
+    <P as Protocol>::Summary,
+>;
+/// The trace type of a protocol.
+pub type TraceOf<P> = Trace<RecordOf<P>>;
 
 /// The records of a run, in order. Index `i` is the `i`-th record ever
 /// made; replaying an already-recorded stretch (after seeking back) does
 /// not record it twice.
 #[derive(Clone, Debug)]
-pub struct Trace<M, T> {
-    records: Vec<TraceRecord<M, T>>,
+pub struct Trace<R> {
+    records: Vec<R>,
 }
 
-impl<M, T> Default for Trace<M, T> {
+impl<R> Default for Trace<R> {
     fn default() -> Self {
         Trace {
             records: Vec::new(),
@@ -112,13 +167,13 @@ impl<M, T> Default for Trace<M, T> {
     }
 }
 
-impl<M, T> Trace<M, T> {
+impl<R> Trace<R> {
     /// Whether record `index` still has to be stored.
     pub fn wants(&self, index: u64) -> bool {
         index as usize >= self.records.len()
     }
 
-    pub fn push(&mut self, index: u64, record: TraceRecord<M, T>) {
+    pub fn push(&mut self, index: u64, record: R) {
         debug_assert_eq!(index as usize, self.records.len());
         self.records.push(record);
     }
@@ -128,7 +183,7 @@ impl<M, T> Trace<M, T> {
         self.records.truncate(len as usize);
     }
 
-    pub fn records(&self) -> &[TraceRecord<M, T>] {
+    pub fn records(&self) -> &[R] {
         &self.records
     }
 

@@ -1,6 +1,6 @@
 //! Trace records in plain words, for the event log.
 
-use super::{LinkState, Protocol, TraceEvent, TraceRecord};
+use super::{LinkState, Protocol, RecordOf, TraceEvent};
 
 /// How much a record matters to a learner following along.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,7 +14,7 @@ pub enum Level {
 }
 
 /// The sentence for one record, and how much it matters.
-pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) -> (Level, String) {
+pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String) {
     use TraceEvent::*;
     match &record.event {
         Boot { node } => (Level::Routine, format!("{node} started")),
@@ -103,9 +103,11 @@ pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) 
             latency_ms: [lo, hi],
             drop_ppm,
             duplicate_ppm,
+            fifo,
         } => {
+            let order = if *fifo { ", in order" } else { "" };
             let settings = format!(
-                "latency {lo}–{hi} ms, {}% loss, {}% duplicates",
+                "latency {lo}–{hi} ms, {}% loss, {}% duplicates{order}",
                 *drop_ppm as f64 / 10_000.0,
                 *duplicate_ppm as f64 / 10_000.0
             );
@@ -119,32 +121,60 @@ pub fn sentence<P: Protocol>(proto: &P, record: &TraceRecord<P::Msg, P::Timer>) 
                 format!("The link {from}→{to} now {what} ({settings})"),
             )
         }
-        Request {
-            node,
-            command,
-            outcome,
-        } => (
+        Pause { node } => (
             Level::Key,
-            match outcome {
-                Ok(answer) => format!("{node} accepted the request \"{command}\": {answer}"),
-                Err(why) => format!("{node} refused the request \"{command}\": {why}"),
+            format!("{node} paused: it handles nothing until it resumes, and keeps its state"),
+        ),
+        Resume { node, waiting } => (
+            Level::Key,
+            match waiting {
+                0 => format!("{node} resumed; no message waited for it"),
+                1 => format!("{node} resumed and now reads the 1 message that waited for it"),
+                n => format!("{node} resumed and now reads the {n} messages that waited for it"),
             },
         ),
-        Status { node, role, term } => (
+        Input { node, input } => (
             Level::Key,
-            match *role {
-                "leader" => format!("{node} became leader for term {term}"),
-                "candidate" => {
-                    format!("{node} became a candidate for term {term} and asked for votes")
-                }
-                other => format!("{node} is a {other} in term {term}"),
+            format!("{node} was asked to {}", proto.describe_input(input)),
+        ),
+        Refused { node, reason } => (Level::Key, format!("{node} refused: {reason}")),
+        Note { node, note } => (Level::Key, proto.describe_note(*node, note)),
+        Summary { node, summary } => (Level::Key, proto.describe_summary(*node, summary)),
+        Invoke {
+            process, f, value, ..
+        } => (
+            Level::Key,
+            match value {
+                super::OpValue::Nil => format!("{process} invoked {f}"),
+                value => format!("{process} invoked {f} {value}"),
+            },
+        ),
+        Complete {
+            process,
+            op,
+            result,
+            value,
+        } => (
+            Level::Key,
+            match result {
+                super::OpResult::Ok => format!("{process}'s operation #{op} returned {value}"),
+                super::OpResult::Fail => format!("{process}'s operation #{op} failed"),
+                super::OpResult::Info => format!(
+                    "{process} gave up on operation #{op}: it cannot tell whether it happened"
+                ),
             },
         ),
         Violation { invariant, detail } => (Level::Key, format!("⚠ {invariant} broke: {detail}")),
         Timeout { node } => (Level::Key, format!("{node} was made to time out")),
         AlignTimers { at } => (
             Level::Key,
-            format!("Every election timer now fires at {at} ms"),
+            match proto.main_timer() {
+                Some(timer) => format!(
+                    "Every {} timer now fires at {at} ms",
+                    format!("{timer:?}").to_lowercase()
+                ),
+                None => format!("Every timer now fires at {at} ms"),
+            },
         ),
         Ignored { reason } => (Level::Key, format!("Nothing happened: {reason}")),
     }
@@ -161,10 +191,10 @@ fn level_of<P: Protocol>(proto: &P, msg: &P::Msg) -> Level {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{Raft, RaftParams};
-    use crate::sim::NodeId;
+    use crate::raft::{Raft, RaftParams, RaftSummary, Role};
+    use crate::sim::{EventOf, NodeId, TraceRecord};
 
-    fn say(event: TraceEvent<crate::raft::RaftMsg, crate::raft::RaftTimer>) -> (Level, String) {
+    fn say(event: EventOf<Raft>) -> (Level, String) {
         sentence(
             &Raft::new(RaftParams::default()),
             &TraceRecord { at: 5, event },
@@ -174,8 +204,8 @@ mod tests {
     #[test]
     fn key_events_read_as_sentences() {
         let groups = vec![
-            vec![NodeId(0), NodeId(1)],
-            vec![NodeId(2), NodeId(3), NodeId(4)],
+            vec![NodeId::server(0), NodeId::server(1)],
+            vec![NodeId::server(2), NodeId::server(3), NodeId::server(4)],
         ];
         assert_eq!(
             say(TraceEvent::Partition { groups }),
@@ -185,10 +215,12 @@ mod tests {
             )
         );
         assert_eq!(
-            say(TraceEvent::Status {
-                node: NodeId(2),
-                role: "leader",
-                term: 4
+            say(TraceEvent::Summary {
+                node: NodeId::server(2),
+                summary: RaftSummary {
+                    role: Role::Leader,
+                    term: 4
+                }
             })
             .1,
             "S3 became leader for term 4"
@@ -202,8 +234,8 @@ mod tests {
         };
         let (level, text) = say(TraceEvent::Deliver {
             id: 9,
-            from: NodeId(0),
-            to: NodeId(1),
+            from: NodeId::server(0),
+            to: NodeId::server(1),
             msg: heartbeat,
         });
         assert_eq!(
