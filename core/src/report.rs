@@ -25,6 +25,9 @@ pub struct Report {
     pub final_state: Vec<NodeReport>,
     /// Client operations in the run's history (invocations and completions).
     pub operations: usize,
+    /// The history itself, for `distviz history` (not in the report's JSON).
+    #[serde(skip)]
+    pub history: Vec<history::HistoryEvent>,
     /// What the lab itself reports (Raft: who led each term); see
     /// docs/run-report.md for each lab's fields.
     pub lab_report: Value,
@@ -60,8 +63,17 @@ fn base<P: Protocol>(scenario: &Scenario, run: &Run<P>) -> Report {
                 saved: serde_json::to_value(&slot.saved).unwrap_or(Value::Null),
             })
             .collect(),
-        operations: history::history(run.records_so_far()).len(),
+        operations: 0,
+        history: history::history(run.records_so_far()),
         lab_report: Value::Null,
+    }
+    .counted()
+}
+
+impl Report {
+    fn counted(mut self) -> Self {
+        self.operations = self.history.len();
+        self
     }
 }
 

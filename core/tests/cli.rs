@@ -104,3 +104,34 @@ fn link_round_trips_through_the_share_parameter() {
     assert_eq!(scenario.seed, 3);
     assert_eq!(scenario.actions.len(), 4);
 }
+
+#[test]
+fn history_prints_the_client_operations_as_json_lines() {
+    let (code, out, _) = distviz(&["history", &example("partial-failure-lost-reply.json")]);
+    assert_eq!(code, 0);
+    let events = distviz_core::sim::history::from_json_lines(&out).unwrap();
+    let kinds: Vec<String> = events
+        .iter()
+        .map(|e| format!("{:?} {} {}", e.kind, e.process, e.f))
+        .collect();
+    assert_eq!(kinds, ["Invoke C1 increment", "Info C1 increment"]);
+    assert!(events[1].time > events[0].time);
+}
+
+#[test]
+fn every_running_node_has_its_state_in_the_report() {
+    for name in [
+        "partial-failure-request-ids.json",
+        "partial-failure-failover.json",
+        "raft-election-quiet.json",
+    ] {
+        let (code, out, _) = distviz(&["run", &example(name)]);
+        assert_eq!(code, 0, "{name}");
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        for node in report["final"].as_array().unwrap() {
+            if node["up"] == true {
+                assert!(node["state"].is_object(), "{name}: {node}");
+            }
+        }
+    }
+}

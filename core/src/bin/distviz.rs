@@ -1,6 +1,7 @@
 //! `distviz`: replay scenarios headless, and benchmark the engine.
 
 use clap::{Parser, Subcommand};
+use distviz_core::sim::history;
 use distviz_core::{bench, report, scenario::Scenario};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,6 +26,15 @@ enum Command {
         /// Print the scenario as JSON instead of running it.
         #[arg(long)]
         print_scenario: bool,
+        /// Stop at this virtual time instead of the scenario's duration_ms.
+        #[arg(long)]
+        until_ms: Option<u64>,
+    },
+    /// Replay a scenario and print its client history as JSON lines
+    /// (docs/history-format.md).
+    History {
+        /// The scenario file; "-" reads standard input.
+        scenario: String,
         /// Stop at this virtual time instead of the scenario's duration_ms.
         #[arg(long)]
         until_ms: Option<u64>,
@@ -81,6 +91,13 @@ fn main() -> ExitCode {
                 serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
             })
         }
+        Command::History { scenario, until_ms } => read(&scenario).and_then(|s| {
+            let report =
+                report::run_scenario(&s, until_ms).map_err(|e| format!("{scenario}: {e}"))?;
+            Ok(history::to_json_lines(&report.history)
+                .trim_end()
+                .to_string())
+        }),
         Command::Link { scenario } => read(&scenario).map(|s| s.to_link_param()),
         Command::Bench { seconds } => {
             let origin = Instant::now();

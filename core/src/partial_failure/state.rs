@@ -89,6 +89,7 @@ pub struct ServerState {
     pub counter: i64,
     /// Request ids applied and their answers, kept only when the server
     /// remembers requests (the fix). Keyed by (client, request id).
+    #[serde(serialize_with = "as_entries")]
     pub remembered: BTreeMap<(NodeId, u64), i64>,
     /// Requests it is working on (lost in a crash).
     pub working: Vec<(NodeId, u64)>,
@@ -117,9 +118,29 @@ pub enum Saved {
     },
     Server {
         counter: i64,
+        #[serde(serialize_with = "as_entries")]
         remembered: BTreeMap<(NodeId, u64), i64>,
         applied: u64,
     },
+}
+
+/// JSON objects need string keys: the memory is written as a list of
+/// `{client, req, answer}`.
+fn as_entries<S: serde::Serializer>(
+    memory: &BTreeMap<(NodeId, u64), i64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Entry {
+        client: NodeId,
+        req: u64,
+        answer: i64,
+    }
+    s.collect_seq(memory.iter().map(|(&(client, req), &answer)| Entry {
+        client,
+        req,
+        answer,
+    }))
 }
 
 /// Bytes a server spends per remembered request: client, id and answer.
