@@ -113,3 +113,60 @@ pub fn seek(clock: &dyn Fn() -> f64, run_ms: u64, seeks: usize) -> SeekFigures {
         max_ms: times.last().copied().unwrap_or(0.0),
     }
 }
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemoryFigures {
+    pub nodes: usize,
+    pub virtual_ms: u64,
+    pub events: u64,
+    /// Bytes the run holds for time travel (world, checkpoints, trace
+    /// window, landmarks), as the caller's allocator counts them.
+    pub held_bytes: u64,
+    pub held_mb: f64,
+    pub checkpoints: usize,
+    pub build_wall_ms: f64,
+    pub seek_p95_ms: f64,
+    pub seek_max_ms: f64,
+}
+
+/// The trace window the browser keeps (records).
+pub const BROWSER_WINDOW: usize = 4096;
+
+/// Builds a `virtual_ms` run of `nodes` Raft nodes as the browser keeps it
+/// (a trace window), and measures what it holds and how fast it seeks.
+/// `allocated` reads the caller's count of live heap bytes.
+pub fn memory(
+    clock: &dyn Fn() -> f64,
+    allocated: &dyn Fn() -> u64,
+    nodes: usize,
+    virtual_ms: u64,
+) -> MemoryFigures {
+    let before = allocated();
+    let mut run = busy_run(nodes, virtual_ms, 3);
+    run.keep_window(BROWSER_WINDOW);
+    let start = clock();
+    run.advance_to(virtual_ms);
+    let build_wall_ms = clock() - start;
+    let held_bytes = allocated().saturating_sub(before);
+    let mut rng = SimRng::new(7);
+    let mut times: Vec<f64> = (0..100)
+        .map(|_| {
+            let target = rng.between(0, virtual_ms);
+            let before = clock();
+            run.seek_time(target);
+            clock() - before
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    MemoryFigures {
+        nodes,
+        virtual_ms,
+        events: run.world().records(),
+        held_bytes,
+        held_mb: held_bytes as f64 / 1_048_576.0,
+        checkpoints: run.checkpoint_count(),
+        build_wall_ms,
+        seek_p95_ms: times[times.len() * 95 / 100],
+        seek_max_ms: times.last().copied().unwrap_or(0.0),
+    }
+}

@@ -266,3 +266,77 @@ fn any_session_of_seeks_steps_and_forks_replays_from_its_file() {
         );
     }
 }
+
+/// A run that keeps only a window of its trace travels exactly like one
+/// that keeps everything: same state, same hash, the same latest records,
+/// the same landmarks.
+#[test]
+fn a_windowed_trace_travels_like_a_full_one() {
+    use distviz_core::sim::SimRng;
+    let s = scenario("raft-election-partition.json");
+    let mut full = lab::raft_election(&s).unwrap();
+    let mut windowed = lab::raft_election(&s).unwrap();
+    windowed.keep_window(300);
+    let mut rng = SimRng::new(5);
+    for round in 0..60 {
+        let t = rng.between(0, 8_000);
+        match rng.between(0, 3) {
+            0 => {
+                full.advance_to(full.now().max(t));
+                windowed.advance_to(windowed.now().max(t));
+            }
+            1 => {
+                for _ in 0..rng.between(1, 50) {
+                    full.step_back();
+                    windowed.step_back();
+                }
+            }
+            _ => {
+                full.seek_time(t);
+                windowed.seek_time(t);
+            }
+        }
+        assert_eq!(fingerprint(&full), fingerprint(&windowed), "round {round}");
+        let tail = |run: &Run<Raft>| {
+            let records = run.records_so_far();
+            records[records.len().saturating_sub(100)..].to_vec()
+        };
+        assert!(
+            tail(&full) == tail(&windowed),
+            "round {round}: the latest records differ"
+        );
+        assert!(windowed.trace().records().len() <= 600);
+        let marks = |run: &Run<Raft>| {
+            let l = run.landmarks();
+            (l.stretches.clone(), l.breaches.clone())
+        };
+        assert_eq!(marks(&full), marks(&windowed), "round {round}");
+    }
+    // A fork from the past keeps them equal too.
+    full.seek_time(1_500);
+    windowed.seek_time(1_500);
+    full.intervene(Action::Heal).unwrap();
+    windowed.intervene(Action::Heal).unwrap();
+    full.advance_to(4_000);
+    windowed.advance_to(4_000);
+    assert_eq!(fingerprint(&full), fingerprint(&windowed));
+    assert_eq!(full.landmarks().stretches, windowed.landmarks().stretches);
+}
+
+/// The landmarks match a scan of the whole trace: one stretch per leader.
+#[test]
+fn landmarks_follow_leaders_and_forks() {
+    let s = scenario("raft-election-leader-crash.json");
+    let run = run_to_end(&s);
+    let leaders = run.world().monitor().leaders().count();
+    assert_eq!(run.landmarks().stretches.len(), leaders);
+    assert!(
+        run.landmarks().stretches[0].until_ms.is_some(),
+        "the crash ended it"
+    );
+    let broken = run_to_end(&scenario("raft-election-broken-votes.json"));
+    assert_eq!(
+        broken.landmarks().breaches.len(),
+        broken.world().violations().len()
+    );
+}

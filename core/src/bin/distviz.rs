@@ -3,8 +3,29 @@
 use clap::{Parser, Subcommand};
 use distviz_core::sim::history;
 use distviz_core::{bench, report, scenario::Scenario};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting live bytes for `bench`'s memory figure.
+struct Counting;
+
+static LIVE_BYTES: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size() as u64, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 #[derive(Parser)]
 #[command(name = "distviz", version, about = "distviz's headless simulator")]
@@ -105,8 +126,11 @@ fn main() -> ExitCode {
             let engine5 = bench::engine(&clock, 5, seconds * 1000);
             let engine9 = bench::engine(&clock, 9, seconds * 1000);
             let seek = bench::seek(&clock, 600_000, 200);
+            let live = || LIVE_BYTES.load(Ordering::Relaxed);
+            let memory = bench::memory(&clock, &live, 9, 2 * 3_600_000);
             serde_json::to_string_pretty(&serde_json::json!({
                 "engine_5_nodes": engine5, "engine_9_nodes": engine9, "seek_10_minutes": seek,
+                "memory_9_nodes_2_hours": memory,
             }))
             .map_err(|e| e.to_string())
         }

@@ -109,11 +109,14 @@ impl<P: Protocol> World<P> {
         let [lo, hi] = self.network.link(message.from, message.to).latency_ms;
         message.sent = self.now;
         message.arrives = self.now + self.net_rng.between(lo, hi);
-        let link = self.network.link_mut(message.from, message.to);
-        if link.fifo {
-            message.arrives = message.arrives.max(link.last_arrival);
+        let fifo = self.network.link(message.from, message.to).fifo;
+        let latest = self
+            .network
+            .note_arrival(message.from, message.to, message.arrives);
+        if fifo && latest > message.arrives {
+            message.arrives = latest;
+            self.network.note_arrival(message.from, message.to, latest);
         }
-        link.last_arrival = link.last_arrival.max(message.arrives);
         let arrives = message.arrives;
         self.enqueue(arrives, Pending::Deliver(message));
         arrives

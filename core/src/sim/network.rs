@@ -1,5 +1,6 @@
 use super::{NodeId, Roster, Time};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// Network settings of a scenario; they apply to every link in both directions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,8 +81,6 @@ pub struct Link {
     pub duplicate: f64,
     /// First in, first out.
     pub fifo: bool,
-    /// The latest arrival time of a message put on this link (for FIFO).
-    pub last_arrival: Time,
 }
 
 /// The links between nodes and the current partition.
@@ -90,8 +89,11 @@ pub struct Network {
     pub config: NetworkConfig,
     roster: Roster,
     size: usize,
-    /// `links[from * size + to]`.
-    links: Vec<Link>,
+    /// `links[from * size + to]`. Shared between checkpoints until a link
+    /// changes, which is rare.
+    links: Rc<Vec<Link>>,
+    /// The latest arrival of a message put on each link (for FIFO).
+    last_arrival: Vec<Time>,
     /// Nodes with the same group number can talk; all 0 when healed.
     group: Vec<u8>,
 }
@@ -105,13 +107,13 @@ impl Network {
             drop: config.drop,
             duplicate: config.duplicate,
             fifo: config.fifo,
-            last_arrival: 0,
         };
         Network {
             config,
             roster,
             size,
-            links: vec![link; size * size],
+            links: Rc::new(vec![link; size * size]),
+            last_arrival: vec![0; size * size],
             group: vec![0; size],
         }
     }
@@ -131,7 +133,15 @@ impl Network {
 
     pub fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut Link {
         let index = self.slot(from) * self.size + self.slot(to);
-        &mut self.links[index]
+        &mut Rc::make_mut(&mut self.links)[index]
+    }
+
+    /// When the latest message put on the link arrives; records `arrives`.
+    pub(super) fn note_arrival(&mut self, from: NodeId, to: NodeId, arrives: Time) -> Time {
+        let index = self.slot(from) * self.size + self.slot(to);
+        let latest = self.last_arrival[index];
+        self.last_arrival[index] = latest.max(arrives);
+        latest
     }
 
     /// Splits the cluster: each listed group can talk only within itself;

@@ -1,13 +1,14 @@
 use super::{
-    Action, NetworkConfig, NodeId, Protocol, RecordOf, Roster, Time, TimedAction, TraceOf, World,
+    Action, Landmarks, NetworkConfig, NodeId, Protocol, RecordOf, Roster, Time, TimedAction,
+    TraceOf, World,
 };
 
 /// A checkpoint (a clone of the world) is kept every this many steps, so a
 /// seek replays at most this many steps.
-pub const CHECKPOINT_EVERY: u64 = 512;
+pub const CHECKPOINT_EVERY: u64 = 1024;
 
-/// A run you can travel in: the world at "now", the trace up to the
-/// furthest point reached, the scenario's actions, and checkpoints.
+/// A run you can travel in: the world at "now", the trace (all of it, or a
+/// window of it), the scenario's actions, checkpoints and the landmarks.
 ///
 /// Seeking restores the nearest earlier checkpoint and replays from it. An
 /// intervention forks: the actions and trace after "now" are dropped.
@@ -18,13 +19,17 @@ pub struct Run<P: Protocol> {
     actions: Vec<TimedAction>,
     /// `checkpoints[i]` is the world after `i * CHECKPOINT_EVERY` steps.
     checkpoints: Vec<World<P>>,
+    landmarks: Landmarks,
+    /// The records of booting at time 0, made before the first checkpoint,
+    /// so a replay cannot make them again.
+    prelude: Vec<RecordOf<P>>,
     /// The furthest time computed.
     horizon: Time,
 }
 
 impl<P: Protocol> Run<P> {
     /// A run at time 0 of the roster's nodes, all up but those in `down`.
-    /// `actions` must be sorted by time.
+    /// `actions` must be sorted by time. It keeps its whole trace.
     pub fn new(
         proto: P,
         roster: Roster,
@@ -35,13 +40,30 @@ impl<P: Protocol> Run<P> {
     ) -> Self {
         let mut trace = TraceOf::<P>::default();
         let world = World::new(proto, roster, network, seed, down, &mut trace);
-        Run {
+        let mut run = Run {
             checkpoints: vec![world.clone()],
             world,
+            prelude: trace.records().to_vec(),
             trace,
             actions,
+            landmarks: Landmarks::default(),
             horizon: 0,
+        };
+        run.read_landmarks();
+        run
+    }
+
+    /// From now on keep only about the latest `window` records (a long
+    /// run in the browser); travelling back re-derives them.
+    pub fn keep_window(&mut self, window: usize) {
+        let mut trace = TraceOf::<P>::windowed(window);
+        let start = self.trace.end().saturating_sub(window as u64);
+        let from = start.saturating_sub(self.trace.first()) as usize;
+        trace.truncate(start);
+        for (i, record) in self.trace.records().iter().enumerate().skip(from) {
+            trace.push(start + (i - from) as u64, record.clone());
         }
+        self.trace = trace;
     }
 
     pub fn world(&self) -> &World<P> {
@@ -53,6 +75,12 @@ impl<P: Protocol> Run<P> {
     pub fn actions(&self) -> &[TimedAction] {
         &self.actions
     }
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+    pub fn landmarks(&self) -> &Landmarks {
+        &self.landmarks
+    }
     pub fn now(&self) -> Time {
         self.world.now()
     }
@@ -60,9 +88,18 @@ impl<P: Protocol> Run<P> {
     pub fn horizon(&self) -> Time {
         self.horizon
     }
-    /// The trace records up to "now" (the trace may reach further).
+    /// The trace records kept up to "now" (the trace may reach further).
+    /// With a window, the latest of them; `records_first()` is the index
+    /// of the first.
     pub fn records_so_far(&self) -> &[RecordOf<P>] {
-        &self.trace.records()[..self.world.records() as usize]
+        let kept = self.trace.records();
+        let upto =
+            (self.world.records().saturating_sub(self.trace.first()) as usize).min(kept.len());
+        &kept[..upto]
+    }
+    /// The run index of `records_so_far()[0]`.
+    pub fn records_first(&self) -> u64 {
+        self.trace.first()
     }
 
     /// One step forward; false when nothing is left to happen.
@@ -84,6 +121,21 @@ impl<P: Protocol> Run<P> {
             self.checkpoints.push(self.world.clone());
         }
         self.horizon = self.horizon.max(self.world.now());
+        self.read_landmarks();
+    }
+
+    /// Reads the landmarks of records made for the first time.
+    fn read_landmarks(&mut self) {
+        let end = self.world.records();
+        let from = self.landmarks.scanned().max(self.trace.first());
+        if end <= from {
+            return;
+        }
+        let kept = self.trace.records();
+        let first = self.trace.first();
+        for index in from..end.min(self.trace.end()) {
+            self.landmarks.read(index, &kept[(index - first) as usize]);
+        }
     }
 
     /// Runs forward to time `t` (everything at `t` included).
@@ -96,10 +148,11 @@ impl<P: Protocol> Run<P> {
     /// Moves to time `t`, back or forward.
     pub fn seek_time(&mut self, t: Time) {
         let index = self.checkpoints.partition_point(|c| c.now() <= t).max(1) - 1;
+        let index = self.with_window_start(index);
         let nearest = &self.checkpoints[index];
         // Jump to the checkpoint when going back, or when it saves replaying forward.
         if t < self.world.now() || nearest.steps() > self.world.steps() {
-            self.world = nearest.clone();
+            self.restore(index);
         }
         self.advance_to(t);
     }
@@ -107,11 +160,51 @@ impl<P: Protocol> Run<P> {
     /// Moves to just after step `n` (or as far as the run goes).
     pub fn seek_step(&mut self, n: u64) {
         let index = ((n / CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+        let index = self.with_window_start(index);
         let nearest = &self.checkpoints[index];
         if n < self.world.steps() || nearest.steps() > self.world.steps() {
-            self.world = nearest.clone();
+            self.restore(index);
         }
         while self.world.steps() < n && self.step_forward() {}
+    }
+
+    /// With a window, an earlier checkpoint when the one chosen would leave
+    /// the window short of records before the target (the log shows them).
+    fn with_window_start(&self, index: usize) -> usize {
+        let Some(window) = self.trace.window() else {
+            return index;
+        };
+        let target = self.checkpoints[index].records();
+        let want = target.saturating_sub(window as u64 / 2);
+        // The window already holds records from `want` up to the checkpoint.
+        if self.trace.first() <= want && self.trace.end() >= target {
+            return index;
+        }
+        self.checkpoints
+            .partition_point(|c| c.records() <= want)
+            .max(1)
+            - 1
+    }
+
+    /// Puts the world back to checkpoint `index`. A windowed trace that
+    /// does not reach back that far starts again there, to be refilled by
+    /// the replay.
+    fn restore(&mut self, index: usize) {
+        self.world = self.checkpoints[index].clone();
+        let at = self.world.records();
+        let outside = self.trace.first() > at || self.trace.end() < at;
+        if self.trace.window().is_some() && outside {
+            let window = self.trace.window();
+            self.trace = if index == 0 {
+                let mut trace = TraceOf::<P>::starting_at(0, window);
+                for (i, record) in self.prelude.iter().enumerate() {
+                    trace.push(i as u64, record.clone());
+                }
+                trace
+            } else {
+                TraceOf::<P>::starting_at(at, window)
+            };
+        }
     }
 
     /// Undoes the last step.
@@ -134,6 +227,7 @@ impl<P: Protocol> Run<P> {
         self.actions.truncate(done);
         self.actions.push(TimedAction { at_ms: now, action });
         self.trace.truncate(self.world.records());
+        self.landmarks.truncate(self.world.records());
         let keep = (self.world.steps() / CHECKPOINT_EVERY) as usize + 1;
         self.checkpoints.truncate(keep);
         self.horizon = now;

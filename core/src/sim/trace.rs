@@ -151,47 +151,100 @@ pub type RecordOf<P> = TraceRecord<
 /// The trace type of a protocol.
 pub type TraceOf<P> = Trace<RecordOf<P>>;
 
-/// The records of a run, in order. Index `i` is the `i`-th record ever
-/// made; replaying an already-recorded stretch (after seeking back) does
-/// not record it twice.
+/// The records of a run, in order: all of them, or (for a long run in the
+/// browser) only a window of the latest, which the run re-derives from a
+/// checkpoint when it travels back before it. Index `i` is the `i`-th record
+/// ever made; replaying an already-recorded stretch does not record it twice.
 #[derive(Clone, Debug)]
 pub struct Trace<R> {
+    /// The run index of `records[0]`.
+    first: u64,
     records: Vec<R>,
+    /// Keep about this many records (`None`: every record).
+    window: Option<usize>,
 }
 
 impl<R> Default for Trace<R> {
     fn default() -> Self {
         Trace {
+            first: 0,
             records: Vec::new(),
+            window: None,
         }
     }
 }
 
 impl<R> Trace<R> {
+    /// A trace that keeps only about the latest `window` records.
+    pub fn windowed(window: usize) -> Self {
+        Trace {
+            window: Some(window.max(1)),
+            ..Trace::default()
+        }
+    }
+
+    /// A windowed trace's stretch starting at record `first` (a rebuild).
+    pub(crate) fn starting_at(first: u64, window: Option<usize>) -> Self {
+        Trace {
+            first,
+            records: Vec::new(),
+            window,
+        }
+    }
+
+    pub fn window(&self) -> Option<usize> {
+        self.window
+    }
+
     /// Whether record `index` still has to be stored.
     pub fn wants(&self, index: u64) -> bool {
-        index as usize >= self.records.len()
+        index >= self.end()
     }
 
     pub fn push(&mut self, index: u64, record: R) {
-        debug_assert_eq!(index as usize, self.records.len());
+        debug_assert_eq!(index, self.end());
         self.records.push(record);
+        // Drop the oldest half at a time, so pushing stays amortised O(1).
+        if let Some(window) = self.window {
+            if self.records.len() >= 2 * window {
+                let drop = self.records.len() - window;
+                self.records.drain(..drop);
+                self.first += drop as u64;
+            }
+        }
     }
 
     /// Forgets the records from `len` on (the future, after a fork).
     pub fn truncate(&mut self, len: u64) {
-        self.records.truncate(len as usize);
+        if len <= self.first {
+            self.first = len;
+            self.records.clear();
+        } else {
+            self.records.truncate((len - self.first) as usize);
+        }
     }
 
+    /// The records kept: every record, or the window's.
     pub fn records(&self) -> &[R] {
         &self.records
     }
 
+    /// The run index of the first record kept.
+    pub fn first(&self) -> u64 {
+        self.first
+    }
+
+    /// One past the index of the last record made.
+    pub fn end(&self) -> u64 {
+        self.first + self.records.len() as u64
+    }
+
+    /// How many records the run has made (kept or not).
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.end() as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.end() == 0
     }
 }
