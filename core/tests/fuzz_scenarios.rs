@@ -521,3 +521,21 @@ fn the_edits_change_the_text() {
     replace_node(&mut tree, 0, json!(3), true);
     assert_eq!(tree, json!({"a": ["x", 2], "unexpected_field": 3}));
 }
+
+/// Found by the big run: a number in `params` read back from the scenario's
+/// own JSON came back one bit different (serde_json's fast float parsing),
+/// so a shared file could give another run. Now the crate reads floats exactly.
+#[test]
+fn numbers_read_back_exactly() {
+    let text = r#"{"version":1,"lab":"raft-election",
+        "params":{"election_timeout_ms":[118446744073709551616,300]},
+        "network":{"drop":0.30000000000000004}}"#;
+    let scenario = Scenario::parse(text).expect("params are the lab's to check");
+    assert_eq!(Scenario::parse(&scenario.to_json()).unwrap(), scenario);
+    assert_eq!(
+        Scenario::from_link_param(&scenario.to_link_param()).unwrap(),
+        scenario
+    );
+    let err = lab::raft_election(&scenario).unwrap_err();
+    assert_eq!(err.path, "params.election_timeout_ms[0]");
+}
