@@ -11,6 +11,8 @@ mod labs;
 mod milestones;
 mod panic;
 mod route;
+#[cfg(test)]
+mod route_fuzz;
 
 fn main() {
     panic::install();
