@@ -182,7 +182,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 <circle class="focus-ring" r={(radius + 12.0).to_string()} />
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
                 {for timer}
-                <circle class="body" r={radius.to_string()} style={format!("--term-colour: {}", n.colour)} />
+                <circle class="body" r={radius.to_string()} fill={n.colour.clone()} />
                 {for votes}
                 if !n.up {
                     <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
