@@ -5,6 +5,7 @@ mod bench_page;
 mod browser;
 mod components;
 mod controller;
+mod embed;
 mod guide;
 mod hooks;
 mod labs;
@@ -16,5 +17,6 @@ mod route_fuzz;
 
 fn main() {
     panic::install();
+    embed::listen();
     yew::Renderer::<app::App>::new().render();
 }
