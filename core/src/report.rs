@@ -67,7 +67,7 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
     match scenario.lab.as_str() {
         lab::RAFT_ELECTION => {
             let mut run = lab::raft_election(scenario)?;
-            run.advance_to(end);
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
             let mut report = base(scenario, &run);
             report.leaders = Some(run.world().monitor().leaders().copied().collect());
             Ok(report)
