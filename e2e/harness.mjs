@@ -9,7 +9,19 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 const DIST = path.join(ROOT, 'dist');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
-export function serveDist() {
+// The headers a careful host sets (README, "Hosting"), on every response, so
+// that anything the policy blocks fails a test. `frameAncestors` says which
+// pages may embed the site; a test of a cross-origin guide page widens it.
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+  + "object-src 'none'; base-uri 'none'; form-action 'none'";
+export function headersFor(frameAncestors = "'self'") {
+  return {
+    'content-security-policy': `${CSP}; frame-ancestors ${frameAncestors}`,
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+export function serveDist({ port = 0, frameAncestors } = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error('dist/ is missing: build the site first (scripts/test.sh does)');
   }
@@ -17,13 +29,13 @@ export function serveDist() {
     const url = new URL(req.url, 'http://localhost');
     const file = path.join(DIST, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
     if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end('not found');
+      res.writeHead(404, headersFor(frameAncestors)).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headersFor(frameAncestors), 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() });
   }));
 }
@@ -39,6 +51,13 @@ export async function launch() {
 // A page that remembers every console error and uncaught exception.
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  // Every frame counts what the Content Security Policy blocked (see cspViolations).
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
@@ -68,4 +87,13 @@ export async function waitForLeader(page, minTerm = 1, timeout = 20000) {
   await page.waitForFunction((min) => [...document.querySelectorAll('.node[data-role="leader"]')]
     .some((el) => Number(el.dataset.term) >= min), minTerm, { timeout });
   return leader(page);
+}
+
+// What the Content Security Policy blocked in every frame of the page.
+export async function cspViolations(page) {
+  const all = [];
+  for (const frame of page.frames()) {
+    all.push(...await frame.evaluate(() => window.__cspViolations ?? []).catch(() => []));
+  }
+  return all;
 }

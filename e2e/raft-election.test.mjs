@@ -368,7 +368,7 @@ test('exporting saves the scenario with every action; acting in the past forks t
   ]);
   assert.match(download.suggestedFilename(), /^distviz-raft-election-seed1\.json$/);
   const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
-  assert.equal(file.version, 1);
+  assert.equal(file.version, 2);
   assert.deepEqual(file.actions.map((a) => [a.do, a.node]), [['crash', lead.id]]);
   const horizon = Number(await page.locator('.controls .scrubber input').getAttribute('max'));
   assert.equal(file.duration_ms, horizon);

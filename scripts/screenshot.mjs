@@ -25,6 +25,18 @@ try {
   await lab.waitForTimeout(3000);
   await lab.screenshot({ path: `${out}/lab-partition.png`, fullPage: true });
 
+  // Both themes: the dark one from the system setting, wide.
+  const landingDark = await openPage(browser, server.url, { colorScheme: 'dark' });
+  await landingDark.waitForSelector('.landing');
+  await landingDark.screenshot({ path: `${out}/landing-dark.png`, fullPage: true });
+  const labDark = await openPage(browser, `${server.url}#/raft-election`, { colorScheme: 'dark' });
+  await setSpeed(labDark, 0);
+  const darkLeader = await waitForLeader(labDark);
+  await labDark.locator(`.node[data-node="${darkLeader.id}"]`).click();
+  await waitForLeader(labDark, darkLeader.term + 1);
+  await labDark.keyboard.press('Space');
+  await labDark.screenshot({ path: `${out}/lab-dark.png`, fullPage: true });
+
   const dark = await openPage(browser, `${server.url}#/raft-election?theme=dark`, { viewport: { width: 420, height: 900 } });
   await dark.waitForTimeout(3000);
   await dark.screenshot({ path: `${out}/lab-dark-narrow.png`, fullPage: true });

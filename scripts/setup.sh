@@ -32,9 +32,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# binaryen's wasm-opt (Debian's is too old for Rust 1.95 output) and playwright-core.
-if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132' || [ ! -d node_modules/playwright-core ]; then
-  say "installing npm packages (binaryen, playwright-core)"
+# binaryen's wasm-opt (Debian's is too old for Rust 1.95 output), playwright-core
+# and axe-core (the accessibility checks), at the versions in package-lock.json.
+if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132' || [ ! -d node_modules/playwright-core ] \
+    || [ "$(node -p 'require("./node_modules/axe-core/package.json").version' 2>/dev/null)" != "$(node -p 'require("./package.json").devDependencies["axe-core"]')" ]; then
+  say "installing npm packages (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund
 fi
 

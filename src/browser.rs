@@ -76,19 +76,10 @@ pub fn download(file_name: &str, text: &str) {
     }
 }
 
-/// Tells the page embedding us (if any) how tall we are.
+/// Tells the page embedding us (if any) how tall we are: only its origin,
+/// after its loader's handshake (see embed.rs).
 pub fn post_height_to_parent(height: f64) {
-    let Some(w) = window() else { return };
-    let Ok(Some(parent)) = w.parent() else { return };
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"distviz".into(), &"height".into());
-    let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
-    let _ = js_sys::Reflect::set(
-        &message,
-        &"href".into(),
-        &w.location().href().unwrap_or_default().into(),
-    );
-    let _ = parent.post_message(&message, "*");
+    crate::embed::post_height(height);
 }
 
 pub fn set_root_attribute(name: &str, value: Option<&str>) {

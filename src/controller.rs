@@ -2,6 +2,7 @@
 //! speed, what is selected, and the pending partition group. No web code,
 //! so it tests natively; components only read it and call its methods.
 
+use distviz_core::budget;
 use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
 use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time};
 
@@ -256,7 +257,8 @@ impl<P: Protocol> Controller<P> {
     /// shown at `at` (paused). On error the current run is kept.
     pub fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
         let mut run = (self.make)(&scenario)?;
-        run.advance_to(scenario.duration_ms);
+        // Bounded: a file or link that asks for too much work is refused, not run.
+        budget::advance_within(&mut run, scenario.duration_ms, budget::MAX_EVENTS)?;
         run.seek_time(at.unwrap_or(0).min(scenario.duration_ms));
         self.scenario = scenario;
         self.run = run;

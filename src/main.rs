@@ -5,14 +5,18 @@ mod bench_page;
 mod browser;
 mod components;
 mod controller;
+mod embed;
 mod guide;
 mod hooks;
 mod labs;
 mod milestones;
 mod panic;
 mod route;
+#[cfg(test)]
+mod route_fuzz;
 
 fn main() {
     panic::install();
+    embed::listen();
     yew::Renderer::<app::App>::new().render();
 }

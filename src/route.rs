@@ -4,6 +4,7 @@
 //! `theme=light|dark`, `s=<scenario>` (a share link), `t=<ms>` (open paused
 //! at that time). Parsing never fails: problems are collected as sentences.
 
+use distviz_core::scenario::MAX_DURATION_MS;
 use percent_encoding::percent_decode_str;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,10 +85,19 @@ impl Route {
                 self.scenario = Some(value);
                 Ok(())
             }
-            "t" => value
-                .parse()
-                .map(|t| self.at_ms = Some(t))
-                .map_err(|_| format!("t: \"{value}\" is not a time in whole milliseconds")),
+            "t" => match value.parse::<u64>() {
+                // Opening at t runs the lab up to t: bounded, or a link could freeze the page.
+                Ok(t) if t <= MAX_DURATION_MS => {
+                    self.at_ms = Some(t);
+                    Ok(())
+                }
+                Ok(t) => Err(format!(
+                    "t: {t} ms is after the longest run a lab keeps ({MAX_DURATION_MS} ms)"
+                )),
+                Err(_) => Err(format!(
+                    "t: \"{value}\" is not a time in whole milliseconds"
+                )),
+            },
             other => Err(format!(
                 "\"{other}\" is not an option of this page (embed, controls, theme, s, t)"
             )),
@@ -130,6 +140,20 @@ mod tests {
         assert_eq!(
             Route::parse("#/paxos-made-up").page,
             Page::NotFound("paxos-made-up".into())
+        );
+    }
+
+    #[test]
+    fn a_time_past_the_longest_run_is_refused_not_run_to() {
+        let r = Route::parse("#/raft-election?t=18446744073709551615");
+        assert_eq!(r.at_ms, None);
+        assert_eq!(
+            r.problems,
+            ["t: 18446744073709551615 ms is after the longest run a lab keeps (1800000 ms)"]
+        );
+        assert_eq!(
+            Route::parse("#/raft-election?t=1800000").at_ms,
+            Some(1_800_000)
         );
     }
 

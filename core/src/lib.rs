@@ -4,6 +4,7 @@
 //! browser runs exactly the same code compiled to WebAssembly.
 
 pub mod bench;
+pub mod budget;
 pub mod lab;
 pub mod partial_failure;
 pub mod raft;

@@ -83,7 +83,7 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
     match scenario.lab.as_str() {
         lab::RAFT_ELECTION => {
             let mut run = lab::raft_election(scenario)?;
-            run.advance_to(end);
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
             let mut report = base(scenario, &run);
             let leaders: Vec<_> = run.world().monitor().leaders().copied().collect();
             report.lab_report = json!({ "leaders": leaders });
@@ -91,7 +91,7 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
         }
         lab::PARTIAL_FAILURE => {
             let mut run = lab::partial_failure(scenario)?;
-            run.advance_to(end);
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
             let mut report = base(scenario, &run);
             let monitor = run.world().monitor();
             let twice: Vec<Value> = monitor

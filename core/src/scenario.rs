@@ -37,6 +37,9 @@ pub struct Scenario {
     pub actions: Vec<TimedAction>,
 }
 
+/// The place named by an error about the file as a whole (say, a missing field).
+pub const TOP_LEVEL: &str = "top level";
+
 /// A scenario problem, with where it is ("actions[3].node") and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
@@ -99,6 +102,7 @@ fn decode<T: for<'de> Deserialize<'de>>(value: Value, prefix: &str) -> Result<T,
     serde_path_to_error::deserialize(value).map_err(|err| {
         let inner = err.path().to_string();
         let path = match (prefix, inner.as_str()) {
+            ("", ".") => TOP_LEVEL.to_string(),
             (p, ".") => p.to_string(),
             ("", i) => i.to_string(),
             (p, i) if i.starts_with('[') => format!("{p}{i}"),
@@ -148,18 +152,19 @@ impl Scenario {
     /// by the lab (see `lab::Lab::from_scenario`).
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         let value: Value = serde_json::from_str(text).map_err(|err| {
+            // The place is the line and column; serde's message repeats them.
+            let message = err.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default();
             ScenarioError::new(
-                "",
-                format!(
-                    "not valid JSON at line {}, column {}: {}",
-                    err.line(),
-                    err.column(),
-                    plain(&err.to_string())
-                ),
+                format!("line {}, column {}", err.line(), err.column()),
+                format!("not valid JSON: {}", plain(message)),
             )
         })?;
         if !value.is_object() {
-            return Err(ScenarioError::new("", "a scenario is a JSON object { … }"));
+            return Err(ScenarioError::new(
+                TOP_LEVEL,
+                "a scenario is a JSON object { … }",
+            ));
         }
         for (i, action) in value
             .get("actions")
@@ -550,8 +555,15 @@ mod tests {
             error_of(r#"{"version":1,"lab":"raft-election","colour":1}"#)
                 .contains("unknown field \"colour\"")
         );
-        assert!(error_of("{\"version\":1,").starts_with("not valid JSON at line 1"));
-        assert!(error_of("[1,2]").starts_with("a scenario is a JSON object"));
+        assert_eq!(
+            error_of("{\"version\":1,"),
+            "line 1, column 13: not valid JSON: EOF while parsing a value"
+        );
+        assert!(error_of("[1,2]").starts_with("top level: a scenario is a JSON object"));
+        assert_eq!(
+            error_of(r#"{"lab":"raft-election"}"#),
+            "top level: missing field \"version\""
+        );
         assert!(
             error_of(r#"{"version":1,"lab":"raft-election","duration_ms":99999999}"#)
                 .starts_with("duration_ms: 99999999 ms is longer than a run may last")

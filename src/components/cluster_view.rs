@@ -182,16 +182,18 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 <circle class="focus-ring" r={(radius + 12.0).to_string()} />
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
                 {for timer}
-                <circle class="body" r={radius.to_string()} style={format!("--term-colour: {}", n.colour)} />
+                <circle class="body" r={radius.to_string()} fill={n.colour.clone()} />
                 {for votes}
                 if !n.up {
                     <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
                 }
+                // The label starts with these texts (WCAG 2.5.3, label in name). The
+                // spaces between them (not drawn) keep their words apart when read as one.
                 <text class="name" y={if n.lines.is_empty() { "5" } else { "-2" }}>{n.id.to_string()}</text>
                 {for n.lines.iter().enumerate().map(|(i, line)| html! {
-                    <text class="line" y={(14 + 12 * i).to_string()}>{line}</text>
+                    <>{" "}<text class="line" y={(14 + 12 * i).to_string()}>{line}</text></>
                 })}
-                <text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
+                {" "}<text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
             </g>
         }
     });

@@ -34,7 +34,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 <h2 id="log-title">{"What happened"}</h2>
                 <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" heartbeats, timers, losses"}</label>
             </header>
-            <ol aria-live="polite" aria-relevant="additions" data-testid="event-log">
+            <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
+                tabindex="0" aria-labelledby="log-title">
                 {for props.lines.iter().map(|line| html! {
                     <li key={line.index} class={classes!(line.key.then_some("key"))}>
                         <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{&line.text}

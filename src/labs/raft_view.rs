@@ -25,8 +25,9 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
             timer_left: None,
             votes: Vec::new(),
             group,
+            // The label starts with the visible text (WCAG 2.5.3, label in name).
             label: format!(
-                "{}: down (crashed); its disk says term {term}. Activate to restart it.",
+                "{}, term {term}, down: crashed, its disk keeps the term. Activate to restart it.",
                 slot.id
             ),
         };
@@ -63,12 +64,12 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
         role: node.role.name(),
         term: node.current_term,
         colour: term_colour(node.current_term),
+        // The label starts with the visible text (WCAG 2.5.3, label in name).
         label: format!(
-            "{}: {} in term {}, voted for {}. Activate to crash it.",
+            "{}, {}, {}. Activate to crash it.",
             slot.id,
-            node.role.name(),
-            node.current_term,
-            vote_text(node.voted_for)
+            lines.join(", "),
+            node.role.name()
         ),
         lines,
         badge,

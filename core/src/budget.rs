@@ -1,0 +1,81 @@
+//! A bound on the work a scenario may ask for. A file or a share link is
+//! untrusted: nine nodes with 1 ms heartbeats, duplicated messages and a
+//! 30-minute run would need about a billion events (and keep them all for
+//! time travel), which freezes a browser tab and exhausts its memory. Runs
+//! that load a scenario stop at `MAX_EVENTS` with a message instead.
+
+use crate::scenario::ScenarioError;
+use crate::sim::{Protocol, Run, Time};
+
+/// Events one load of a scenario may take: well above a 30-minute run of
+/// nine nodes with the default timers (about 1.2 million events).
+pub const MAX_EVENTS: u64 = 1_500_000;
+
+/// The run goes forward in steps of this much virtual time between checks.
+const CHUNK_MS: Time = 50;
+
+/// Runs forward to `t` (as `Run::advance_to`), or stops once it has taken
+/// more than `max_events` events and says so, naming `duration_ms`.
+pub fn advance_within<P: Protocol>(
+    run: &mut Run<P>,
+    t: Time,
+    max_events: u64,
+) -> Result<(), ScenarioError> {
+    let start = run.world().steps();
+    loop {
+        let next = run.now().saturating_add(CHUNK_MS).min(t);
+        run.advance_to(next);
+        let taken = run.world().steps() - start;
+        if taken > max_events {
+            return Err(ScenarioError::new(
+                "duration_ms",
+                format!(
+                    "this run needs more than {max_events} events to reach {t} ms (it got to {} ms): \
+                     make it shorter, or its timers slower (params.heartbeat_ms, \
+                     params.election_timeout_ms)",
+                    run.now()
+                ),
+            ));
+        }
+        if next >= t {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn going_in_chunks_gives_the_same_run() {
+        for name in [
+            "raft-election-partition.json",
+            "raft-election-leader-crash.json",
+        ] {
+            let path = format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+            let s = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let mut straight = lab::raft_election(&s).unwrap();
+            straight.advance_to(s.duration_ms);
+            let mut chunked = lab::raft_election(&s).unwrap();
+            advance_within(&mut chunked, s.duration_ms, MAX_EVENTS).unwrap();
+            assert_eq!(chunked.world().trace_hash(), straight.world().trace_hash());
+            assert_eq!(chunked.now(), straight.now());
+        }
+    }
+
+    #[test]
+    fn a_run_that_asks_too_much_stops_and_says_where() {
+        let text = r#"{"version":1,"lab":"raft-election","nodes":9,"duration_ms":1800000,
+            "network":{"latency_ms":[0,0],"duplicate":1.0},
+            "params":{"heartbeat_ms":1,"election_timeout_ms":[1,2]}}"#;
+        let s = Scenario::parse(text).unwrap();
+        let mut run = lab::raft_election(&s).unwrap();
+        let err = advance_within(&mut run, s.duration_ms, 20_000).unwrap_err();
+        assert_eq!(err.path, "duration_ms");
+        assert!(err.message.contains("more than 20000 events"), "{err}");
+        assert!(run.now() < 1_000, "it stopped early, at {} ms", run.now());
+    }
+}
