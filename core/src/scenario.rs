@@ -21,6 +21,10 @@ pub struct Scenario {
     pub nodes: usize,
     /// How long the recorded run lasts; the CLI replays this far.
     pub duration_ms: Time,
+    /// Where the learner was when the file was saved: the UI reopens there.
+    /// It does not change the run (nor its trace hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<Time>,
     pub network: NetworkConfig,
     /// The lab's own settings; each lab reads and checks its part.
     pub params: Value,
@@ -68,6 +72,8 @@ struct RawScenario {
     #[serde(default = "default_duration")]
     duration_ms: Time,
     #[serde(default)]
+    at_ms: Option<Time>,
+    #[serde(default)]
     network: NetworkConfig,
     #[serde(default)]
     params: Value,
@@ -114,6 +120,7 @@ impl Scenario {
             seed,
             nodes,
             duration_ms: default_duration(),
+            at_ms: None,
             network: NetworkConfig::default(),
             params: Value::Object(Default::default()),
             actions: Vec::new(),
@@ -130,7 +137,12 @@ impl Scenario {
                     "not valid JSON at line {}, column {}: {}",
                     err.line(),
                     err.column(),
-                    plain(&err.to_string())
+                    // serde's message ends with the position too: say it once.
+                    plain(&err.to_string()).trim_end_matches(&format!(
+                        " at line {} column {}",
+                        err.line(),
+                        err.column()
+                    ))
                 ),
             )
         })?;
@@ -196,6 +208,15 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(at) = raw.at_ms.filter(|&at| at > raw.duration_ms) {
+            return Err(ScenarioError::new(
+                "at_ms",
+                format!(
+                    "{at} ms is after the end of the run ({} ms, its duration_ms)",
+                    raw.duration_ms
+                ),
+            ));
+        }
         check_network(&raw.network)?;
         let mut actions = Vec::with_capacity(raw.actions.len());
         for (i, value) in raw.actions.into_iter().enumerate() {
@@ -209,6 +230,7 @@ impl Scenario {
             seed: raw.seed,
             nodes: raw.nodes,
             duration_ms: raw.duration_ms,
+            at_ms: raw.at_ms,
             network: raw.network,
             params: raw.params,
             actions,
@@ -444,7 +466,20 @@ mod tests {
             error_of(r#"{"version":1,"lab":"raft-election","colour":1}"#)
                 .contains("unknown field \"colour\"")
         );
-        assert!(error_of("{\"version\":1,").starts_with("not valid JSON at line 1"));
+        let json = error_of("{\"version\":1,");
+        assert!(
+            json.starts_with("not valid JSON at line 1, column 13: "),
+            "{json}"
+        );
+        assert_eq!(
+            json.matches("line").count(),
+            1,
+            "the position is said once: {json}"
+        );
+        assert!(
+            error_of(r#"{"version":1,"lab":"raft-election","duration_ms":500,"at_ms":900}"#)
+                .starts_with("at_ms: 900 ms is after the end of the run (500 ms")
+        );
         assert!(error_of("[1,2]").starts_with("a scenario is a JSON object"));
         assert!(
             error_of(r#"{"version":1,"lab":"raft-election","duration_ms":99999999}"#)
