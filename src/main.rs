@@ -7,6 +7,7 @@ mod components;
 mod controller;
 mod guide;
 mod hooks;
+mod keys;
 mod labs;
 mod milestones;
 mod panic;

@@ -13,6 +13,18 @@ pub struct Leadership {
     pub until_ms: Option<Time>,
 }
 
+/// A term from its first candidate until a higher term begins: whether it
+/// got a leader, and who stood. A term with no leader is a split vote (or
+/// a minority that cannot win) and gets a band of its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermSpan {
+    pub term: u64,
+    pub start_ms: Time,
+    pub end_ms: Option<Time>,
+    pub candidates: Vec<NodeId>,
+    pub led: bool,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Milestones {
     scanned: usize,
@@ -20,6 +32,7 @@ pub struct Milestones {
     revision: u64,
     pub leaders: Vec<Leadership>,
     pub violations: Vec<Time>,
+    pub terms: Vec<TermSpan>,
 }
 
 impl Milestones {
@@ -33,6 +46,9 @@ impl Milestones {
             };
         }
         for record in &records[self.scanned..] {
+            if let TraceEvent::Status { node, role, term } = &record.event {
+                self.see_term(record.at, *node, role, *term);
+            }
             match &record.event {
                 TraceEvent::Status {
                     node,
@@ -58,6 +74,32 @@ impl Milestones {
             }
         }
         self.scanned = records.len();
+    }
+
+    fn see_term(&mut self, at: Time, node: NodeId, role: &str, term: u64) {
+        if term == 0 {
+            return;
+        }
+        if self.terms.last().is_none_or(|last| term > last.term) {
+            for span in self.terms.iter_mut().filter(|s| s.end_ms.is_none()) {
+                span.end_ms = Some(at);
+            }
+            self.terms.push(TermSpan {
+                term,
+                start_ms: at,
+                end_ms: None,
+                candidates: Vec::new(),
+                led: false,
+            });
+        }
+        let Some(span) = self.terms.iter_mut().rev().find(|s| s.term == term) else {
+            return;
+        };
+        match role {
+            "candidate" if !span.candidates.contains(&node) => span.candidates.push(node),
+            "leader" => span.led = true,
+            _ => {}
+        }
     }
 }
 
@@ -86,9 +128,35 @@ mod tests {
         );
         assert!(marks.leaders[1].term > first.term);
         // Travel back before the crash and fork: the second leader is gone.
+        assert!(marks.terms.iter().all(|t| t.led), "{:?}", marks.terms);
         run.seek_time(500);
         run.intervene(Action::Heal);
         marks.update(run.trace().records(), 2);
         assert!(marks.leaders.iter().all(|l| l.at_ms <= 500));
+    }
+
+    #[test]
+    fn a_term_without_a_leader_is_kept_with_its_candidates() {
+        let mut run = lab::raft_election(&Scenario::new(lab::RAFT_ELECTION, 1, 5)).unwrap();
+        run.advance_to(1_000);
+        let mut marks = Milestones::default();
+        marks.update(run.trace().records(), 0);
+        let leader = marks.leaders[0].node;
+        run.intervene(Action::Crash { node: leader });
+        run.advance_to(1_050);
+        run.intervene(Action::AlignTimers);
+        run.advance_to(4_000);
+        marks.update(run.trace().records(), 1);
+        let split = marks
+            .terms
+            .iter()
+            .find(|t| !t.led)
+            .expect("a leaderless term");
+        assert!(split.candidates.len() >= 2, "{split:?}");
+        assert!(split.end_ms.is_some(), "a later term ended it");
+        assert!(
+            marks.terms.last().unwrap().led,
+            "random timeouts broke the tie"
+        );
     }
 }

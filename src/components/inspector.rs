@@ -1,5 +1,7 @@
 //! The selected node's whole state, persistent fields marked.
 
+use crate::controller::Command;
+use distviz_core::sim::NodeId;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,7 +21,10 @@ pub struct InspectorProps {
     /// Every node's name, to switch the inspected one.
     pub choices: Rc<Vec<String>>,
     pub chosen: Option<usize>,
-    pub on_choose: Callback<usize>,
+    pub send: Callback<Command>,
+    /// Buttons under the fields (crash, time out the inspected node).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -30,10 +35,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <div class="chooser" role="group" aria-label="Inspect a node">
                 {for props.choices.iter().enumerate().map(|(i, name)| html! {
                     <button key={i} aria-pressed={(props.chosen == Some(i)).to_string()}
-                        onclick={props.on_choose.reform(move |_| i)}>{name}</button>
+                        onclick={props.send.reform(move |_| Command::Select(NodeId(i as u8)))}>{name}</button>
                 })}
             </div>
             <p class="note">{props.note.clone()}</p>
+            {props.children.clone()}
             if !props.fields.is_empty() {
                 <dl data-testid="inspector">
                     {for props.fields.iter().map(|f| html! {

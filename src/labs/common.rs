@@ -29,16 +29,15 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let mut lines = Vec::new();
     for (index, record) in records.iter().enumerate().skip(start).rev() {
         let (level, text) = sentence(proto, record);
-        let shown = match level {
-            Level::Key | Level::Message => true,
-            Level::Routine => ctl.show_routine,
-        };
-        if shown {
+        if ctl.shows_record(index, level) {
             lines.push(LogLine {
                 index,
                 at_ms: record.at,
                 text,
                 key: level == Level::Key,
+                stepped: ctl
+                    .stepped
+                    .is_some_and(|(from, to)| (from..to).contains(&index)),
             });
             if lines.len() == LOG_LINES {
                 break;
@@ -73,16 +72,35 @@ pub fn timeline_parts<P: Protocol>(
     milestones: &Milestones,
 ) -> (Vec<Band>, Vec<Mark>) {
     let end = ctl.run.horizon();
-    let bands = milestones
+    let mut bands: Vec<Band> = milestones
         .leaders
         .iter()
         .map(|lead| Band {
             start_ms: lead.at_ms,
             end_ms: lead.until_ms.unwrap_or(end),
             label: format!("{} · term {}", lead.node, lead.term),
+            short: lead.node.to_string(),
             colour: term_colour(lead.term),
+            kind: "leader",
         })
         .collect();
+    // Terms that never got a leader: a split vote, or a side too small to win.
+    bands.extend(milestones.terms.iter().filter(|t| !t.led).map(|t| {
+        let what = match (t.end_ms, t.candidates.len()) {
+            (None, _) => "no leader yet",
+            (Some(_), n) if n >= 2 => "split vote",
+            _ => "no leader",
+        };
+        Band {
+            start_ms: t.start_ms,
+            end_ms: t.end_ms.unwrap_or(end),
+            label: format!("term {}: {what}", t.term),
+            short: format!("t{}", t.term),
+            colour: term_colour(t.term),
+            kind: "leaderless",
+        }
+    }));
+    bands.sort_by_key(|b| b.start_ms);
     let mut marks: Vec<Mark> = ctl
         .run
         .actions()
@@ -113,7 +131,14 @@ fn action_words(action: &Action) -> String {
         Action::ReleaseMessage { id } => format!("release message #{id}"),
         Action::Link {
             from, to, state, ..
-        } => format!("link {from}→{to} {state:?}").to_lowercase(),
+        } => format!(
+            "link {from}→{to} {}",
+            match state {
+                distviz_core::sim::LinkState::Up => "works",
+                distviz_core::sim::LinkState::Drop => "drops",
+                distviz_core::sim::LinkState::Hold => "holds",
+            }
+        ),
         Action::ClientRequest { node, command } => format!("request \"{command}\" to {node}"),
         Action::Timeout { node } => format!("time out {node}"),
         Action::AlignTimers => "align timers".into(),

@@ -26,7 +26,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
             votes: Vec::new(),
             group,
             label: format!(
-                "{}: down (crashed); its disk says term {term}. Activate to restart it.",
+                "{}: down (crashed); its disk says term {term}. Activate to select it; X restarts it.",
                 slot.id
             ),
         };
@@ -64,7 +64,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
         term: node.current_term,
         colour: term_colour(node.current_term),
         label: format!(
-            "{}: {} in term {}, voted for {}. Activate to crash it.",
+            "{}: {} in term {}, voted for {}. Activate to select it; X crashes it.",
             slot.id,
             node.role.name(),
             node.current_term,
@@ -191,12 +191,17 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
 }
 
 /// A message's fields, for the message panel.
-pub fn message_fields(m: &InFlight<RaftMsg>) -> Vec<Field> {
+pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
+    let arrives = if held {
+        "held: it arrives a fresh delay after it is released".to_string()
+    } else {
+        format!("{} ms", m.arrives)
+    };
     let mut fields = vec![
         field("type", m.msg.name(), false),
         field("from → to", format!("{} → {}", m.from, m.to), false),
         field("sent", format!("{} ms", m.sent), false),
-        field("arrives", format!("{} ms", m.arrives), false),
+        field("arrives", arrives, false),
     ];
     let body = match &m.msg {
         RaftMsg::RequestVote {
