@@ -37,6 +37,7 @@ try {
 
   const broken = await openPage(browser, `${server.url}#/raft-election`);
   await broken.locator('[data-testid="import"]').setInputFiles(path.join(ROOT, 'scenarios', 'raft-election-broken-votes.json'));
+  await broken.waitForFunction(() => document.querySelector('.settings input[type="checkbox"]').checked);
   await broken.keyboard.press('End');
   await broken.waitForTimeout(300);
   await broken.screenshot({ path: `${out}/lab-broken.png` });

@@ -78,7 +78,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let (lane_of, lane_count) = lanes(&props.bands);
     let lane_height = 100.0 / lane_count as f64;
     html! {
-        <div class="timeline" {onclick} aria-hidden="true" title="The run: leaders by term, terms with no leader, your actions, broken invariants. Click to travel.">
+        <div class="timeline" {onclick} aria-hidden="true" style={format!("--lanes: {lane_count}")} title="The run: leaders by term, terms with no leader, your actions, broken invariants. Click to travel.">
             {for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
                 <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
                     style={format!("left: {}; width: {}; top: {:.2}%; height: {:.2}%; --band-colour: {}",
