@@ -342,7 +342,8 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                             <button onclick={command(Command::StartPicking)}
                                 title="Pick the nodes on one side, then cut">{"✂ Partition…"}</button>
                         }
-                        <button disabled={!world.network().is_partitioned()} onclick={command(Command::Heal)}>{"Heal the network"}</button>
+                        <button disabled={!world.network().is_partitioned()} onclick={command(Command::Heal)}
+                            aria-label="Heal the network" title="Heal the network: everyone can reach everyone again">{"Heal"}</button>
                         <button class="crash" onclick={command(Command::CrashOrRestartSelected)} title="X: crash the selected server, or restart it">
                             {crash_label}</button>
                         <button onclick={command(Command::TimeoutSelected)} title="T">
