@@ -219,11 +219,26 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
   // Playing (slowly enough to aim): a click near, not on, a flying message pauses and picks it.
   await setSpeed(page, -1.5);
   await page.keyboard.press('Space');
-  await page.waitForFunction(() => [...document.querySelectorAll('.message')].length > 0);
-  const near = await page.evaluate(() => {
-    const m = document.querySelector('.message .dot').getBoundingClientRect();
-    return { x: m.x + m.width / 2 + 12, y: m.y + m.height / 2 + 12 };
-  });
+  // A message mid-wire, away from the nodes; the click lands 30 SVG units off it,
+  // beyond its own target (18), on bare background.
+  const midWire = () => {
+    const centre = (r) => [r.x + r.width / 2, r.y + r.height / 2];
+    const svg = document.querySelector('.cluster svg').getBoundingClientRect();
+    const unit = Math.min(svg.width / 400, svg.height / 410);
+    const nodes = [...document.querySelectorAll('.node .body')].map((b) => centre(b.getBoundingClientRect()));
+    for (const dot of document.querySelectorAll('.message .dot')) {
+      const [x, y] = centre(dot.getBoundingClientRect());
+      const spot = { x: x + 30 * unit, y };
+      const under = document.elementFromPoint(spot.x, spot.y);
+      if (nodes.every(([nx, ny]) => Math.hypot(nx - x, ny - y) > 100 * unit) && !under.closest('.message, .node')) return spot;
+    }
+    return null;
+  };
+  let near = null;
+  for (let i = 0; i < 100 && !near; i++) {
+    await page.waitForFunction(midWire);
+    near = await page.evaluate(midWire);
+  }
   await page.mouse.click(near.x, near.y);
   assert.equal(await playing(page), false, 'the click paused');
   await page.waitForSelector('[data-testid="message-panel"]');
@@ -246,6 +261,11 @@ test('bug 7: the violation mark on the timeline travels to the moment the check 
   await mark.click();
   assert.equal(await now(page), at);
   assert.equal(await page.locator('.invariants li.broken[data-invariant="Election Safety"]').count(), 1);
+  // Elsewhere, a click travels to the time under it.
+  const end = await horizon(page);
+  const strip = await page.locator('.timeline').boundingBox();
+  await page.mouse.click(strip.x + strip.width * 0.75, strip.y + 2);
+  assert.ok(Math.abs(await now(page) - end * 0.75) <= end * 0.01, `${await now(page)} ≈ ${end * 0.75}`);
   await close(page);
 });
 

@@ -98,10 +98,10 @@ pub fn nearest_message(
 }
 
 /// A click's place in SVG units (the viewBox is scaled to fit, centred).
-fn svg_point(e: &MouseEvent) -> Option<(f64, f64)> {
-    let svg: web_sys::Element = e
-        .current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok())?;
+/// The SVG is found by its ref: Yew delegates events, so the event's
+/// current target is not the element the handler was written on.
+fn svg_point(svg: &NodeRef, e: &MouseEvent) -> Option<(f64, f64)> {
+    let svg = svg.cast::<web_sys::Element>()?;
     let rect = svg.get_bounding_client_rect();
     let (vx, vy, vw, vh) = VIEW;
     let scale = (rect.width() / vw).min(rect.height() / vh);
@@ -134,6 +134,7 @@ fn node_radius(count: usize) -> f64 {
 
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let svg_ref = use_node_ref();
     let count = props.nodes.len();
     let radius = node_radius(count);
     let at = |id: NodeId| position(id.index(), count);
@@ -259,7 +260,11 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     });
 
     let catch = {
-        let (messages, on_catch) = (props.messages.clone(), props.on_catch.clone());
+        let (messages, on_catch, svg_ref) = (
+            props.messages.clone(),
+            props.on_catch.clone(),
+            svg_ref.clone(),
+        );
         let reach = if props.playing {
             CATCH_PLAYING
         } else {
@@ -267,7 +272,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         };
         Callback::from(move |e: MouseEvent| {
             if let Some(id) =
-                svg_point(&e).and_then(|p| nearest_message(&messages, count, p, reach))
+                svg_point(&svg_ref, &e).and_then(|p| nearest_message(&messages, count, p, reach))
             {
                 on_catch.emit(id);
             }
@@ -276,7 +281,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     // Messages are drawn above the nodes, so one leaving or reaching a node can be clicked.
     html! {
         <figure class="cluster">
-            <svg viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
+            <svg ref={svg_ref} viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
                 onclick={catch}>
                 <g class="links">{links}{for faulty}</g>
                 <g class="nodes">{for nodes}</g>
@@ -284,5 +289,36 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             </svg>
             <figcaption>{props.hint.clone()}</figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: u64, from: u8, to: u8, progress: f64) -> MessageVisual {
+        MessageVisual {
+            id,
+            from: NodeId(from),
+            to: NodeId(to),
+            progress,
+            class: "append",
+            label: String::new(),
+            held: false,
+        }
+    }
+
+    #[test]
+    fn a_click_catches_the_nearest_message_within_reach() {
+        let messages = [message(1, 0, 2, 0.5), message(2, 0, 3, 0.5)];
+        let (x, y) = message_at(&messages[0], 5);
+        assert_eq!(nearest_message(&messages, 5, (x + 10.0, y), 22.0), Some(1));
+        assert_eq!(
+            nearest_message(&messages, 5, (x + 30.0, y), 22.0),
+            None,
+            "out of reach"
+        );
+        assert_eq!(nearest_message(&messages, 5, (x + 30.0, y), 45.0), Some(1));
+        assert_eq!(nearest_message(&[], 5, (0.0, 0.0), 45.0), None);
     }
 }

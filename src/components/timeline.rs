@@ -58,15 +58,15 @@ pub fn lanes(bands: &[Band]) -> (Vec<usize>, usize) {
 
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    // Found by ref: Yew delegates events, so `current_target` is not the strip.
+    let strip_ref = use_node_ref();
     let end = props.end_ms.max(1) as f64;
     let percent = |t: u64| format!("{:.3}%", (t as f64 / end * 100.0).min(100.0));
     let on_seek = props.on_seek.clone();
     let end_ms = props.end_ms;
+    let strip = strip_ref.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
-        let Some(strip) = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
+        let Some(strip) = strip.cast::<web_sys::Element>() else {
             return;
         };
         let rect = strip.get_bounding_client_rect();
@@ -78,7 +78,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let (lane_of, lane_count) = lanes(&props.bands);
     let lane_height = 100.0 / lane_count as f64;
     html! {
-        <div class="timeline" {onclick} aria-hidden="true" style={format!("--lanes: {lane_count}")} title="The run: leaders by term, terms with no leader, your actions, broken invariants. Click to travel.">
+        <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" style={format!("--lanes: {lane_count}")} title="The run: leaders by term, terms with no leader, your actions, broken invariants. Click to travel.">
             {for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
                 <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
                     style={format!("left: {}; width: {}; top: {:.2}%; height: {:.2}%; --band-colour: {}",
