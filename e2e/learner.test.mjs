@@ -203,7 +203,8 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
       const r = m.querySelector('.dot').getBoundingClientRect();
       const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
       if (nodes.some((n) => x > n.left + 4 && x < n.right - 4 && y > n.top + 4 && y < n.bottom - 4)) {
-        return { id: m.dataset.messageId, x, y };
+        // Several may start from one node together: the one on top is the one clicked.
+        return { id: document.elementFromPoint(x, y).closest('.message')?.dataset.messageId, x, y };
       }
     }
     return null;
