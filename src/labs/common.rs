@@ -6,11 +6,13 @@ use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
 use crate::milestones::Milestones;
-use distviz_core::sim::words::{sentence, Level};
+use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, Protocol};
 
 /// How far back the log looks for lines to show, and how many it shows.
-const LOG_LOOKBACK: usize = 600;
+/// Looking back is cheap (a record's level needs no sentence), so a long
+/// quiet stretch of heartbeats does not leave the log empty.
+const LOG_LOOKBACK: usize = 50_000;
 const LOG_LINES: usize = 60;
 
 /// A colour per term, far apart for neighbouring terms (term 0: grey).
@@ -28,13 +30,14 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let start = records.len().saturating_sub(LOG_LOOKBACK);
     let mut lines = Vec::new();
     for (index, record) in records.iter().enumerate().skip(start).rev() {
-        let (level, text) = sentence(proto, record);
-        if ctl.shows_record(index, level) {
+        let how = level(proto, record);
+        if ctl.shows_record(index, how) {
+            let (_, text) = sentence(proto, record);
             lines.push(LogLine {
                 index,
                 at_ms: record.at,
                 text,
-                key: level == Level::Key,
+                key: how == Level::Key,
                 stepped: ctl
                     .stepped
                     .is_some_and(|(from, to)| (from..to).contains(&index)),

@@ -24,6 +24,7 @@ use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::raft::{Raft, RaftParams};
 use distviz_core::scenario::Scenario;
+use distviz_core::sim::words::level;
 use distviz_core::sim::{LinkState, Network, NodeId};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -132,14 +133,22 @@ struct Derived {
 
 impl Derived {
     fn refresh(&mut self, c: &Ctl, milestones: &RefCell<Milestones>) {
-        let log_key = (
-            c.revision,
-            c.run.records_so_far().len(),
-            c.show_routine,
-            c.stepped,
-        );
+        let records = c.run.records_so_far();
+        let log_key = (c.revision, records.len(), c.show_routine, c.stepped);
         if self.log_key != Some(log_key) {
-            self.log = Rc::new(log_lines(c));
+            // While playing, usually only heartbeats were added: then the lines stand.
+            let proto = c.run.world().protocol();
+            let only_hidden_added = self.log_key.is_some_and(|(rev, len, routine, stepped)| {
+                (rev, routine, stepped) == (c.revision, c.show_routine, c.stepped)
+                    && len <= records.len()
+                    && records[len..]
+                        .iter()
+                        .enumerate()
+                        .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))
+            });
+            if !only_hidden_added {
+                self.log = Rc::new(log_lines(c));
+            }
             self.log_key = Some(log_key);
         }
         let timeline_key = (c.revision, c.run.trace().len(), c.run.horizon());
