@@ -196,14 +196,15 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
   await waitForLeader(page);
   const order = await page.locator('.cluster svg > g').evaluateAll((gs) => gs.map((g) => g.getAttribute('class')));
   assert.deepEqual(order, ['links', 'nodes', 'messages']);
-  // Paused: step until a message sits over a node, and click it there.
+  // Paused: step until a message sits on a node's rim, and click it there (the node's edge is under it).
   await pause(page);
   const overNode = () => page.evaluate(() => {
     const nodes = [...document.querySelectorAll('.node .body')].map((b) => b.getBoundingClientRect());
     for (const m of document.querySelectorAll('.message')) {
       const r = m.querySelector('.dot').getBoundingClientRect();
       const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
-      if (nodes.some((n) => x > n.left + 4 && x < n.right - 4 && y > n.top + 4 && y < n.bottom - 4)) {
+      const onRim = (n) => Math.hypot(n.x + n.width / 2 - x, n.y + n.height / 2 - y) <= n.width / 2 + 1;
+      if (nodes.some(onRim)) {
         // Several may start from one node together: the one on top is the one clicked.
         return { id: document.elementFromPoint(x, y).closest('.message')?.dataset.messageId, x, y };
       }

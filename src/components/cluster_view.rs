@@ -72,11 +72,17 @@ const CATCH_PLAYING: f64 = 45.0;
 const CATCH_PAUSED: f64 = 22.0;
 
 /// Where a message is drawn: between its ends, by progress.
+/// A message flies from its sender's rim to its receiver's rim: it never
+/// covers a node's middle, where a click means the node.
 fn message_at(m: &MessageVisual, count: usize) -> (f64, f64) {
     let (x1, y1) = position(m.from.index(), count);
     let (x2, y2) = position(m.to.index(), count);
+    let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+    let (ux, uy) = ((x2 - x1) / length, (y2 - y1) / length);
+    let r = node_radius(count).min(length / 2.0);
+    let (sx, sy, ex, ey) = (x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r);
     let p = m.progress.clamp(0.0, 1.0);
-    (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p)
+    (sx + (ex - sx) * p, sy + (ey - sy) * p)
 }
 
 /// The message nearest to (x, y), if one is within `reach`.
@@ -182,10 +188,11 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             id
         });
         let selected = props.selected_message == Some(m.id);
-        // A large target on the wire; over a node only the dot, so the node stays clickable.
+        // A large target on the wire; by a node only the dot, so the node stays clickable.
+        let reach = radius + 18.0;
         let over_node = [(x1, y1), (x2, y2)]
             .iter()
-            .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < radius * radius);
+            .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
         let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
         html! {
