@@ -22,9 +22,6 @@ pub struct InspectorProps {
     pub choices: Rc<Vec<String>>,
     pub chosen: Option<usize>,
     pub send: Callback<Command>,
-    /// Buttons under the fields (crash, time out the inspected node).
-    #[prop_or_default]
-    pub children: Html,
 }
 
 #[component]
@@ -39,7 +36,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 })}
             </div>
             <p class="note">{props.note.clone()}</p>
-            {props.children.clone()}
             if !props.fields.is_empty() {
                 <dl data-testid="inspector">
                     {for props.fields.iter().map(|f| html! {
