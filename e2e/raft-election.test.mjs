@@ -182,7 +182,8 @@ test('a message can be inspected and dropped', async () => {
   for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) {
     await page.keyboard.press('ArrowRight');
   }
-  const message = page.locator('.message').first();
+  // The last one is drawn on top: no other message covers it.
+  const message = page.locator('.message').last();
   const id = await message.getAttribute('data-message-id');
   await message.click();
   await page.waitForSelector('[data-testid="message-panel"]');
