@@ -39,17 +39,19 @@ test('the lab loads without console errors and elects a leader', async () => {
   await page.context().close();
 });
 
-test('clicking the leader crashes it and a new leader appears in a higher term', async () => {
+test('selecting the leader and pressing X crashes it, and a new leader appears in a higher term', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, 0.5);
   const old = await waitForLeader(page);
   await page.locator(`.node[data-node="${old.id}"]`).click();
+  await page.keyboard.press('x');
   assert.equal(await page.locator(`.node[data-node="${old.id}"]`).getAttribute('data-role'), 'down');
   const fresh = await waitForLeader(page, old.term + 1);
   assert.notEqual(fresh.id, old.id);
   assert.ok(fresh.term > old.term);
-  // Clicking the crashed node restarts it from its disk, as a follower.
+  // X on the crashed node restarts it from its disk, as a follower.
   await page.locator(`.node[data-node="${old.id}"]`).click();
+  await page.keyboard.press('x');
   assert.equal(await page.locator(`.node[data-node="${old.id}"]`).getAttribute('data-role'), 'follower');
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -84,7 +86,8 @@ test('the share link reproduces the run at the same moment', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, 0.5);
   const first = await waitForLeader(page);
-  await page.locator(`.node[data-node="${first.id}"]`).click(); // crash it: an action in the link
+  await page.locator(`.node[data-node="${first.id}"]`).click();
+  await page.keyboard.press('x'); // crash it: an action in the link
   await waitForLeader(page, first.term + 1);
   await page.keyboard.press('Space');
   assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
@@ -179,7 +182,8 @@ test('a message can be inspected and dropped', async () => {
   for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) {
     await page.keyboard.press('ArrowRight');
   }
-  const message = page.locator('.message').first();
+  // The last one is drawn on top: no other message covers it.
+  const message = page.locator('.message').last();
   const id = await message.getAttribute('data-message-id');
   await message.click();
   await page.waitForSelector('[data-testid="message-panel"]');
@@ -267,8 +271,9 @@ test('the timeline shows who led when and travels on click', async () => {
   await setSpeed(page, 0.5);
   const first = await waitForLeader(page);
   await page.locator(`.node[data-node="${first.id}"]`).click();
+  await page.keyboard.press('x');
   await waitForLeader(page, first.term + 1);
-  const bands = await page.locator('.timeline .band').allTextContents();
+  const bands = await page.locator('.timeline .band.leader').evaluateAll((els) => els.map((e) => e.dataset.label));
   assert.ok(bands.length >= 2, `bands: ${bands}`);
   assert.equal(bands[0], `${first.id} · term ${first.term}`);
   assert.equal(await page.locator('.timeline .mark.action').count(), 1, 'the crash is marked');
@@ -316,11 +321,13 @@ test('one direction of a link can drop or hold messages, from the link grid', as
   await page.context().close();
 });
 
-test('a tap on a touch screen crashes a node', async () => {
+test('a tap on a touch screen selects a node, and a tap on Crash crashes it', async () => {
   const page = await openPage(browser, LAB(), { hasTouch: true, isMobile: true, viewport: { width: 400, height: 850 } });
   await setSpeed(page, 0.5);
   const lead = await waitForLeader(page);
   await page.locator(`.node[data-node="${lead.id}"]`).tap();
+  assert.equal(await page.locator('.lab').getAttribute('data-selected'), lead.id);
+  await page.getByRole('button', { name: `✕ Crash ${lead.id} (X)` }).tap();
   assert.equal(await page.locator(`.node[data-node="${lead.id}"]`).getAttribute('data-role'), 'down');
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -360,6 +367,7 @@ test('exporting saves the scenario with every action; acting in the past forks t
   await setSpeed(page, 0.5);
   const lead = await waitForLeader(page);
   await page.locator(`.node[data-node="${lead.id}"]`).click();
+  await page.keyboard.press('x');
   await waitForLeader(page, lead.term + 1);
   await page.keyboard.press('Space');
   const [download] = await Promise.all([
@@ -379,6 +387,7 @@ test('exporting saves the scenario with every action; acting in the past forks t
   assert.equal(await page.locator(`.node[data-node="${lead.id}"]`).getAttribute('data-role'), 'leader');
   const other = await page.locator('.node[data-role="follower"]').first().getAttribute('data-node');
   await page.locator(`.node[data-node="${other}"]`).click();
+  await page.keyboard.press('x');
   assert.equal(Number(await page.locator('.controls .scrubber input').getAttribute('max')), crashAt - 50, 'the future after now is dropped');
   assert.equal(await page.locator('.timeline .mark.action').count(), 1, 'only the new action remains');
   assert.deepEqual(page.errors, []);
@@ -401,10 +410,11 @@ test('while paused, the messages on the wire can be opened from the keyboard', a
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid="message-panel"]');
   assert.equal(await page.locator('#msg-title').textContent(), `Message #${id}`);
-  // Playing again hides the list: it would change every frame.
+  // Playing again empties the list (it would change every frame) and says to pause.
   await page.keyboard.press('Escape');
   await page.locator('h1').click();
   await page.keyboard.press('Space');
-  assert.equal(await page.locator('.in-flight').count(), 0);
+  assert.equal(await page.locator('.in-flight li').count(), 0);
+  assert.match(await page.locator('.in-flight').textContent(), /Pause \(Space\) to list/);
   await page.context().close();
 });

@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[component]
 pub fn App() -> Html {
     let hash = use_hash();
-    let route = Route::parse(&hash);
+    let route = Route::parse_with_search(&hash, &browser::search());
     let theme = route.theme.map(|t| match t {
         Theme::Light => "light",
         Theme::Dark => "dark",

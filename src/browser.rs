@@ -18,6 +18,13 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The `?search` part of the page's address (options may stand there too).
+pub fn search() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
 pub fn hash() -> String {
     window()
         .and_then(|w| w.location().hash().ok())

@@ -1,16 +1,96 @@
 //! A lab's state between the learner and the core: the run, play/pause,
-//! speed, what is selected, and the pending partition group. No web code,
-//! so it tests natively; components only read it and call its methods.
+//! speed, what is selected, the pending partition group, and what Undo
+//! brings back. No web code, so it tests natively.
+//!
+//! Everything the learner does arrives as a [`Command`]: keys, buttons,
+//! clicks on the cluster, tours and tests all issue the same data, and
+//! [`Controller::apply`] is the one place it takes effect. Commands know
+//! no protocol: a lab's own settings travel as `SetParam`.
 
-use distviz_core::budget;
 use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
+use distviz_core::sim::words::Level;
 use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time};
 
 /// What clicking (or pressing Enter on) a node does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
-    CrashRestart,
+    /// Select the node and inspect it (the default).
+    Select,
+    /// Add it to (or take it out of) one side of a partition.
     PickGroup,
+}
+
+/// Something the learner asks for, as data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    TogglePlay,
+    StepForward,
+    StepBack,
+    SetSpeed(f64),
+    Seek(Time),
+    SeekStart,
+    SeekEnd,
+    Reset,
+    Undo,
+    /// The seed field's text.
+    SetSeed(String),
+    NewSeed(u64),
+    /// Closes the problem and the notice.
+    Dismiss,
+    /// Esc: cancel picking, close the message, dismiss notices.
+    Escape,
+    /// A click (or Enter) on a node: what it does depends on the tool.
+    ActivateNode(NodeId),
+    Select(NodeId),
+    /// Crash the selected node, or restart it if it is down.
+    CrashOrRestartSelected,
+    TimeoutSelected,
+    RestartLeader,
+    AlignTimers,
+    StartPicking,
+    CancelPicking,
+    CutPicked,
+    Heal,
+    CycleLink(NodeId, NodeId),
+    OpenMessage(u64),
+    /// A click near a flying message: pause and open it.
+    CatchMessage(u64),
+    CloseMessage,
+    DropMessage,
+    HoldMessage,
+    ReleaseMessage,
+    ShowRoutine(bool),
+    SetNodes(usize),
+    /// The latency range as a pair, from both fields' text.
+    SetLatency {
+        min: String,
+        max: String,
+    },
+    SetLoss(String),
+    /// One of the lab's own settings (a field of the scenario's `params`).
+    SetParam {
+        name: &'static str,
+        value: serde_json::Value,
+    },
+    CopyLink,
+    Export,
+    Import {
+        name: String,
+        text: String,
+    },
+}
+
+/// What the browser still has to do after a command (the controller has no browser).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done,
+    /// Offer this file for download.
+    Download {
+        name: String,
+        text: String,
+    },
+    /// Copy a link to this page with this `#hash`.
+    ShareHash(String),
 }
 
 pub const MIN_SPEED: f64 = 0.01;
@@ -18,8 +98,21 @@ pub const MAX_SPEED: f64 = 10.0;
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// A frame longer than this (a background tab) is not caught up on.
 const MAX_FRAME_MS: f64 = 100.0;
+/// The most trace records a run may hold: time travel keeps them all.
+/// A default 5-node run reaches 30 minutes with about 600,000.
+pub const MAX_RECORDS: u64 = 1_500_000;
+/// How many earlier states Undo remembers.
+const UNDO_DEPTH: usize = 50;
 
 pub type MakeRun<P> = fn(&Scenario) -> Result<Run<P>, ScenarioError>;
+
+/// A state Undo can return to: the scenario as it stood (every action, and
+/// how far it had been computed) and the moment shown.
+#[derive(Clone, Debug)]
+struct Snapshot {
+    scenario: Scenario,
+    at: Time,
+}
 
 pub struct Controller<P: Protocol> {
     /// The scenario's settings; its actions live in the run.
@@ -34,14 +127,21 @@ pub struct Controller<P: Protocol> {
     pub selected_message: Option<u64>,
     pub tool: Tool,
     pub picked: Vec<NodeId>,
-    /// A problem to show the learner (bad file, bad link).
+    /// Whether a click on a node crashes it (an embed option), not selects it.
+    pub click_crashes: bool,
+    /// A problem to show the learner (bad file, bad link, refused input).
     pub problem: Option<String>,
+    /// What an action did that the learner may not expect (a fork, a wait).
+    pub notice: Option<String>,
     /// Show heartbeats, timers and losses in the log too.
     pub show_routine: bool,
+    /// The trace records made by the last single step (shown in the log even when routine).
+    pub stepped: Option<(usize, usize)>,
     /// The last share link made.
     pub share_link: Option<String>,
     /// Counts forks and new runs: views that cache the trace re-read it when it changes.
     pub revision: u64,
+    undo: Vec<Snapshot>,
 }
 
 impl<P: Protocol> Controller<P> {
@@ -56,13 +156,155 @@ impl<P: Protocol> Controller<P> {
             carry: 0.0,
             selected: None,
             selected_message: None,
-            tool: Tool::CrashRestart,
+            tool: Tool::Select,
             picked: Vec::new(),
+            click_crashes: false,
             problem: None,
+            notice: None,
             show_routine: false,
+            stepped: None,
             share_link: None,
             revision: 0,
+            undo: Vec::new(),
         })
+    }
+
+    /// Carries out one command.
+    pub fn apply(&mut self, command: Command) -> Outcome {
+        use Command::*;
+        match command {
+            TogglePlay => {
+                self.playing = !self.playing;
+                self.stepped = None;
+            }
+            StepForward => self.step_forward(),
+            StepBack => self.step_back(),
+            SetSpeed(speed) => self.set_speed(speed),
+            Seek(t) => {
+                self.playing = false;
+                self.seek(t);
+            }
+            SeekStart => self.seek(0),
+            SeekEnd => self.seek(self.run.horizon()),
+            Reset => {
+                self.remember();
+                self.reset();
+            }
+            Undo => self.undo(),
+            SetSeed(text) => match text.trim().parse::<u64>() {
+                Ok(seed) => self.reconfigure(|s| s.seed = seed),
+                Err(_) => {
+                    self.problem = Some(format!(
+                        "“{}” is not a seed: use a whole number from 0 to {}. The seed is unchanged.",
+                        text.trim(),
+                        u64::MAX
+                    ))
+                }
+            },
+            NewSeed(seed) => self.reconfigure(|s| s.seed = seed),
+            Dismiss => {
+                self.problem = None;
+                self.notice = None;
+            }
+            Escape => {
+                self.tool = Tool::Select;
+                self.picked.clear();
+                self.selected_message = None;
+                self.problem = None;
+                self.notice = None;
+            }
+            ActivateNode(id) => self.activate_node(id),
+            Select(id) => self.selected = Some(id),
+            CrashOrRestartSelected => match self.selected {
+                Some(id) => self.toggle_crash(id),
+                None => {
+                    self.problem = Some(
+                        "Select a node first (click it or Tab to it), then press X.".into(),
+                    )
+                }
+            },
+            TimeoutSelected => self.timeout_selected(),
+            RestartLeader => self.restart_leader(),
+            AlignTimers => self.align_timers(),
+            StartPicking => self.tool = Tool::PickGroup,
+            CancelPicking => {
+                self.tool = Tool::Select;
+                self.picked.clear();
+            }
+            CutPicked => self.partition_picked(),
+            Heal => self.intervene(Action::Heal),
+            CycleLink(from, to) => self.cycle_link(from, to),
+            OpenMessage(id) => self.selected_message = Some(id),
+            CatchMessage(id) => {
+                self.playing = false;
+                self.carry = 0.0;
+                self.selected_message = Some(id);
+            }
+            CloseMessage => self.selected_message = None,
+            DropMessage => self.on_open_message(|id| Action::DropMessage { id }),
+            HoldMessage => self.on_open_message(|id| Action::HoldMessage { id }),
+            ReleaseMessage => self.on_open_message(|id| Action::ReleaseMessage { id }),
+            ShowRoutine(on) => self.show_routine = on,
+            SetNodes(n) => {
+                self.reconfigure(|s| s.nodes = n);
+                self.selected = self.selected.filter(|id| id.index() < n);
+            }
+            SetLatency { min, max } => self.set_latency(&min, &max),
+            SetLoss(text) => match text.trim().parse::<f64>() {
+                Ok(percent) if (0.0..=100.0).contains(&percent) => {
+                    self.reconfigure(|s| s.network.drop = percent / 100.0)
+                }
+                _ => {
+                    self.problem = Some(format!(
+                        "Message loss “{}” was refused: use a percentage from 0 to 100. It stays at {}%.",
+                        text.trim(),
+                        (self.scenario.network.drop * 100.0).round()
+                    ))
+                }
+            },
+            SetParam { name, value } => self.reconfigure(|s| {
+                if !s.params.is_object() {
+                    s.params = serde_json::Value::Object(Default::default());
+                }
+                if let Some(params) = s.params.as_object_mut() {
+                    params.insert(name.to_string(), value);
+                }
+            }),
+            CopyLink => {
+                let scenario = self.current_scenario();
+                return Outcome::ShareHash(crate::route::Route::share_hash(
+                    &scenario.lab,
+                    &scenario.to_link_param(),
+                    self.run.now(),
+                ));
+            }
+            Export => {
+                let scenario = self.current_scenario();
+                return Outcome::Download {
+                    name: format!("distviz-{}-seed{}.json", scenario.lab, scenario.seed),
+                    text: scenario.to_json(),
+                };
+            }
+            Import { name, text } => {
+                let before = self.current_scenario();
+                let at = self.run.now();
+                // A file saved with its moment reopens there, paused.
+                let loaded = Scenario::parse(&text).and_then(|s| {
+                    let reopen = s.at_ms;
+                    self.load(s, reopen)
+                });
+                match loaded {
+                    Ok(()) => self.push_undo(Snapshot {
+                        scenario: before,
+                        at,
+                    }),
+                    Err(err) => self.problem = Some(format!(
+                        "{name} was not loaded: {err}. The current run is unchanged."
+                    )),
+                }
+            }
+        }
+        Outcome::Done
     }
 
     /// Advances by one animation frame of `real_ms` milliseconds.
@@ -70,17 +312,38 @@ impl<P: Protocol> Controller<P> {
         if !self.playing {
             return;
         }
+        self.stepped = None;
         self.carry += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
         let whole = self.carry.floor();
         self.carry -= whole;
         if whole >= 1.0 {
             let target = (self.run.now() + whole as Time).min(MAX_DURATION_MS);
-            self.run.advance_to(target);
-            if target == MAX_DURATION_MS {
+            if !self.advance_within_budget(target) {
+                self.playing = false;
+            } else if target == MAX_DURATION_MS {
                 self.playing = false;
                 self.problem = Some("This run has reached 30 minutes, the longest a run may last. Travel back and act to fork it, or reset.".into());
             }
         }
+    }
+
+    /// Runs forward to `t`, but stops (with a notice, returning false) where
+    /// the run would hold more records than time travel can keep.
+    pub fn advance_within_budget(&mut self, t: Time) -> bool {
+        let t = t.min(MAX_DURATION_MS);
+        while self.run.now() < t {
+            if self.run.world().records() >= MAX_RECORDS {
+                self.problem = Some(format!(
+                    "This run stops at {:.1} s: it already holds {} events, as many as time travel can keep. Travel back and act to fork it, or use fewer servers or slower timers.",
+                    self.run.now() as f64 / 1000.0,
+                    self.run.world().records()
+                ));
+                return false;
+            }
+            let next = (self.run.now() + 100).min(t);
+            self.run.advance_to(next);
+        }
+        true
     }
 
     /// "Now" with the fraction of a millisecond, for smooth animation.
@@ -92,35 +355,115 @@ impl<P: Protocol> Controller<P> {
         self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
     }
 
-    pub fn toggle_play(&mut self) {
-        self.playing = !self.playing;
-    }
-
+    /// One event forward. Its records are kept for the log, which shows
+    /// them even when they are routine, so a step never looks like nothing.
     pub fn step_forward(&mut self) {
         self.playing = false;
         self.carry = 0.0;
+        let before = self.run.world().records() as usize;
         self.run.step_forward();
+        let after = self.run.world().records() as usize;
+        self.stepped = (after > before).then_some((before, after));
     }
 
     pub fn step_back(&mut self) {
         self.playing = false;
         self.carry = 0.0;
+        self.stepped = None;
         self.run.step_back();
     }
 
     pub fn seek(&mut self, t: Time) {
         self.carry = 0.0;
-        self.run.seek_time(t);
+        self.stepped = None;
+        let t = t.min(MAX_DURATION_MS);
+        if t > self.run.horizon() {
+            let back = self.run.now();
+            self.run.seek_time(self.run.horizon());
+            if !self.advance_within_budget(t) {
+                self.run.seek_time(back.min(self.run.now()));
+            }
+        } else {
+            self.run.seek_time(t);
+        }
     }
 
-    /// Acts now, forking the future if we are in the past. An action
-    /// naming a node the run lacks changes nothing and says why.
+    /// Remembers the present state for Undo.
+    fn remember(&mut self) {
+        let snapshot = Snapshot {
+            scenario: self.current_scenario(),
+            at: self.run.now(),
+        };
+        self.push_undo(snapshot);
+    }
+
+    fn push_undo(&mut self, snapshot: Snapshot) {
+        self.undo.push(snapshot);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Goes back to the state before the last change to the run: the same
+    /// settings and actions, computed as far as before, at the same moment.
+    pub fn undo(&mut self) {
+        let Some(snapshot) = self.undo.pop() else {
+            self.notice = Some("There is nothing to undo.".into());
+            return;
+        };
+        let was_playing = self.playing;
+        let mut scenario = snapshot.scenario;
+        scenario.at_ms = None;
+        match self.load(scenario, Some(snapshot.at)) {
+            Ok(()) => {
+                self.playing = was_playing;
+                self.notice = Some(format!(
+                    "Undone: back at {} ms, with the run as it was before.",
+                    snapshot.at
+                ));
+            }
+            Err(err) => self.problem = Some(format!("Undo failed: {err}")),
+        }
+    }
+
+    /// Acts now, forking the future if we are in the past.
     pub fn act(&mut self, action: Action) {
         self.carry = 0.0;
-        match self.run.intervene(action) {
-            Ok(()) => self.revision += 1,
-            Err(why) => self.problem = Some(format!("Nothing happened: {why}.")),
+        self.stepped = None;
+        // An action naming a node the run lacks changes nothing and says why.
+        if let Err((_, why)) = action.check_nodes(self.run.world().roster()) {
+            self.problem = Some(format!("Nothing happened: {why}."));
+            return;
         }
+        let now = self.run.now();
+        let horizon = self.run.horizon();
+        if horizon > now {
+            // Actions at "now" have run already (an action at t runs after every event at t).
+            let later = self.run.actions().iter().filter(|a| a.at_ms > now).count();
+            let actions = match later {
+                0 => String::new(),
+                1 => " and 1 of your actions".into(),
+                n => format!(" and {n} of your actions"),
+            };
+            self.notice = Some(format!(
+                "You acted at {now} ms, in the past: this replaced the {} ms of run that followed{actions}. Undo (Ctrl+Z) brings it back.",
+                horizon - now
+            ));
+        }
+        self.revision += 1;
+        if let Err(why) = self.run.intervene(action) {
+            self.problem = Some(format!("Nothing happened: {why}."));
+        }
+    }
+
+    /// Remembers the state for Undo, then acts.
+    fn intervene(&mut self, action: Action) {
+        self.remember();
+        self.act(action);
     }
 
     fn is_up(&self, id: NodeId) -> bool {
@@ -131,7 +474,8 @@ impl<P: Protocol> Controller<P> {
     pub fn activate_node(&mut self, id: NodeId) {
         self.selected = Some(id);
         match self.tool {
-            Tool::CrashRestart => self.toggle_crash(id),
+            Tool::Select if self.click_crashes => self.toggle_crash(id),
+            Tool::Select => {}
             Tool::PickGroup => {
                 match self.picked.iter().position(|&p| p == id) {
                     Some(i) => {
@@ -146,9 +490,9 @@ impl<P: Protocol> Controller<P> {
 
     pub fn toggle_crash(&mut self, id: NodeId) {
         if self.is_up(id) {
-            self.act(Action::Crash { node: id });
+            self.intervene(Action::Crash { node: id });
         } else {
-            self.act(Action::Restart { node: id });
+            self.intervene(Action::Restart { node: id });
         }
     }
 
@@ -167,12 +511,8 @@ impl<P: Protocol> Controller<P> {
             .filter(|id| !self.picked.contains(id))
             .collect();
         let groups = vec![std::mem::take(&mut self.picked), rest];
-        self.tool = Tool::CrashRestart;
-        self.act(Action::Partition { groups });
-    }
-
-    pub fn heal(&mut self) {
-        self.act(Action::Heal);
+        self.tool = Tool::Select;
+        self.intervene(Action::Partition { groups });
     }
 
     /// One direction of a link: works → drops → holds → works.
@@ -182,7 +522,7 @@ impl<P: Protocol> Controller<P> {
             LinkState::Drop => LinkState::Hold,
             LinkState::Hold => LinkState::Up,
         };
-        self.act(Action::Link {
+        self.intervene(Action::Link {
             from,
             to,
             state,
@@ -191,6 +531,17 @@ impl<P: Protocol> Controller<P> {
             duplicate: None,
             fifo: None,
         });
+    }
+
+    /// Applies `make(id)` to the message the learner has open.
+    fn on_open_message(&mut self, make: fn(u64) -> Action) {
+        if let Some(id) = self.selected_message {
+            let action = make(id);
+            if matches!(action, Action::DropMessage { .. }) {
+                self.selected_message = None;
+            }
+            self.intervene(action);
+        }
     }
 
     /// The node in the highest term that believes it leads.
@@ -213,6 +564,7 @@ impl<P: Protocol> Controller<P> {
     pub fn restart_leader(&mut self) {
         match self.leader() {
             Some(id) => {
+                self.remember();
                 self.act(Action::Crash { node: id });
                 self.act(Action::Restart { node: id });
             }
@@ -222,11 +574,70 @@ impl<P: Protocol> Controller<P> {
 
     pub fn timeout_selected(&mut self) {
         match self.selected {
-            Some(id) => self.act(Action::Timeout { node: id }),
+            Some(id) => self.intervene(Action::Timeout { node: id }),
             None => {
                 self.problem =
                     Some("Select a node first (click it or Tab to it), then press T.".into())
             }
+        }
+    }
+
+    /// The A key. Messages already on the wire would reset the timers they
+    /// reach after the alignment (the crashed leader's last heartbeats do),
+    /// so it first lets them land, then aligns every main timer.
+    pub fn align_timers(&mut self) {
+        self.remember();
+        let world = self.run.world();
+        let now = world.now();
+        let landing: Vec<Time> = world
+            .in_flight()
+            .filter(|m| world.node(m.to).is_up() && m.arrives > now)
+            .map(|m| m.arrives)
+            .collect();
+        let wait = match landing.iter().max() {
+            Some(&last) => {
+                let count = landing.len();
+                self.run.advance_to(last);
+                Some((count, last))
+            }
+            None => None,
+        };
+        let forked = self.run.horizon() > self.run.now();
+        self.act(Action::AlignTimers);
+        if let Some((count, last)) = wait {
+            if !forked {
+                self.notice = Some(format!(
+                    "A waited until {last} ms for the {count} message{} on the wire to land (each would reset a timer), then aligned every timer.",
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+
+    fn set_latency(&mut self, min: &str, max: &str) {
+        let read = |text: &str, which: &str| match text.trim().parse::<u64>() {
+            Ok(ms) if ms <= 60_000 => Ok(ms),
+            _ => Err(format!(
+                "the {which} “{}” is not whole milliseconds from 0 to 60000",
+                text.trim()
+            )),
+        };
+        let [lo, hi] = self.scenario.network.latency_ms;
+        let refused = |why: String| {
+            format!("Latency {}–{} ms was refused: {why}. It stays {lo}–{hi} ms; fix the fields and it applies.", min.trim(), max.trim())
+        };
+        match (read(min, "smallest"), read(max, "largest")) {
+            (Ok(a), Ok(b)) if a <= b => {
+                if [a, b] != [lo, hi] {
+                    self.reconfigure(|s| s.network.latency_ms = [a, b]);
+                }
+            }
+            (Ok(a), Ok(b)) => {
+                self.problem = Some(refused(format!(
+                    "the smallest ({a} ms) is above the largest ({b} ms)"
+                )))
+            }
+            (Err(why), _) | (_, Err(why)) => self.problem = Some(refused(why)),
         }
     }
 
@@ -242,32 +653,39 @@ impl<P: Protocol> Controller<P> {
             self.picked.clear();
             self.selected_message = None;
             self.problem = None;
+            self.stepped = None;
+            self.notice =
+                Some("Reset to time 0 with no actions. Undo (Ctrl+Z) brings the run back.".into());
         }
     }
 
-    /// The scenario as it stands: settings, every action so far, and how long it ran.
+    /// The scenario as it stands: settings, every action so far, how long
+    /// it ran, and where the learner is.
     pub fn current_scenario(&self) -> Scenario {
         let mut scenario = self.scenario.clone();
         scenario.actions = self.run.actions().to_vec();
         scenario.duration_ms = self.run.horizon().max(self.run.now());
+        scenario.at_ms = Some(self.run.now());
         scenario
     }
 
     /// Replaces the run with a new scenario, played up to its duration and
-    /// shown at `at` (paused). On error the current run is kept.
+    /// shown at `at` (paused), or at 0 playing. On error the current run is kept.
     pub fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
-        let mut run = (self.make)(&scenario)?;
-        // Bounded: a file or link that asks for too much work is refused, not run.
-        budget::advance_within(&mut run, scenario.duration_ms, budget::MAX_EVENTS)?;
-        run.seek_time(at.unwrap_or(0).min(scenario.duration_ms));
+        self.run = (self.make)(&scenario)?;
+        self.problem = None;
+        // Stops early, with a problem saying where, if the run would hold too much.
+        self.advance_within_budget(scenario.duration_ms);
+        let end = self.run.now();
+        self.run.seek_time(at.unwrap_or(0).min(end));
         self.scenario = scenario;
-        self.run = run;
+        self.scenario.at_ms = None;
         self.revision += 1;
         self.carry = 0.0;
         self.playing = at.is_none();
         self.picked.clear();
         self.selected_message = None;
-        self.problem = None;
+        self.stepped = None;
         Ok(())
     }
 
@@ -278,17 +696,34 @@ impl<P: Protocol> Controller<P> {
         change(&mut next);
         next.actions.retain(|a| action_fits(&a.action, next.nodes));
         next.duration_ms = 0;
+        next.at_ms = None;
         match (self.make)(&next) {
             Ok(run) => {
+                self.remember();
                 self.scenario = next;
                 self.run = run;
                 self.revision += 1;
                 self.carry = 0.0;
                 self.picked.clear();
+                self.stepped = None;
                 self.selected = self.selected.filter(|id| id.index() < self.scenario.nodes);
                 self.problem = None;
             }
             Err(err) => self.problem = Some(err.to_string()),
+        }
+    }
+
+    /// Whether the log shows this record: key and message lines always,
+    /// routine ones when asked, and those of the last single step.
+    pub fn shows_record(&self, index: usize, level: Level) -> bool {
+        match level {
+            Level::Key | Level::Message => true,
+            Level::Routine => {
+                self.show_routine
+                    || self
+                        .stepped
+                        .is_some_and(|(from, to)| (from..to).contains(&index))
+            }
         }
     }
 }
@@ -310,126 +745,4 @@ fn action_fits(action: &Action, size: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use distviz_core::lab;
-    use distviz_core::raft::Raft;
-
-    fn controller() -> Controller<Raft> {
-        Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election).unwrap()
-    }
-
-    #[test]
-    fn frames_advance_virtual_time_at_the_chosen_speed() {
-        let mut c = controller();
-        c.set_speed(0.5);
-        for _ in 0..10 {
-            c.frame(16.0);
-        }
-        assert_eq!(c.run.now(), 80);
-        c.toggle_play();
-        c.frame(16.0);
-        assert_eq!(c.run.now(), 80, "paused");
-        c.set_speed(1000.0);
-        assert_eq!(c.speed, MAX_SPEED);
-    }
-
-    #[test]
-    fn playing_stops_at_the_longest_run() {
-        let mut c = controller();
-        c.run.advance_to(MAX_DURATION_MS - 5);
-        c.set_speed(MAX_SPEED);
-        c.frame(16.0);
-        assert_eq!(c.run.now(), MAX_DURATION_MS);
-        assert!(!c.playing && c.problem.is_some());
-    }
-
-    #[test]
-    fn clicking_a_node_crashes_then_restarts_it() {
-        let mut c = controller();
-        c.run.advance_to(1000);
-        c.activate_node(NodeId::server(2));
-        assert!(!c.run.world().node(NodeId::server(2)).is_up());
-        c.activate_node(NodeId::server(2));
-        assert!(c.run.world().node(NodeId::server(2)).is_up());
-        assert_eq!(c.run.actions().len(), 2);
-    }
-
-    #[test]
-    fn picking_a_group_partitions_it_from_the_rest() {
-        let mut c = controller();
-        c.tool = Tool::PickGroup;
-        c.activate_node(NodeId::server(4));
-        c.activate_node(NodeId::server(0));
-        c.partition_picked();
-        assert!(!c
-            .run
-            .world()
-            .network()
-            .same_side(NodeId::server(0), NodeId::server(1)));
-        assert!(c
-            .run
-            .world()
-            .network()
-            .same_side(NodeId::server(0), NodeId::server(4)));
-        assert_eq!(c.tool, Tool::CrashRestart);
-        c.heal();
-        assert!(!c.run.world().network().is_partitioned());
-    }
-
-    #[test]
-    fn a_link_cycles_through_drop_and_hold_and_releases_what_it_held() {
-        let mut c = controller();
-        c.run.advance_to(1000);
-        let leader = c.leader().unwrap();
-        let follower = NodeId::server((leader.n + 1) % 5);
-        c.cycle_link(leader, follower);
-        assert_eq!(
-            c.run.world().network().link(leader, follower).state,
-            LinkState::Drop
-        );
-        assert_eq!(
-            c.run.world().network().link(follower, leader).state,
-            LinkState::Up,
-            "one direction only"
-        );
-        c.cycle_link(leader, follower);
-        c.run.advance_to(1200);
-        assert!(
-            c.run
-                .world()
-                .held()
-                .any(|m| m.from == leader && m.to == follower),
-            "heartbeats wait on the link"
-        );
-        c.cycle_link(leader, follower);
-        assert!(
-            c.run.world().held().next().is_none(),
-            "working again releases them"
-        );
-    }
-
-    #[test]
-    fn a_bad_scenario_keeps_the_current_run() {
-        let mut c = controller();
-        c.run.advance_to(500);
-        let mut bad = Scenario::new(lab::RAFT_ELECTION, 1, 5);
-        bad.params = serde_json::json!({"heartbeat_ms": 0});
-        assert!(c.load(bad, None).is_err());
-        assert_eq!(c.run.now(), 500);
-    }
-
-    #[test]
-    fn the_current_scenario_replays_to_the_same_hash() {
-        let mut c = controller();
-        c.run.advance_to(800);
-        c.restart_leader();
-        c.run.advance_to(1500);
-        let saved = c.current_scenario();
-        let hash = c.run.world().trace_hash();
-        let mut other = controller();
-        other.load(saved, Some(1500)).unwrap();
-        assert_eq!(other.run.world().trace_hash(), hash);
-        assert!(!other.playing, "a shared moment opens paused");
-    }
-}
+mod tests;

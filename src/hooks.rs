@@ -48,61 +48,91 @@ pub fn use_animation_frames<F: Fn(f64) + 'static>(on_frame: F) {
     });
 }
 
-/// Whether a key pressed on `target` is the control's own: typing in a
-/// field, Space/Enter on a button, arrows on a slider. Those are not shortcuts.
-fn belongs_to_control(target: Option<&web_sys::Element>, key: &str) -> bool {
-    let Some(target) = target else { return false };
-    let tag = target.tag_name().to_lowercase();
-    let activates = key == " " || key == "Enter";
-    match tag.as_str() {
+/// Whether the element takes typed text: lab keys never reach it.
+fn is_text_field(target: &web_sys::Element) -> bool {
+    match target.tag_name().to_lowercase().as_str() {
         "textarea" | "select" => true,
-        "input" => match target.get_attribute("type").as_deref() {
-            Some("range") => matches!(
-                key,
-                "ArrowLeft"
-                    | "ArrowRight"
-                    | "ArrowUp"
-                    | "ArrowDown"
-                    | "Home"
-                    | "End"
-                    | "PageUp"
-                    | "PageDown"
-            ),
-            Some("checkbox") | Some("radio") | Some("file") => activates,
-            _ => true,
-        },
-        "button" | "a" | "summary" | "label" => activates,
+        "input" => !matches!(
+            target.get_attribute("type").as_deref(),
+            Some("range" | "checkbox" | "radio" | "button" | "submit" | "reset" | "file" | "color")
+        ),
+        _ => target
+            .get_attribute("contenteditable")
+            .is_some_and(|v| v != "false"),
+    }
+}
+
+/// Keys a focused control keeps: Enter presses a button or follows a link,
+/// arrows and Home/End move a slider. Space is never one of them: outside
+/// text fields it is play/pause and nothing else.
+fn kept_by_control(target: &web_sys::Element, key: &str) -> bool {
+    match target.tag_name().to_lowercase().as_str() {
+        "input" if target.get_attribute("type").as_deref() == Some("range") => matches!(
+            key,
+            "ArrowLeft"
+                | "ArrowRight"
+                | "ArrowUp"
+                | "ArrowDown"
+                | "Home"
+                | "End"
+                | "PageUp"
+                | "PageDown"
+        ),
+        "button" | "a" | "summary" | "input" | "label" => key == "Enter",
         _ => false,
     }
 }
 
-/// Calls `on_key` for every key pressed while the page has focus, except
-/// the keys that belong to the focused control.
+type KeyListener = Closure<dyn Fn(KeyboardEvent)>;
+
+/// Calls `on_key` for every key pressed while the page has focus, except in
+/// text fields and the keys the focused control keeps (see `kept_by_control`).
+/// When `on_key` says it used the key, the browser's own action for it is
+/// prevented, so Space on a focused button plays or pauses and presses nothing.
 #[hook]
-pub fn use_window_keys<F: Fn(&KeyboardEvent) + 'static>(on_key: F) {
+pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
     let on_key = use_mut_ref(|| Some(on_key)).borrow_mut().take();
     use_effect_with((), move |_| {
-        let listener = on_key.map(|on_key| {
-            Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+        let target_of = |e: &KeyboardEvent| {
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        };
+        let down = on_key.map(|on_key| {
+            KeyListener::new(move |e: KeyboardEvent| {
+                if e.alt_key() || e.default_prevented() {
                     return;
                 }
-                let target = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                if !belongs_to_control(target.as_ref(), &e.key()) {
-                    on_key(&e);
+                let target = target_of(&e);
+                if let Some(target) = &target {
+                    if is_text_field(target) || kept_by_control(target, &e.key()) {
+                        return;
+                    }
+                }
+                if on_key(&e) {
+                    e.prevent_default();
                 }
             })
         });
+        // A button or checkbox acts on Space's keyup: that is ours too.
+        let up = KeyListener::new(move |e: KeyboardEvent| {
+            if e.key() == " " && !target_of(&e).is_some_and(|t| is_text_field(&t)) {
+                e.prevent_default();
+            }
+        });
         let window = crate::browser::window();
-        if let (Some(w), Some(l)) = (&window, &listener) {
-            let _ = w.add_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+        if let Some(w) = &window {
+            if let Some(l) = &down {
+                let _ = w.add_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+            }
+            let _ = w.add_event_listener_with_callback("keyup", up.as_ref().unchecked_ref());
         }
         move || {
-            if let (Some(w), Some(l)) = (window, listener) {
-                let _ =
-                    w.remove_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+            if let Some(w) = window {
+                if let Some(l) = &down {
+                    let _ = w
+                        .remove_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+                }
+                let _ = w.remove_event_listener_with_callback("keyup", up.as_ref().unchecked_ref());
             }
         }
     });

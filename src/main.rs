@@ -8,6 +8,7 @@ mod controller;
 mod embed;
 mod guide;
 mod hooks;
+mod keys;
 mod labs;
 mod milestones;
 mod panic;

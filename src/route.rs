@@ -1,8 +1,10 @@
 //! Where the URL points: `#/` (the guide), `#/<lab>?options`, `#/bench`.
 //!
 //! Lab options: `embed=1` (no site chrome, for an iframe), `controls=0`,
-//! `theme=light|dark`, `s=<scenario>` (a share link), `t=<ms>` (open paused
-//! at that time). Parsing never fails: problems are collected as sentences.
+//! `theme=light|dark`, `click=select|crash`, `s=<scenario>` (a share link),
+//! `t=<ms>` (open paused at that time). They may also stand before the `#`
+//! (`index.html?theme=dark#/raft-election`); after it they win. Parsing
+//! never fails: problems are collected as sentences.
 
 use distviz_core::scenario::MAX_DURATION_MS;
 use percent_encoding::percent_decode_str;
@@ -29,6 +31,8 @@ pub struct Route {
     pub embed: bool,
     pub controls: bool,
     pub theme: Option<Theme>,
+    /// A click on a node crashes it (an embed option) instead of selecting it.
+    pub click_crashes: bool,
     /// The packed scenario of a share link.
     pub scenario: Option<String>,
     pub at_ms: Option<u64>,
@@ -37,7 +41,14 @@ pub struct Route {
 }
 
 impl Route {
+    #[cfg(test)]
     pub fn parse(hash: &str) -> Route {
+        Route::parse_with_search(hash, "")
+    }
+
+    /// The page from the `#hash`, its options from the `?search` before it
+    /// and then the hash's own.
+    pub fn parse_with_search(hash: &str, search: &str) -> Route {
         let hash = hash.trim_start_matches('#');
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
         let path = path.trim_matches('/');
@@ -53,11 +64,17 @@ impl Route {
             embed: false,
             controls: true,
             theme: None,
+            click_crashes: false,
             scenario: None,
             at_ms: None,
             problems: Vec::new(),
         };
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let search = search.trim_start_matches('?');
+        for pair in search
+            .split('&')
+            .chain(query.split('&'))
+            .filter(|p| !p.is_empty())
+        {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decode_str(raw).decode_utf8_lossy().into_owned();
             route.set(key, value);
@@ -81,25 +98,34 @@ impl Route {
                 other => Err(format!("theme: \"{other}\" is not light, dark or auto")),
             }
             .map(|theme| self.theme = theme),
+            "click" => match value.as_str() {
+                "select" | "" => Ok(false),
+                "crash" => Ok(true),
+                other => Err(format!("click: \"{other}\" is not select or crash")),
+            }
+            .map(|crash| self.click_crashes = crash),
             "s" => {
                 self.scenario = Some(value);
                 Ok(())
             }
+            // Bounded before any work starts: a run lasts at most 30 minutes.
             "t" => match value.parse::<u64>() {
-                // Opening at t runs the lab up to t: bounded, or a link could freeze the page.
                 Ok(t) if t <= MAX_DURATION_MS => {
                     self.at_ms = Some(t);
                     Ok(())
                 }
-                Ok(t) => Err(format!(
-                    "t: {t} ms is after the longest run a lab keeps ({MAX_DURATION_MS} ms)"
-                )),
-                Err(_) => Err(format!(
+                Ok(_) | Err(_)
+                    if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() =>
+                {
+                    self.at_ms = Some(MAX_DURATION_MS);
+                    Err(format!("t: {value} ms is past the longest run ({MAX_DURATION_MS} ms, 30 minutes), so the lab opens at 30 minutes"))
+                }
+                _ => Err(format!(
                     "t: \"{value}\" is not a time in whole milliseconds"
                 )),
             },
             other => Err(format!(
-                "\"{other}\" is not an option of this page (embed, controls, theme, s, t)"
+                "\"{other}\" is not an option of this page (embed, controls, theme, click, s, t)"
             )),
         };
         if let Err(problem) = outcome {
@@ -144,17 +170,26 @@ mod tests {
     }
 
     #[test]
-    fn a_time_past_the_longest_run_is_refused_not_run_to() {
-        let r = Route::parse("#/raft-election?t=18446744073709551615");
-        assert_eq!(r.at_ms, None);
-        assert_eq!(
-            r.problems,
-            ["t: 18446744073709551615 ms is after the longest run a lab keeps (1800000 ms)"]
-        );
-        assert_eq!(
-            Route::parse("#/raft-election?t=1800000").at_ms,
-            Some(1_800_000)
-        );
+    fn a_time_past_the_longest_run_is_clamped_with_a_sentence() {
+        for t in ["100000000", "99999999999999999999999"] {
+            let r = Route::parse(&format!("#/raft-election?t={t}"));
+            assert_eq!(r.at_ms, Some(MAX_DURATION_MS));
+            assert!(
+                r.problems[0].contains("past the longest run"),
+                "{:?}",
+                r.problems
+            );
+        }
+    }
+
+    #[test]
+    fn options_before_the_hash_count_and_the_hash_wins() {
+        let r = Route::parse_with_search("#/raft-election", "?theme=dark&click=crash");
+        assert_eq!(r.theme, Some(Theme::Dark));
+        assert!(r.click_crashes);
+        assert!(r.problems.is_empty());
+        let r = Route::parse_with_search("#/raft-election?theme=light", "?theme=dark");
+        assert_eq!(r.theme, Some(Theme::Light));
     }
 
     #[test]

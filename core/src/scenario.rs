@@ -31,6 +31,9 @@ pub struct Scenario {
     pub start_down: Vec<NodeId>,
     /// How long the recorded run lasts; the CLI replays this far.
     pub duration_ms: Time,
+    /// Where the learner was when the file was saved: the UI reopens there.
+    /// It does not change the run (nor its trace hash).
+    pub at_ms: Option<Time>,
     pub network: NetworkConfig,
     /// The lab's own settings; each lab reads and checks its part.
     pub params: Value,
@@ -85,6 +88,8 @@ struct RawScenario {
     start_down: Vec<Value>,
     #[serde(default = "default_duration")]
     duration_ms: Time,
+    #[serde(default)]
+    at_ms: Option<Time>,
     #[serde(default)]
     network: NetworkConfig,
     #[serde(default)]
@@ -142,6 +147,7 @@ impl Scenario {
             other_nodes,
             start_down: Vec::new(),
             duration_ms: default_duration(),
+            at_ms: None,
             network: NetworkConfig::default(),
             params: Value::Object(Default::default()),
             actions: Vec::new(),
@@ -219,6 +225,15 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(at) = raw.at_ms.filter(|&at| at > raw.duration_ms) {
+            return Err(ScenarioError::new(
+                "at_ms",
+                format!(
+                    "{at} ms is after the end of the run ({} ms, its duration_ms)",
+                    raw.duration_ms
+                ),
+            ));
+        }
         check_network(&raw.network)?;
         let mut scenario = Scenario {
             version: VERSION,
@@ -228,6 +243,7 @@ impl Scenario {
             other_nodes,
             start_down: Vec::new(),
             duration_ms: raw.duration_ms,
+            at_ms: raw.at_ms,
             network: raw.network,
             params: raw.params,
             actions: Vec::with_capacity(raw.actions.len()),
@@ -363,6 +379,8 @@ impl Serialize for Scenario {
             #[serde(skip_serializing_if = "<[_]>::is_empty")]
             start_down: &'a [NodeId],
             duration_ms: Time,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            at_ms: Option<Time>,
             network: &'a NetworkConfig,
             params: &'a Value,
             actions: &'a [TimedAction],
@@ -385,6 +403,7 @@ impl Serialize for Scenario {
             nodes,
             start_down: &self.start_down,
             duration_ms: self.duration_ms,
+            at_ms: self.at_ms,
             network: &self.network,
             params: &self.params,
             actions: &self.actions,
@@ -563,6 +582,10 @@ mod tests {
         assert_eq!(
             error_of(r#"{"lab":"raft-election"}"#),
             "top level: missing field \"version\""
+        );
+        assert!(
+            error_of(r#"{"version":1,"lab":"raft-election","duration_ms":500,"at_ms":900}"#)
+                .starts_with("at_ms: 900 ms is after the end of the run (500 ms")
         );
         assert!(
             error_of(r#"{"version":1,"lab":"raft-election","duration_ms":99999999}"#)

@@ -58,9 +58,69 @@ pub struct ClusterViewProps {
     pub on_activate: Callback<NodeId>,
     pub on_select: Callback<NodeId>,
     pub on_message: Callback<u64>,
+    /// A click on the background near a message (the nearest one is caught).
+    pub on_catch: Callback<u64>,
+    /// While playing, messages move: a click catches one from further away.
+    pub playing: bool,
 }
 
 const RING: f64 = 140.0;
+/// The SVG's viewBox: x, y, width, height.
+const VIEW: (f64, f64, f64, f64) = (-200.0, -200.0, 400.0, 410.0);
+/// How far (in SVG units) from a message a background click still catches it.
+const CATCH_PLAYING: f64 = 45.0;
+const CATCH_PAUSED: f64 = 22.0;
+
+/// Where a message is drawn: between its ends, by progress.
+/// A message flies from its sender's rim to its receiver's rim: it never
+/// covers a node's middle, where a click means the node.
+fn message_at(m: &MessageVisual, count: usize) -> (f64, f64) {
+    let (x1, y1) = position(m.from.index(), count);
+    let (x2, y2) = position(m.to.index(), count);
+    let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+    let (ux, uy) = ((x2 - x1) / length, (y2 - y1) / length);
+    let r = node_radius(count).min(length / 2.0);
+    let (sx, sy, ex, ey) = (x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r);
+    let p = m.progress.clamp(0.0, 1.0);
+    (sx + (ex - sx) * p, sy + (ey - sy) * p)
+}
+
+/// The message nearest to (x, y), if one is within `reach`.
+pub fn nearest_message(
+    messages: &[MessageVisual],
+    count: usize,
+    (x, y): (f64, f64),
+    reach: f64,
+) -> Option<u64> {
+    messages
+        .iter()
+        .map(|m| {
+            let (mx, my) = message_at(m, count);
+            ((mx - x).powi(2) + (my - y).powi(2), m.id)
+        })
+        .filter(|&(d2, _)| d2 <= reach * reach)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+/// A click's place in SVG units (the viewBox is scaled to fit, centred).
+/// The SVG is found by its ref: Yew delegates events, so the event's
+/// current target is not the element the handler was written on.
+fn svg_point(svg: &NodeRef, e: &MouseEvent) -> Option<(f64, f64)> {
+    let svg = svg.cast::<web_sys::Element>()?;
+    let rect = svg.get_bounding_client_rect();
+    let (vx, vy, vw, vh) = VIEW;
+    let scale = (rect.width() / vw).min(rect.height() / vh);
+    if scale <= 0.0 {
+        return None;
+    }
+    let left = rect.left() + (rect.width() - vw * scale) / 2.0;
+    let top = rect.top() + (rect.height() - vh * scale) / 2.0;
+    Some((
+        (e.client_x() as f64 - left) / scale + vx,
+        (e.client_y() as f64 - top) / scale + vy,
+    ))
+}
 
 fn position(index: usize, count: usize) -> (f64, f64) {
     if count == 1 {
@@ -80,6 +140,7 @@ fn node_radius(count: usize) -> f64 {
 
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let svg_ref = use_node_ref();
     let count = props.nodes.len();
     let radius = node_radius(count);
     let at = |id: NodeId| position(id.index(), count);
@@ -117,8 +178,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let messages = props.messages.iter().map(|m| {
         let (x1, y1) = at(m.from);
         let (x2, y2) = at(m.to);
-        let p = m.progress.clamp(0.0, 1.0);
-        let (x, y) = (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p);
+        let (x, y) = message_at(m, count);
         // A short trail behind the dot shows which way it flies.
         let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
         let (tx, ty) = (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0);
@@ -128,11 +188,17 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             id
         });
         let selected = props.selected_message == Some(m.id);
+        // A large target on the wire; by a node only the dot, so the node stays clickable.
+        let reach = radius + 18.0;
+        let over_node = [(x1, y1), (x2, y2)]
+            .iter()
+            .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
+        let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
         html! {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
                role="button" aria-label={m.label.clone()} data-message-id={m.id.to_string()}>
-                <circle r="14" class="hit" />
+                <circle r={hit} class="hit" />
                 if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} x2="0" y2="0" /> }
                 <circle r="7" class="dot" />
                 if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
@@ -143,7 +209,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let nodes = props.nodes.iter().map(|n| {
         let (x, y) = at(n.id);
         let id = n.id;
-        let onclick = props.on_activate.reform(move |_: MouseEvent| id);
+        let onclick = props.on_activate.reform(move |e: MouseEvent| {
+            e.stop_propagation();
+            id
+        });
         let on_activate = props.on_activate.clone();
         let onkeydown = Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
@@ -168,7 +237,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let votes = n.votes.iter().map(|&(voter, granted)| {
             let (vx, vy) = at(voter);
             let angle = (vy - y).atan2(vx - x);
-            let r = radius - 7.0;
+            // On the rim, clear of the words inside.
+            let r = radius;
             html! {
                 <circle key={voter.n} class={classes!("vote", granted.then_some("granted"))}
                     cx={(r * angle.cos()).to_string()} cy={(r * angle.sin()).to_string()} r="4" />
@@ -198,14 +268,66 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         }
     });
 
+    let catch = {
+        let (messages, on_catch, svg_ref) = (
+            props.messages.clone(),
+            props.on_catch.clone(),
+            svg_ref.clone(),
+        );
+        let reach = if props.playing {
+            CATCH_PLAYING
+        } else {
+            CATCH_PAUSED
+        };
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) =
+                svg_point(&svg_ref, &e).and_then(|p| nearest_message(&messages, count, p, reach))
+            {
+                on_catch.emit(id);
+            }
+        })
+    };
+    // Messages are drawn above the nodes, so one leaving or reaching a node can be clicked.
     html! {
         <figure class="cluster">
-            <svg viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them">
+            <svg ref={svg_ref} viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
+                onclick={catch}>
                 <g class="links">{links}{for faulty}</g>
-                <g class="messages">{for messages}</g>
                 <g class="nodes">{for nodes}</g>
+                <g class="messages">{for messages}</g>
             </svg>
             <figcaption>{props.hint.clone()}</figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: u64, from: u8, to: u8, progress: f64) -> MessageVisual {
+        MessageVisual {
+            id,
+            from: NodeId::server(from),
+            to: NodeId::server(to),
+            progress,
+            class: "append",
+            label: String::new(),
+            held: false,
+        }
+    }
+
+    #[test]
+    fn a_click_catches_the_nearest_message_within_reach() {
+        let messages = [message(1, 0, 2, 0.5), message(2, 0, 3, 0.5)];
+        let (x, y) = message_at(&messages[0], 5);
+        assert_eq!(nearest_message(&messages, 5, (x + 10.0, y), 22.0), Some(1));
+        assert_eq!(
+            nearest_message(&messages, 5, (x + 30.0, y), 22.0),
+            None,
+            "out of reach"
+        );
+        assert_eq!(nearest_message(&messages, 5, (x + 30.0, y), 45.0), Some(1));
+        assert_eq!(nearest_message(&[], 5, (0.0, 0.0), 45.0), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Play/pause, single steps, a logarithmic speed, a scrubber over the run.
 
+use crate::controller::Command;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -9,16 +10,9 @@ pub struct ControlsProps {
     pub now_ms: u64,
     /// The furthest time computed: the scrubber's end.
     pub horizon_ms: u64,
-    pub on_toggle: Callback<()>,
-    pub on_step_back: Callback<()>,
-    pub on_step_forward: Callback<()>,
-    pub on_speed: Callback<f64>,
-    pub on_seek: Callback<u64>,
-    pub on_reset: Callback<()>,
     pub seed: u64,
-    /// The seed field's text when it changes (the lab checks it).
-    pub on_seed: Callback<String>,
-    pub on_new_seed: Callback<()>,
+    pub can_undo: bool,
+    pub send: Callback<Command>,
 }
 
 /// "1.234 s"
@@ -43,28 +37,29 @@ fn input_value(e: &InputEvent) -> Option<f64> {
 
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
-    let on_speed = props.on_speed.clone();
+    let send = props.send.clone();
     let speed_input = Callback::from(move |e: InputEvent| {
         if let Some(exponent) = input_value(&e) {
-            on_speed.emit(10f64.powf(exponent));
+            send.emit(Command::SetSpeed(10f64.powf(exponent)));
         }
     });
-    let on_seek = props.on_seek.clone();
+    let send = props.send.clone();
     let seek_input = Callback::from(move |e: InputEvent| {
         if let Some(t) = input_value(&e) {
-            on_seek.emit(t.max(0.0) as u64);
+            send.emit(Command::Seek(t.max(0.0) as u64));
         }
     });
+    let command = |c: Command| props.send.reform(move |_: MouseEvent| c.clone());
     let speed_text = format_speed(props.speed);
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
-            <button class="play" onclick={props.on_toggle.reform(|_| ())}
+            <button class="play" onclick={command(Command::TogglePlay)}
                 aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}
                 title={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
                 {if props.playing { "❚❚ Pause" } else { "▶ Play" }}
             </button>
-            <button onclick={props.on_step_back.reform(|_| ())} aria-label="Step back one event (←)" title="Step back one event (←)">{"◀ Back"}</button>
-            <button onclick={props.on_step_forward.reform(|_| ())} aria-label="Step forward one event (→)" title="Step forward one event (→)">{"Step ▶"}</button>
+            <button onclick={command(Command::StepBack)} aria-label="Step back one event (←)" title="Step back one event (←)">{"◀ Back"}</button>
+            <button onclick={command(Command::StepForward)} aria-label="Step forward one event (→)" title="Step forward one event (→)">{"Step ▶"}</button>
             <label class="speed">
                 <span>{"Speed "}<output>{&speed_text}</output></span>
                 <input type="range" min="-2" max="1" step="0.05" value={props.speed.log10().to_string()}
@@ -76,9 +71,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     value={props.now_ms.to_string()} aria-valuetext={format_time(props.now_ms)}
                     aria-label="Time: drag to travel; acting in the past replaces the future" oninput={seek_input} />
             </label>
-            <button onclick={props.on_reset.reform(|_| ())} title="Start over at time 0 with no actions">{"↺ Reset"}</button>
-            <SeedField seed={props.seed} on_seed={props.on_seed.clone()} />
-            <button onclick={props.on_new_seed.reform(|_| ())} title="A new random seed: a different run">{"New seed"}</button>
+            <button onclick={command(Command::Undo)} disabled={!props.can_undo}
+                aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z): back to before your last change, with the future it replaced">{"↶ Undo"}</button>
+            <button onclick={command(Command::Reset)} title="Start over at time 0 with no actions">{"↺ Reset"}</button>
+            <SeedField seed={props.seed} send={props.send.clone()} />
+            <button onclick={props.send.reform(|_| Command::NewSeed((js_sys::Math::random() * 1_000_000.0) as u64))}
+                title="A new random seed: a different run">{"New seed"}</button>
         </div>
     }
 }
@@ -86,22 +84,24 @@ pub fn Controls(props: &ControlsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct SeedFieldProps {
     pub seed: u64,
-    pub on_seed: Callback<String>,
+    pub send: Callback<Command>,
 }
 
 /// Its own component: it re-renders only when the seed changes, so the
 /// field is never reset under someone typing while the run plays.
 #[component]
 pub fn SeedField(props: &SeedFieldProps) -> Html {
-    let onchange = props.on_seed.reform(|e: Event| {
-        e.target_dyn_into::<web_sys::HtmlInputElement>()
-            .map(|i| i.value())
-            .unwrap_or_default()
+    let onchange = props.send.reform(|e: Event| {
+        Command::SetSeed(
+            e.target_dyn_into::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default(),
+        )
     });
     html! {
         <label class="seed">
             <span>{"Seed"}</span>
-            <input type="number" min="0" step="1" value={props.seed.to_string()} {onchange}
+            <input type="text" inputmode="numeric" value={props.seed.to_string()} {onchange} aria-label="Seed"
                 title="The seed of every random choice: the same seed gives the same run" />
         </label>
     }

@@ -1,6 +1,7 @@
 //! What happened, in words, newest first. The key lines are an aria-live
 //! region so screen readers hear them as they happen.
 
+use crate::controller::Command;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -11,21 +12,23 @@ pub struct LogLine {
     pub at_ms: u64,
     pub text: String,
     pub key: bool,
+    /// Made by the last single step (shown even when routine).
+    pub stepped: bool,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub lines: Rc<Vec<LogLine>>,
     pub show_messages: bool,
-    pub on_show_messages: Callback<bool>,
+    pub send: Callback<Command>,
 }
 
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
-    let on_show = props.on_show_messages.clone();
+    let send = props.send.clone();
     let onchange = Callback::from(move |e: Event| {
         if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-            on_show.emit(input.checked());
+            send.emit(Command::ShowRoutine(input.checked()));
         }
     });
     html! {
@@ -37,7 +40,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
                 tabindex="0" aria-labelledby="log-title">
                 {for props.lines.iter().map(|line| html! {
-                    <li key={line.index} class={classes!(line.key.then_some("key"))}>
+                    <li key={line.index} class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
                         <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{&line.text}
                     </li>
                 })}

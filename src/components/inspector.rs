@@ -1,5 +1,7 @@
 //! The selected node's whole state, persistent fields marked.
 
+use crate::controller::Command;
+use distviz_core::sim::NodeId;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,7 +21,7 @@ pub struct InspectorProps {
     /// Every node's name, to switch the inspected one.
     pub choices: Rc<Vec<String>>,
     pub chosen: Option<usize>,
-    pub on_choose: Callback<usize>,
+    pub send: Callback<Command>,
 }
 
 #[component]
@@ -30,7 +32,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <div class="chooser" role="group" aria-label="Inspect a node">
                 {for props.choices.iter().enumerate().map(|(i, name)| html! {
                     <button key={i} aria-pressed={(props.chosen == Some(i)).to_string()}
-                        onclick={props.on_choose.reform(move |_| i)}>{name}</button>
+                        onclick={props.send.reform(move |_| Command::Select(NodeId::server(i as u8)))}>{name}</button>
                 })}
             </div>
             <p class="note">{props.note.clone()}</p>

@@ -1,5 +1,6 @@
 //! The model's safety invariants, checked after every event, and where they broke.
 
+use crate::controller::Command;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,7 +15,7 @@ pub struct InvariantStatus {
 #[derive(Properties, PartialEq)]
 pub struct InvariantsProps {
     pub items: Rc<Vec<InvariantStatus>>,
-    pub on_seek: Callback<u64>,
+    pub send: Callback<Command>,
 }
 
 #[component]
@@ -35,7 +36,7 @@ pub fn Invariants(props: &InvariantsProps) -> Html {
                                         let at = *at;
                                         html! {
                                             <li key={format!("{at}{detail}")}>
-                                                <button class="link-button" onclick={props.on_seek.reform(move |_| at)}
+                                                <button class="link-button" onclick={props.send.reform(move |_| Command::Seek(at))}
                                                     title="Go to this moment">{format!("at {at} ms")}</button>
                                                 {" "}{detail}
                                             </li>

@@ -1,6 +1,7 @@
 //! Every directed link as a grid (row sends to column): click a cell to
 //! cycle it through works → drops everything → holds everything.
 
+use crate::controller::Command;
 use distviz_core::sim::{LinkState, NodeId};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -10,7 +11,7 @@ pub struct LinkGridProps {
     pub size: usize,
     /// `states[from * size + to]`.
     pub states: Rc<Vec<LinkState>>,
-    pub on_cycle: Callback<(NodeId, NodeId)>,
+    pub send: Callback<Command>,
 }
 
 fn symbol(state: LinkState) -> (&'static str, &'static str) {
@@ -45,7 +46,7 @@ pub fn LinkGrid(props: &LinkGridProps) -> Html {
                                         <button class={classes!("cell", format!("{state:?}").to_lowercase())}
                                             aria-label={format!("Link {from} to {to} {words}; activate to change")}
                                             data-link={format!("{from}-{to}")}
-                                            onclick={props.on_cycle.reform(move |_| (from, to))}>{mark}</button>
+                                            onclick={props.send.reform(move |_| Command::CycleLink(from, to))}>{mark}</button>
                                     </td>
                                 }
                             })}

@@ -1,6 +1,7 @@
 //! A clicked message: its fields, and what you can do to it.
 
 use super::inspector::Field;
+use crate::controller::Command;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -9,10 +10,7 @@ pub struct MessagePanelProps {
     pub title: AttrValue,
     pub fields: Rc<Vec<Field>>,
     pub held: bool,
-    pub on_drop: Callback<()>,
-    pub on_hold: Callback<()>,
-    pub on_release: Callback<()>,
-    pub on_close: Callback<()>,
+    pub send: Callback<Command>,
 }
 
 #[component]
@@ -21,7 +19,7 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
         <section class="panel message-panel" aria-labelledby="msg-title" data-testid="message-panel">
             <header>
                 <h2 id="msg-title">{props.title.clone()}</h2>
-                <button class="close" aria-label="Close" onclick={props.on_close.reform(|_| ())}>{"✕"}</button>
+                <button class="close" aria-label="Close" onclick={props.send.reform(|_| Command::CloseMessage)}>{"✕"}</button>
             </header>
             <dl>
                 {for props.fields.iter().map(|f| html! {
@@ -29,11 +27,11 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
                 })}
             </dl>
             <div class="actions">
-                <button onclick={props.on_drop.reform(|_| ())}>{"Drop it"}</button>
+                <button onclick={props.send.reform(|_| Command::DropMessage)}>{"Drop it"}</button>
                 if props.held {
-                    <button onclick={props.on_release.reform(|_| ())}>{"Release it"}</button>
+                    <button onclick={props.send.reform(|_| Command::ReleaseMessage)}>{"Release it"}</button>
                 } else {
-                    <button onclick={props.on_hold.reform(|_| ())}>{"Hold it"}</button>
+                    <button onclick={props.send.reform(|_| Command::HoldMessage)}>{"Hold it"}</button>
                 }
             </div>
         </section>

@@ -1,6 +1,7 @@
 //! Copy a link to this moment of the run, export or import the scenario
 //! file, and the run's fingerprint (seed, events, trace hash).
 
+use crate::controller::Command;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
@@ -11,15 +12,12 @@ pub struct ShareProps {
     pub trace_hash: AttrValue,
     /// The last link made by "Copy link" (shown so it can be copied by hand).
     pub link: Option<AttrValue>,
-    pub on_copy_link: Callback<()>,
-    pub on_export: Callback<()>,
-    /// The text of an imported file.
-    pub on_import: Callback<(String, String)>,
+    pub send: Callback<Command>,
 }
 
 #[component]
 pub fn Share(props: &ShareProps) -> Html {
-    let on_import = props.on_import.clone();
+    let send = props.send.clone();
     let onchange = Callback::from(move |e: Event| {
         let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
             return;
@@ -28,21 +26,22 @@ pub fn Share(props: &ShareProps) -> Html {
             return;
         };
         input.set_value("");
-        let on_import = on_import.clone();
+        let send = send.clone();
         spawn_local(async move {
             let name = file.name();
-            match JsFuture::from(file.text()).await {
-                Ok(text) => on_import.emit((name, text.as_string().unwrap_or_default())),
-                Err(_) => on_import.emit((name, String::new())),
-            }
+            let text = match JsFuture::from(file.text()).await {
+                Ok(text) => text.as_string().unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            send.emit(Command::Import { name, text });
         });
     });
     html! {
         <section class="panel share" aria-labelledby="share-title">
             <header><h2 id="share-title">{"Share and save"}</h2></header>
             <div class="actions">
-                <button onclick={props.on_copy_link.reform(|_| ())} title="A link that reopens this run at this moment">{"Copy link"}</button>
-                <button onclick={props.on_export.reform(|_| ())}>{"⬇ Export scenario"}</button>
+                <button onclick={props.send.reform(|_| Command::CopyLink)} title="A link that reopens this run at this moment">{"Copy link"}</button>
+                <button onclick={props.send.reform(|_| Command::Export)}>{"⬇ Export scenario"}</button>
                 <label class="button">{"⬆ Import scenario"}
                     <input type="file" accept=".json,application/json" class="visually-hidden" {onchange} data-testid="import" />
                 </label>

@@ -1,6 +1,8 @@
 //! The whole run at a glance, under the scrubber: who led when (a band per
-//! term, in its colour), the learner's actions, where invariants broke.
-//! Clicking it travels there; the scrubber is the keyboard's way.
+//! term, in its colour), terms that got no leader (hatched), the learner's
+//! actions, where invariants broke. Clicking a mark travels to the exact
+//! moment of its event; clicking elsewhere travels to that point. The
+//! scrubber and the Safety panel are the keyboard's way.
 
 use std::rc::Rc;
 use yew::prelude::*;
@@ -10,7 +12,11 @@ pub struct Band {
     pub start_ms: u64,
     pub end_ms: u64,
     pub label: String,
+    /// A shorter label for a narrow band ("S3").
+    pub short: String,
     pub colour: String,
+    /// "leader" or "leaderless".
+    pub kind: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,17 +36,37 @@ pub struct TimelineProps {
     pub on_seek: Callback<u64>,
 }
 
+/// A lane per band so that overlapping bands (two leaders of one term in a
+/// broken run, a minority's terms beside a leader) sit one above the other.
+/// Bands must be sorted by start. Returns each band's lane and the lane count.
+pub fn lanes(bands: &[Band]) -> (Vec<usize>, usize) {
+    let mut ends: Vec<u64> = Vec::new();
+    let mut lane_of = Vec::with_capacity(bands.len());
+    for band in bands {
+        let lane = match ends.iter().position(|&end| end <= band.start_ms) {
+            Some(lane) => lane,
+            None => {
+                ends.push(0);
+                ends.len() - 1
+            }
+        };
+        ends[lane] = band.end_ms.max(band.start_ms + 1);
+        lane_of.push(lane);
+    }
+    (lane_of, ends.len().max(1))
+}
+
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    // Found by ref: Yew delegates events, so `current_target` is not the strip.
+    let strip_ref = use_node_ref();
     let end = props.end_ms.max(1) as f64;
     let percent = |t: u64| format!("{:.3}%", (t as f64 / end * 100.0).min(100.0));
     let on_seek = props.on_seek.clone();
     let end_ms = props.end_ms;
+    let strip = strip_ref.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
-        let Some(strip) = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
+        let Some(strip) = strip.cast::<web_sys::Element>() else {
             return;
         };
         let rect = strip.get_bounding_client_rect();
@@ -49,36 +75,53 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             on_seek.emit((fraction * end_ms as f64).round() as u64);
         }
     });
-    let strip = use_node_ref();
+    let (lane_of, lane_count) = lanes(&props.bands);
+    let lane_height = 100.0 / lane_count as f64;
     {
-        let strip = strip.clone();
+        let strip = strip_ref.clone();
         use_effect(move || place(&strip));
     }
     html! {
-        <div class="timeline" ref={strip} {onclick} aria-hidden="true" title="The run: leaders by term, your actions, broken invariants. Click to travel.">
-            {for props.bands.iter().map(|b| html! {
-                <div key={format!("{}-{}", b.start_ms, b.label)} class="band"
-                    data-left={percent(b.start_ms)} data-width={percent(b.end_ms.saturating_sub(b.start_ms))} data-background={b.colour.clone()}
-                    title={b.label.clone()}>
-                    <span>{&b.label}</span>
+        <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-lanes={lane_count.to_string()}
+            title="The run: the lab's bands (Raft: leaders by term, terms with no leader), your actions, broken invariants. Click to travel.">
+            {for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
+                <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
+                    data-left={percent(b.start_ms)} data-width={percent(b.end_ms.saturating_sub(b.start_ms))}
+                    data-top={format!("{:.2}%", lane as f64 * lane_height)} data-height={format!("{lane_height:.2}%")}
+                    data-band-colour={b.colour.clone()}
+                    title={b.label.clone()} data-label={b.label.clone()}>
+                    <span class="long">{&b.label}</span>
+                    <span class="short">{&b.short}</span>
                 </div>
             })}
-            {for props.marks.iter().enumerate().map(|(i, m)| html! {
-                <div key={i} class={classes!("mark", m.kind)} data-left={percent(m.at_ms)} title={m.label.clone()}></div>
+            {for props.marks.iter().enumerate().map(|(i, m)| {
+                let at = m.at_ms;
+                let on_seek = props.on_seek.clone();
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    on_seek.emit(at);
+                });
+                html! {
+                    <div key={i} class={classes!("mark", m.kind)} data-left={percent(m.at_ms)}
+                        title={m.label.clone()} data-at={m.at_ms.to_string()} {onclick}></div>
+                }
             })}
             <div class="cursor" data-left={percent(props.now_ms)}></div>
         </div>
     }
 }
 
-/// Positions and colours the strip's children from their `data-left`,
-/// `data-width` and `data-background`. Through the CSSOM, not `style`
-/// attributes: a strict CSP (`style-src 'self'`) blocks those, and this way
-/// the site needs no `'unsafe-inline'` for styles.
+/// Positions and colours the strip and its children from their `data-*`
+/// attributes. Through the CSSOM, not `style` attributes: a strict CSP
+/// (`style-src 'self'`) blocks those, and this way the site needs no
+/// `'unsafe-inline'` for styles.
 fn place(strip: &NodeRef) {
-    let Some(strip) = strip.cast::<web_sys::Element>() else {
+    let Some(strip) = strip.cast::<web_sys::HtmlElement>() else {
         return;
     };
+    if let Some(lanes) = strip.get_attribute("data-lanes") {
+        let _ = strip.style().set_property("--lanes", &lanes);
+    }
     let children = strip.children();
     for i in 0..children.length() {
         let Some(child) = children
@@ -87,10 +130,41 @@ fn place(strip: &NodeRef) {
         else {
             continue;
         };
-        for property in ["left", "width", "background"] {
-            if let Some(value) = child.get_attribute(&format!("data-{property}")) {
+        for (attribute, property) in [
+            ("data-left", "left"),
+            ("data-width", "width"),
+            ("data-top", "top"),
+            ("data-height", "height"),
+            ("data-band-colour", "--band-colour"),
+        ] {
+            if let Some(value) = child.get_attribute(attribute) {
                 let _ = child.style().set_property(property, &value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn band(start_ms: u64, end_ms: u64) -> Band {
+        Band {
+            start_ms,
+            end_ms,
+            label: String::new(),
+            short: String::new(),
+            colour: String::new(),
+            kind: "leader",
+        }
+    }
+
+    #[test]
+    fn overlapping_bands_get_lanes_of_their_own() {
+        let (lanes_of, count) =
+            lanes(&[band(0, 100), band(50, 200), band(100, 300), band(250, 400)]);
+        assert_eq!(lanes_of, vec![0, 1, 0, 1]);
+        assert_eq!(count, 2);
+        assert_eq!(lanes(&[]).1, 1);
     }
 }

@@ -6,11 +6,13 @@ use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
 use crate::milestones::Milestones;
-use distviz_core::sim::words::{sentence, Level};
+use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, Protocol};
 
 /// How far back the log looks for lines to show, and how many it shows.
-const LOG_LOOKBACK: usize = 600;
+/// Looking back is cheap (a record's level needs no sentence), so a long
+/// quiet stretch of heartbeats does not leave the log empty.
+const LOG_LOOKBACK: usize = 50_000;
 const LOG_LINES: usize = 60;
 
 /// A colour per term, far apart for neighbouring terms (term 0: grey).
@@ -28,17 +30,17 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let start = records.len().saturating_sub(LOG_LOOKBACK);
     let mut lines = Vec::new();
     for (index, record) in records.iter().enumerate().skip(start).rev() {
-        let (level, text) = sentence(proto, record);
-        let shown = match level {
-            Level::Key | Level::Message => true,
-            Level::Routine => ctl.show_routine,
-        };
-        if shown {
+        let how = level(proto, record);
+        if ctl.shows_record(index, how) {
+            let (_, text) = sentence(proto, record);
             lines.push(LogLine {
                 index,
                 at_ms: record.at,
                 text,
-                key: level == Level::Key,
+                key: how == Level::Key,
+                stepped: ctl
+                    .stepped
+                    .is_some_and(|(from, to)| (from..to).contains(&index)),
             });
             if lines.len() == LOG_LINES {
                 break;
@@ -73,18 +75,35 @@ pub fn timeline_parts<P: Protocol>(
     milestones: &Milestones,
 ) -> (Vec<Band>, Vec<Mark>) {
     let end = ctl.run.horizon();
-    let bands = milestones
-        .stretches
+    let mut bands: Vec<Band> = milestones
+        .leaders
         .iter()
-        .map(|stretch| Band {
-            start_ms: stretch.at_ms,
-            end_ms: stretch.until_ms.unwrap_or(end),
-            label: format!("{} · {}", stretch.node, stretch.label),
-            colour: stretch
-                .colour
-                .map_or_else(|| "var(--muted)".into(), term_colour),
+        .map(|lead| Band {
+            start_ms: lead.at_ms,
+            end_ms: lead.until_ms.unwrap_or(end),
+            label: format!("{} · term {}", lead.node, lead.term),
+            short: lead.node.to_string(),
+            colour: term_colour(lead.term),
+            kind: "leader",
         })
         .collect();
+    // Terms that never got a leader: a split vote, or a side too small to win.
+    bands.extend(milestones.terms.iter().filter(|t| !t.led).map(|t| {
+        let what = match (t.end_ms, t.candidates.len()) {
+            (None, _) => "no leader yet",
+            (Some(_), n) if n >= 2 => "split vote",
+            _ => "no leader",
+        };
+        Band {
+            start_ms: t.start_ms,
+            end_ms: t.end_ms.unwrap_or(end),
+            label: format!("term {}: {what}", t.term),
+            short: format!("t{}", t.term),
+            colour: term_colour(t.term),
+            kind: "leaderless",
+        }
+    }));
+    bands.sort_by_key(|b| b.start_ms);
     let mut marks: Vec<Mark> = ctl
         .run
         .actions()
@@ -113,11 +132,18 @@ fn action_words(action: &Action) -> String {
         Action::DropMessage { id } => format!("drop message #{id}"),
         Action::HoldMessage { id } => format!("hold message #{id}"),
         Action::ReleaseMessage { id } => format!("release message #{id}"),
-        Action::Pause { node } => format!("pause {node}"),
-        Action::Resume { node } => format!("resume {node}"),
         Action::Link {
             from, to, state, ..
-        } => format!("link {from}→{to} {}", format!("{state:?}").to_lowercase()),
+        } => format!(
+            "link {from}→{to} {}",
+            match state {
+                distviz_core::sim::LinkState::Up => "works",
+                distviz_core::sim::LinkState::Drop => "drops",
+                distviz_core::sim::LinkState::Hold => "holds",
+            }
+        ),
+        Action::Pause { node } => format!("pause {node}"),
+        Action::Resume { node } => format!("resume {node}"),
         Action::Input { node, .. } => format!("input to {node}"),
         Action::Timeout { node } => format!("time out {node}"),
         Action::AlignTimers => "align timers".into(),

@@ -3,6 +3,5 @@
 mod common;
 pub mod raft_election;
 mod raft_experiments;
-mod raft_handlers;
 mod raft_settings;
 mod raft_view;

@@ -3,30 +3,34 @@
 
 use super::common::{invariant_statuses, log_lines, timeline_parts};
 use super::raft_experiments::RaftExperiments;
-use super::raft_handlers::{Binder, Ctl, Handlers};
-use super::raft_settings::RaftSettings;
+use super::raft_settings::{RaftSettings, BREAK_VOTES};
 use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
 use crate::browser;
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::{format_time, Controls};
-use crate::components::event_log::EventLog;
+use crate::components::event_log::{EventLog, LogLine};
 use crate::components::in_flight::{InFlightItem, InFlightList};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::Invariants;
 use crate::components::link_grid::LinkGrid;
 use crate::components::message_panel::MessagePanel;
 use crate::components::share::Share;
-use crate::components::timeline::Timeline;
-use crate::controller::{Controller, Tool};
+use crate::components::timeline::{Band, Mark, Timeline};
+use crate::controller::{Command, Controller, Outcome, Tool};
 use crate::hooks::{use_animation_frames, use_window_keys};
+use crate::keys::command_for_key;
 use crate::milestones::Milestones;
 use crate::route::Route;
 use distviz_core::lab;
+use distviz_core::raft::{Raft, RaftParams};
 use distviz_core::scenario::Scenario;
-use distviz_core::sim::{Action, LinkState, Network, NodeId};
+use distviz_core::sim::words::level;
+use distviz_core::sim::{LinkState, Network, NodeId};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
+
+type Ctl = Controller<Raft>;
 
 #[derive(Properties, PartialEq)]
 pub struct RaftElectionProps {
@@ -40,15 +44,19 @@ fn initial(route: &Route) -> Ctl {
         Err(err) => panic!("the built-in default scenario is invalid: {err}"),
     };
     let mut problems = route.problems.clone();
+    ctl.click_crashes = route.click_crashes;
     if let Some(packed) = &route.scenario {
-        let loaded = Scenario::from_link_param(packed).and_then(|s| ctl.load(s, route.at_ms));
+        let loaded = Scenario::from_link_param(packed).and_then(|s| {
+            let at = route.at_ms.or(s.at_ms);
+            ctl.load(s, at)
+        });
         if let Err(err) = loaded {
             problems.push(format!(
                 "This link's scenario could not be used ({err}). Showing a fresh run instead."
             ));
         }
     } else if let Some(at) = route.at_ms {
-        ctl.run.advance_to(at);
+        ctl.advance_within_budget(at);
         ctl.playing = false;
     }
     if browser::prefers_reduced_motion() {
@@ -56,37 +64,25 @@ fn initial(route: &Route) -> Ctl {
         ctl.playing = false;
     }
     if !problems.is_empty() {
+        let budget = ctl.problem.take();
+        problems.extend(budget);
         ctl.problem = Some(problems.join(" "));
     }
     ctl
 }
 
-fn handle_key(ctl: &mut Ctl, e: &KeyboardEvent) -> bool {
-    match e.key().as_str() {
-        " " => ctl.toggle_play(),
-        "ArrowRight" => ctl.step_forward(),
-        "ArrowLeft" => ctl.step_back(),
-        "t" | "T" => ctl.timeout_selected(),
-        "r" | "R" => ctl.restart_leader(),
-        "a" | "A" => ctl.act(Action::AlignTimers),
-        "x" | "X" => match ctl.selected {
-            Some(id) => ctl.toggle_crash(id),
-            None => {
-                ctl.problem =
-                    Some("Select a node first (click it or Tab to it), then press X.".into())
-            }
-        },
-        "Home" => ctl.seek(0),
-        "End" => ctl.seek(ctl.run.horizon()),
-        "Escape" => {
-            ctl.tool = Tool::CrashRestart;
-            ctl.picked.clear();
-            ctl.selected_message = None;
-            ctl.problem = None;
+/// Carries out a command, and what the browser has to do after it.
+fn perform(ctl: &RefCell<Ctl>, command: Command) {
+    let outcome = ctl.borrow_mut().apply(command);
+    match outcome {
+        Outcome::Done => {}
+        Outcome::Download { name, text } => browser::download(&name, &text),
+        Outcome::ShareHash(hash) => {
+            let link = browser::url_with_hash(&hash);
+            browser::copy_to_clipboard(&link);
+            ctl.borrow_mut().share_link = Some(link);
         }
-        _ => return false,
     }
-    true
 }
 
 /// Every directed link's state, row-major.
@@ -119,21 +115,79 @@ fn report_height(last: &RefCell<f64>) {
     }
 }
 
+/// What is derived from the trace and settings, kept between frames: it is
+/// rebuilt only when what it reads has changed, not on every frame.
+/// What the log lines depend on: revision, records so far, routine shown, last step.
+type LogKey = (u64, usize, bool, Option<(usize, usize)>);
+
+#[derive(Default)]
+struct Derived {
+    log_key: Option<LogKey>,
+    log: Rc<Vec<LogLine>>,
+    timeline_key: Option<(u64, usize, u64)>,
+    bands: Rc<Vec<Band>>,
+    marks: Rc<Vec<Mark>>,
+    params_key: Option<u64>,
+    params: RaftParams,
+}
+
+impl Derived {
+    fn refresh(&mut self, c: &Ctl, milestones: &RefCell<Milestones>) {
+        let records = c.run.records_so_far();
+        let log_key = (c.revision, records.len(), c.show_routine, c.stepped);
+        if self.log_key != Some(log_key) {
+            // While playing, usually only heartbeats were added: then the lines stand.
+            let proto = c.run.world().protocol();
+            let only_hidden_added = self.log_key.is_some_and(|(rev, len, routine, stepped)| {
+                (rev, routine, stepped) == (c.revision, c.show_routine, c.stepped)
+                    && len <= records.len()
+                    && records[len..]
+                        .iter()
+                        .enumerate()
+                        .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))
+            });
+            if !only_hidden_added {
+                self.log = Rc::new(log_lines(c));
+            }
+            self.log_key = Some(log_key);
+        }
+        let timeline_key = (c.revision, c.run.trace().len(), c.run.horizon());
+        if self.timeline_key != Some(timeline_key) {
+            milestones
+                .borrow_mut()
+                .update(c.run.trace().records(), c.revision);
+            let (bands, marks) = timeline_parts(c, &milestones.borrow());
+            self.bands = Rc::new(bands);
+            self.marks = Rc::new(marks);
+            self.timeline_key = Some(timeline_key);
+        }
+        if self.params_key != Some(c.revision) {
+            self.params = lab::raft_params(&c.scenario).unwrap_or_default();
+            self.params_key = Some(c.revision);
+        }
+    }
+}
+
 #[component]
 pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     let route = props.route.clone();
     let ctl = use_mut_ref(|| initial(&route));
     let update = use_force_update();
-    let handlers = {
-        let binder = Binder {
-            ctl: ctl.clone(),
-            update: update.clone(),
-        };
-        use_memo((), move |_| Handlers::new(&binder))
+    // The one callback every control uses: commands as data.
+    let send: Callback<Command> = {
+        let (ctl, update) = (ctl.clone(), update.clone());
+        (*use_memo((), move |_| {
+            Callback::from(move |command: Command| {
+                perform(&ctl, command);
+                update.force_update();
+            })
+        }))
+        .clone()
     };
     let frame_started: Rc<Cell<Option<f64>>> = use_memo((), |_| Cell::new(None));
     let last_height = use_mut_ref(|| 0.0f64);
     let milestones = use_mut_ref(Milestones::default);
+    let derived = use_mut_ref(Derived::default);
 
     {
         let (ctl, update, frame_started) = (ctl.clone(), update.clone(), frame_started.clone());
@@ -147,11 +201,14 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
         });
     }
     {
-        let (ctl, update) = (ctl.clone(), update.clone());
+        let send = send.clone();
         use_window_keys(move |e| {
-            if handle_key(&mut ctl.borrow_mut(), e) {
-                e.prevent_default();
-                update.force_update();
+            match command_for_key(&e.key(), e.ctrl_key() || e.meta_key(), e.shift_key()) {
+                Some(command) => {
+                    send.emit(command);
+                    true
+                }
+                None => false,
             }
         });
     }
@@ -171,11 +228,8 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     }
 
     let c = ctl.borrow();
-    let h = &*handlers;
-    milestones
-        .borrow_mut()
-        .update(c.run.trace().records(), c.revision);
-    let (bands, marks) = timeline_parts(&c, &milestones.borrow());
+    derived.borrow_mut().refresh(&c, &milestones);
+    let d = derived.borrow();
     let world = c.run.world();
     let now = c.display_time();
     let now_ms = c.run.now();
@@ -207,15 +261,16 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
         Some(id) => {
             let slot = world.node(id);
             let note = if slot.is_up() {
-                "Everything this server knows right now.".to_string()
+                "Everything this server knows right now. X (or the Crash button) crashes it."
+                    .to_string()
             } else {
-                format!("{id} is down: only what it saved to disk remains. Activate it to restart it from its disk.")
+                format!("{id} is down: only what it saved to disk remains. X (or the Restart button) restarts it from its disk.")
             };
             (format!("Inspecting {id}"), note, node_fields(slot, now_ms))
         }
         None => (
             "Inspector".into(),
-            "Tab to a node or pick one here to see its whole state.".into(),
+            "Click a node, Tab to it, or pick one here to see its whole state.".into(),
             Vec::new(),
         ),
     };
@@ -224,94 +279,113 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
         let held = world.held().any(|m| m.id == id);
         let m = world.in_flight().chain(world.held()).find(|m| m.id == id)?;
         Some(html! {
-            <MessagePanel title={format!("Message #{id}")} fields={Rc::new(message_fields(m))} {held}
-                on_drop={h.drop_message.clone()} on_hold={h.hold_message.clone()}
-                on_release={h.release_message.clone()} on_close={h.close_message.clone()} />
+            <MessagePanel title={format!("Message #{id}")} fields={Rc::new(message_fields(m, held))} {held}
+                send={send.clone()} />
         })
     });
 
-    let params = lab::raft_params(&c.scenario).unwrap_or_default();
+    let params = &d.params;
     let picking = c.tool == Tool::PickGroup;
     let hint = if picking {
         "Click nodes to pick one side of the cut, then press “Cut off the picked nodes”. Esc cancels."
+    } else if c.click_crashes {
+        "Click a node to crash it; again to restart it. Click a message to inspect, drop or hold it."
     } else {
-        "Click a node (or Tab to it and press Enter) to crash it; again to restart it. Click a message to inspect, drop or hold it."
+        "Click a node to select and inspect it; X crashes or restarts it. Click a message, or near one while it flies, to inspect, drop or hold it."
     };
     let show_controls = props.route.controls;
     let trace_hash = world.trace_hash();
+    let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
+    let crash_label = match c.selected {
+        Some(id) if world.node(id).is_up() => format!("✕ Crash {id} (X)"),
+        Some(id) => format!("⟳ Restart {id} (X)"),
+        None => "✕ Crash… (X)".to_string(),
+    };
 
     html! {
         <div class="lab raft-election" data-trace-hash={trace_hash.clone()} data-now={now_ms.to_string()}
              data-leader={c.leader().map(|l| l.to_string()).unwrap_or_default()}
-             data-playing={c.playing.to_string()}>
+             data-playing={c.playing.to_string()} data-selected={c.selected.map(|s| s.to_string()).unwrap_or_default()}>
             if let Some(problem) = &c.problem {
                 <div class="problem" role="alert" data-testid="problem">
                     <span>{problem}</span>
-                    <button aria-label="Dismiss" onclick={h.dismiss.reform(|_| ())}>{"✕"}</button>
+                    <button aria-label="Dismiss" onclick={command(Command::Dismiss)}>{"✕"}</button>
+                </div>
+            }
+            if let Some(notice) = &c.notice {
+                <div class="notice" role="status" data-testid="notice">
+                    <span>{notice}</span>
+                    if c.can_undo() {
+                        <button onclick={command(Command::Undo)}>{"↶ Undo"}</button>
+                    }
+                    <button aria-label="Dismiss the notice" onclick={command(Command::Dismiss)}>{"✕"}</button>
                 </div>
             }
             if show_controls {
                 <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
-                    on_toggle={h.toggle.clone()} on_step_back={h.step_back.clone()}
-                    on_step_forward={h.step_forward.clone()} on_speed={h.speed.clone()}
-                    on_seek={h.seek.clone()} on_reset={h.reset.clone()}
-                    seed={c.scenario.seed} on_seed={h.seed.clone()} on_new_seed={h.new_seed.clone()} />
-                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={Rc::new(bands)}
-                    marks={Rc::new(marks)} on_seek={h.seek.clone()} />
+                    seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />
+                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={d.bands.clone()}
+                    marks={d.marks.clone()} on_seek={send.reform(Command::Seek)} />
             } else {
                 <div class="controls minimal">
-                    <button class="play" onclick={h.toggle.reform(|_| ())}>
+                    <button class="play" onclick={command(Command::TogglePlay)}>
                         {if c.playing { "❚❚ Pause" } else { "▶ Play" }}</button>
                     <output>{format_time(now_ms)}</output>
                 </div>
             }
             <div class="lab-body">
                 <div class="stage">
+                    if params.break_one_vote_per_term {
+                        <div class="break-badge" role="status" data-testid="break-badge">
+                            <strong>{"⚠ Broken on purpose:"}</strong>{" a server may vote twice in one term."}
+                            <button onclick={send.reform(|_| Command::SetParam { name: BREAK_VOTES, value: serde_json::Value::Bool(false) })}>
+                                {"Fix it"}</button>
+                        </div>
+                    }
                     <div class="tools" role="toolbar" aria-label="Faults and actions">
                         if picking {
-                            <button class="primary" disabled={c.picked.is_empty()} onclick={h.cut.reform(|_| ())}>
+                            <button class="primary" disabled={c.picked.is_empty()} onclick={command(Command::CutPicked)}>
                                 {format!("✂ Cut off the picked nodes ({})", c.picked.len())}</button>
-                            <button onclick={h.cancel_picking.reform(|_| ())}>{"Cancel"}</button>
+                            <button onclick={command(Command::CancelPicking)}>{"Cancel"}</button>
                         } else {
-                            <button onclick={h.start_picking.reform(|_| ())}
+                            <button onclick={command(Command::StartPicking)}
                                 title="Pick the nodes on one side, then cut">{"✂ Partition…"}</button>
                         }
-                        <button disabled={!world.network().is_partitioned()} onclick={h.heal.reform(|_| ())}>{"Heal the network"}</button>
-                        <button onclick={h.timeout.reform(|_| ())} title="T">
+                        <button disabled={!world.network().is_partitioned()} onclick={command(Command::Heal)}
+                            aria-label="Heal the network" title="Heal the network: everyone can reach everyone again">{"Heal"}</button>
+                        <button class="crash" onclick={command(Command::CrashOrRestartSelected)} title="X: crash the selected server, or restart it">
+                            {crash_label}</button>
+                        <button onclick={command(Command::TimeoutSelected)} title="T">
                             {match c.selected { Some(id) => format!("Time out {id} (T)"), None => "Time out… (T)".to_string() }}</button>
-                        <button onclick={h.restart_leader.reform(|_| ())} title="R">{"Restart leader (R)"}</button>
-                        <button onclick={h.align.reform(|_| ())} title="A">{"Align timers (A)"}</button>
+                        <button onclick={command(Command::RestartLeader)} title="R">{"Restart leader (R)"}</button>
+                        <button onclick={command(Command::AlignTimers)} title="A">{"Align timers (A)"}</button>
                     </div>
                     <ClusterView nodes={Rc::new(nodes)} messages={Rc::new(messages)} selected={c.selected}
                         faulty_links={Rc::new(faulty_links(world.network(), c.scenario.nodes))}
                         picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={hint}
-                        on_activate={h.activate.clone()} on_select={h.select.clone()} on_message={h.select_message.clone()} />
+                        playing={c.playing}
+                        on_activate={send.reform(Command::ActivateNode)} on_select={send.reform(Command::Select)}
+                        on_message={send.reform(Command::CatchMessage)} on_catch={send.reform(Command::CatchMessage)} />
                     <Legend />
                     if !props.route.embed {
                         <RaftExperiments />
                     }
                 </div>
                 <div class="side">
+                    <Invariants items={Rc::new(invariant_statuses(&c))} send={send.clone()} />
                     {for message_panel}
-                    if !c.playing {
-                        <InFlightList items={Rc::new(on_the_wire)} on_open={h.select_message.clone()} />
-                    }
                     <Inspector title={inspector_title} note={inspector_note} fields={Rc::new(fields)}
-                        choices={Rc::new(names)} chosen={c.selected.map(|id| id.index())} on_choose={h.inspect.clone()} />
-                    <Invariants items={Rc::new(invariant_statuses(&c))} on_seek={h.seek.clone()} />
-                    <EventLog lines={Rc::new(log_lines(&c))} show_messages={c.show_routine}
-                        on_show_messages={h.show_routine.clone()} />
+                        choices={Rc::new(names)} chosen={c.selected.map(|id| id.index())} send={send.clone()} />
+                    <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
+                    <EventLog lines={d.log.clone()} show_messages={c.show_routine} send={send.clone()} />
                     if show_controls {
                         <RaftSettings nodes={c.scenario.nodes} latency_ms={c.scenario.network.latency_ms}
                             loss_percent={(c.scenario.network.drop * 100.0).round()}
-                            break_it={params.break_one_vote_per_term}
-                            on_nodes={h.nodes.clone()} on_latency={h.latency.clone()} on_loss={h.loss.clone()}
-                            on_break={h.break_it.clone()} />
+                            break_it={params.break_one_vote_per_term} send={send.clone()} />
                         <LinkGrid size={c.scenario.nodes} states={Rc::new(link_states(world.network(), c.scenario.nodes))}
-                            on_cycle={h.cycle_link.clone()} />
+                            send={send.clone()} />
                         <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
-                            link={c.share_link.clone().map(AttrValue::from)}
-                            on_copy_link={h.copy_link.clone()} on_export={h.export.clone()} on_import={h.import.clone()} />
+                            link={c.share_link.clone().map(AttrValue::from)} send={send.clone()} />
                     }
                 </div>
             </div>
@@ -321,14 +395,19 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
 
 #[component]
 fn Legend() -> Html {
+    let swatch = |class: &'static str, words: &'static str| {
+        html! { <li><span class={classes!("key-swatch", class)} aria-hidden="true"></span>{words}</li> }
+    };
     html! {
-        <div class="legend-row" aria-label="Legend">
-            <span class="key-swatch vote-request"></span>{"vote request "}
-            <span class="key-swatch vote-granted"></span>{"vote granted "}
-            <span class="key-swatch vote-refused"></span>{"vote refused "}
-            <span class="key-swatch append"></span>{"heartbeat "}
-            <span class="key-text">{"Ring around a node: time left before its election timeout. Colour: its term."}</span>
-            <p class="keys">{"Keys: Space play/pause · ←/→ step · T time out the selected node · R restart the leader · A align timers (split vote) · X crash/restart selected · Home/End"}</p>
+        <div class="legend-row">
+            <ul class="legend-list" aria-label="Legend: messages by colour">
+                {swatch("vote-request", "vote request")}
+                {swatch("vote-granted", "vote granted")}
+                {swatch("vote-refused", "vote refused")}
+                {swatch("append", "heartbeat")}
+            </ul>
+            <p class="key-text">{"Ring around a node: time left before its election timeout. Colour: its term. Dots on its rim: votes it got."}</p>
+            <p class="keys">{"Keys: Space play/pause · ←/→ step · X crash/restart the selected node · T time it out · R restart the leader · A align timers (split vote) · Ctrl+Z undo · Home/End"}</p>
         </div>
     }
 }

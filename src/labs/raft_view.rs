@@ -27,7 +27,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
             group,
             // The label starts with the visible text (WCAG 2.5.3, label in name).
             label: format!(
-                "{}, term {term}, down: crashed, its disk keeps the term. Activate to restart it.",
+                "{}, term {term}, down: crashed, its disk keeps the term. Activate to select it; X restarts it.",
                 slot.id
             ),
         };
@@ -66,7 +66,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
         colour: term_colour(node.current_term),
         // The label starts with the visible text (WCAG 2.5.3, label in name).
         label: format!(
-            "{}, {}, {}. Activate to crash it.",
+            "{}, {}, {}. Activate to select it; X crashes it.",
             slot.id,
             lines.join(", "),
             node.role.name()
@@ -192,12 +192,17 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
 }
 
 /// A message's fields, for the message panel.
-pub fn message_fields(m: &InFlight<RaftMsg>) -> Vec<Field> {
+pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
+    let arrives = if held {
+        "held: it arrives a fresh delay after it is released".to_string()
+    } else {
+        format!("{} ms", m.arrives)
+    };
     let mut fields = vec![
         field("type", m.msg.name(), false),
         field("from → to", format!("{} → {}", m.from, m.to), false),
         field("sent", format!("{} ms", m.sent), false),
-        field("arrives", format!("{} ms", m.arrives), false),
+        field("arrives", arrives, false),
     ];
     let body = match &m.msg {
         RaftMsg::RequestVote {

@@ -180,6 +180,19 @@ pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String)
     }
 }
 
+/// How much a record matters, without making its sentence: the log uses it
+/// to skip routine records cheaply when looking back for lines to show.
+pub fn level<P: Protocol>(proto: &P, record: &RecordOf<P>) -> Level {
+    use TraceEvent::*;
+    match &record.event {
+        Boot { .. } | Timer { .. } => Level::Routine,
+        Send { msg, .. } | Deliver { msg, .. } => level_of(proto, msg),
+        Drop { reason, .. } if *reason != super::DropReason::User => Level::Routine,
+        Duplicate { .. } => Level::Message,
+        _ => Level::Key,
+    }
+}
+
 fn level_of<P: Protocol>(proto: &P, msg: &P::Msg) -> Level {
     if proto.is_routine(msg) {
         Level::Routine
@@ -199,6 +212,28 @@ mod tests {
             &Raft::new(RaftParams::default()),
             &TraceRecord { at: 5, event },
         )
+    }
+
+    #[test]
+    fn level_agrees_with_sentence_on_a_whole_run() {
+        use crate::lab;
+        use crate::scenario::Scenario;
+        let text = std::fs::read_to_string(format!(
+            "{}/../scenarios/raft-election-partition.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let scenario = Scenario::parse(&text).unwrap();
+        let mut run = lab::raft_election(&scenario).unwrap();
+        run.advance_to(scenario.duration_ms);
+        let proto = run.world().protocol();
+        for record in run.trace().records() {
+            assert_eq!(
+                level(proto, record),
+                sentence(proto, record).0,
+                "{record:?}"
+            );
+        }
     }
 
     #[test]

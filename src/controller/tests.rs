@@ -1,0 +1,308 @@
+use super::*;
+use distviz_core::lab;
+use distviz_core::raft::Raft;
+
+fn controller() -> Controller<Raft> {
+    Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election).unwrap()
+}
+
+fn role(c: &Controller<Raft>, id: NodeId) -> Option<&'static str> {
+    c.run.world().node(id).summary.map(|s| s.role.name())
+}
+
+#[test]
+fn frames_advance_virtual_time_at_the_chosen_speed() {
+    let mut c = controller();
+    c.apply(Command::SetSpeed(0.5));
+    for _ in 0..10 {
+        c.frame(16.0);
+    }
+    assert_eq!(c.run.now(), 80);
+    c.apply(Command::TogglePlay);
+    c.frame(16.0);
+    assert_eq!(c.run.now(), 80, "paused");
+    c.apply(Command::SetSpeed(1000.0));
+    assert_eq!(c.speed, MAX_SPEED);
+}
+
+#[test]
+fn playing_stops_at_the_longest_run() {
+    let mut c = controller();
+    c.run.advance_to(MAX_DURATION_MS - 5);
+    c.set_speed(MAX_SPEED);
+    c.frame(16.0);
+    assert_eq!(c.run.now(), MAX_DURATION_MS);
+    assert!(!c.playing && c.problem.is_some());
+}
+
+#[test]
+fn clicking_a_node_selects_it_and_only_x_crashes_it() {
+    let mut c = controller();
+    c.run.advance_to(1000);
+    c.apply(Command::ActivateNode(NodeId::server(2)));
+    assert_eq!(c.selected, Some(NodeId::server(2)));
+    assert!(
+        c.run.world().node(NodeId::server(2)).is_up(),
+        "a click only selects"
+    );
+    assert!(c.run.actions().is_empty());
+    c.apply(Command::CrashOrRestartSelected);
+    assert!(!c.run.world().node(NodeId::server(2)).is_up());
+    c.apply(Command::CrashOrRestartSelected);
+    assert!(c.run.world().node(NodeId::server(2)).is_up());
+    assert_eq!(c.run.actions().len(), 2);
+}
+
+#[test]
+fn an_embed_may_ask_for_crash_by_click() {
+    let mut c = controller();
+    c.click_crashes = true;
+    c.run.advance_to(1000);
+    c.apply(Command::ActivateNode(NodeId::server(1)));
+    assert!(!c.run.world().node(NodeId::server(1)).is_up());
+}
+
+#[test]
+fn picking_a_group_partitions_it_from_the_rest() {
+    let mut c = controller();
+    c.apply(Command::StartPicking);
+    c.apply(Command::ActivateNode(NodeId::server(4)));
+    c.apply(Command::ActivateNode(NodeId::server(0)));
+    c.apply(Command::CutPicked);
+    assert!(!c
+        .run
+        .world()
+        .network()
+        .same_side(NodeId::server(0), NodeId::server(1)));
+    assert!(c
+        .run
+        .world()
+        .network()
+        .same_side(NodeId::server(0), NodeId::server(4)));
+    assert_eq!(c.tool, Tool::Select);
+    c.apply(Command::Heal);
+    assert!(!c.run.world().network().is_partitioned());
+}
+
+#[test]
+fn a_link_cycles_through_drop_and_hold_and_releases_what_it_held() {
+    let mut c = controller();
+    c.run.advance_to(1000);
+    let leader = c.leader().unwrap();
+    let follower = NodeId::server((leader.n + 1) % 5);
+    c.apply(Command::CycleLink(leader, follower));
+    assert_eq!(
+        c.run.world().network().link(leader, follower).state,
+        LinkState::Drop
+    );
+    assert_eq!(
+        c.run.world().network().link(follower, leader).state,
+        LinkState::Up,
+        "one direction only"
+    );
+    c.apply(Command::CycleLink(leader, follower));
+    c.run.advance_to(1200);
+    assert!(
+        c.run
+            .world()
+            .held()
+            .any(|m| m.from == leader && m.to == follower),
+        "heartbeats wait on the link"
+    );
+    c.apply(Command::CycleLink(leader, follower));
+    assert!(
+        c.run.world().held().next().is_none(),
+        "working again releases them"
+    );
+}
+
+#[test]
+fn a_bad_scenario_keeps_the_current_run() {
+    let mut c = controller();
+    c.run.advance_to(500);
+    let mut bad = Scenario::new(lab::RAFT_ELECTION, 1, 5);
+    bad.params = serde_json::json!({"heartbeat_ms": 0});
+    assert!(c.load(bad, None).is_err());
+    assert_eq!(c.run.now(), 500);
+    c.apply(Command::Import {
+        name: "x.json".into(),
+        text: "{\"version\":1,".into(),
+    });
+    let problem = c.problem.clone().unwrap();
+    assert!(
+        problem.starts_with("x.json was not loaded: line 1, column 13: not valid JSON"),
+        "{problem}"
+    );
+    assert_eq!(c.run.now(), 500);
+    assert!(!c.can_undo(), "a refused file leaves nothing to undo");
+}
+
+#[test]
+fn the_current_scenario_replays_to_the_same_hash_and_reopens_at_its_moment() {
+    let mut c = controller();
+    c.run.advance_to(800);
+    c.apply(Command::RestartLeader);
+    c.run.advance_to(1500);
+    c.apply(Command::Seek(1200));
+    let saved = c.current_scenario();
+    assert_eq!((saved.at_ms, saved.duration_ms), (Some(1200), 1500));
+    let hash = c.run.world().trace_hash();
+    let mut other = controller();
+    other.apply(Command::Import {
+        name: "saved.json".into(),
+        text: saved.to_json(),
+    });
+    assert_eq!(other.problem, None);
+    assert_eq!(other.run.now(), 1200, "reopened where it was saved");
+    assert_eq!(other.run.world().trace_hash(), hash);
+    assert_eq!(other.run.horizon(), 1500, "with the whole run computed");
+    assert!(!other.playing, "a saved moment opens paused");
+}
+
+#[test]
+fn acting_in_the_past_says_what_it_replaced_and_undo_brings_it_back() {
+    let mut c = controller();
+    c.run.advance_to(1000);
+    let leader = c.leader().unwrap();
+    c.apply(Command::Select(leader));
+    c.apply(Command::CrashOrRestartSelected);
+    c.run.advance_to(2000);
+    let hash = c.run.world().trace_hash();
+    c.apply(Command::Seek(120));
+    c.apply(Command::Select(NodeId::server(3)));
+    c.apply(Command::CrashOrRestartSelected);
+    let notice = c.notice.clone().unwrap();
+    assert!(
+        notice.contains("replaced the 1880 ms of run that followed and 1 of your actions"),
+        "{notice}"
+    );
+    assert_eq!(c.run.horizon(), 120);
+    c.apply(Command::Undo);
+    assert_eq!(c.run.now(), 120, "back at the same moment");
+    assert_eq!(c.run.horizon(), 2000, "with the future back");
+    c.apply(Command::SeekEnd);
+    assert_eq!(c.run.world().trace_hash(), hash);
+    assert_eq!(c.run.actions().len(), 1);
+}
+
+#[test]
+fn align_lets_the_messages_on_the_wire_land_first_so_the_split_vote_happens() {
+    // X then A straight away: the dead leader's last heartbeats are in flight.
+    for seed in 1..20 {
+        let mut c = Controller::new(
+            Scenario::new(lab::RAFT_ELECTION, seed, 5),
+            lab::raft_election,
+        )
+        .unwrap();
+        c.run.advance_to(1000);
+        let leader = c.leader().unwrap();
+        c.apply(Command::Select(leader));
+        c.apply(Command::CrashOrRestartSelected);
+        let crashed_at = c.run.now();
+        c.apply(Command::AlignTimers);
+        let term = c
+            .run
+            .world()
+            .nodes()
+            .iter()
+            .filter_map(|s| s.summary)
+            .map(|s| s.term)
+            .max()
+            .unwrap();
+        // Step until someone stands; then everyone stands in the same term.
+        let mut candidates = 0;
+        for _ in 0..200 {
+            c.apply(Command::StepForward);
+            candidates = (0..5u8)
+                .filter(|&i| role(&c, NodeId::server(i)) == Some("candidate"))
+                .count();
+            if candidates > 0 {
+                break;
+            }
+        }
+        c.run.advance_to(c.run.now());
+        let standing: Vec<u64> = c
+            .run
+            .world()
+            .nodes()
+            .iter()
+            .filter_map(|s| s.summary)
+            .filter(|s| s.role == distviz_core::raft::Role::Candidate)
+            .map(|s| s.term)
+            .collect();
+        assert!(candidates > 0, "seed {seed}: nobody stood");
+        assert_eq!(
+            standing.len(),
+            4,
+            "seed {seed}: all four stand at once (crash at {crashed_at})"
+        );
+        assert!(
+            standing.iter().all(|&t| t == term + 1),
+            "seed {seed}: one term"
+        );
+    }
+}
+
+#[test]
+fn the_latency_range_is_edited_as_a_pair_and_a_refusal_says_why() {
+    let mut c = controller();
+    c.apply(Command::SetLatency {
+        min: "200".into(),
+        max: "40".into(),
+    });
+    let problem = c.problem.clone().unwrap();
+    assert!(
+        problem.contains("Latency 200–40 ms was refused"),
+        "{problem}"
+    );
+    assert!(problem.contains("the smallest (200 ms) is above the largest (40 ms)"));
+    assert_eq!(c.scenario.network.latency_ms, [20, 40]);
+    c.apply(Command::SetLatency {
+        min: "200".into(),
+        max: "400".into(),
+    });
+    assert_eq!(
+        c.scenario.network.latency_ms,
+        [200, 400],
+        "min did not snap back"
+    );
+    assert_eq!(c.problem, None);
+}
+
+#[test]
+fn a_step_shows_its_event_in_the_log_even_when_it_is_routine() {
+    let mut c = controller();
+    c.run.advance_to(2000);
+    c.apply(Command::TogglePlay);
+    c.apply(Command::StepForward);
+    let (from, to) = c.stepped.unwrap();
+    assert!(to > from);
+    assert!(c.shows_record(from, Level::Routine));
+    assert!(!c.shows_record(from.saturating_sub(1), Level::Routine));
+    c.apply(Command::TogglePlay);
+    assert_eq!(c.stepped, None);
+}
+
+#[test]
+fn a_run_that_would_hold_too_much_stops_with_a_notice_not_a_panic() {
+    let mut c = controller();
+    let mut busy = Scenario::new(lab::RAFT_ELECTION, 1, 9);
+    busy.params = serde_json::json!({"heartbeat_ms": 1, "election_timeout_ms": [2, 3]});
+    busy.duration_ms = MAX_DURATION_MS;
+    c.load(busy, Some(MAX_DURATION_MS)).unwrap();
+    assert!(c.run.world().records() <= MAX_RECORDS + MAX_RECORDS / 100);
+    assert!(c.run.now() < MAX_DURATION_MS);
+    assert!(c.problem.clone().unwrap().starts_with("This run stops at"));
+}
+
+#[test]
+fn a_seed_out_of_range_names_the_range() {
+    let mut c = controller();
+    c.apply(Command::SetSeed("99999999999999999999".into()));
+    let problem = c.problem.clone().unwrap();
+    assert!(
+        problem.contains("a whole number from 0 to 18446744073709551615"),
+        "{problem}"
+    );
+    assert_eq!(c.scenario.seed, 1);
+}
