@@ -44,6 +44,11 @@ pub enum Command {
     Select(NodeId),
     /// Crash the selected node, or restart it if it is down.
     CrashOrRestartSelected,
+    /// Pause the selected node, or resume it if it is paused.
+    PauseOrResumeSelected,
+    /// Any action on the world, as a lab's own button makes it (a lab's
+    /// input to a node, say). Recorded for Undo like the others.
+    Act(Action),
     TimeoutSelected,
     RestartLeader,
     AlignTimers,
@@ -59,6 +64,7 @@ pub enum Command {
     DropMessage,
     HoldMessage,
     ReleaseMessage,
+    DuplicateMessage,
     ShowRoutine(bool),
     SetNodes(usize),
     /// The latency range as a pair, from both fields' text.
@@ -223,6 +229,18 @@ impl<P: Protocol> Controller<P> {
                     )
                 }
             },
+            PauseOrResumeSelected => match self.selected {
+                Some(id) if self.run.world().node(id).is_paused() => {
+                    self.intervene(Action::Resume { node: id })
+                }
+                Some(id) => self.intervene(Action::Pause { node: id }),
+                None => {
+                    self.problem = Some(
+                        "Select a node first (click it or Tab to it), then press P.".into(),
+                    )
+                }
+            },
+            Act(action) => self.intervene(action),
             TimeoutSelected => self.timeout_selected(),
             RestartLeader => self.restart_leader(),
             AlignTimers => self.align_timers(),
@@ -244,10 +262,14 @@ impl<P: Protocol> Controller<P> {
             DropMessage => self.on_open_message(|id| Action::DropMessage { id }),
             HoldMessage => self.on_open_message(|id| Action::HoldMessage { id }),
             ReleaseMessage => self.on_open_message(|id| Action::ReleaseMessage { id }),
+            DuplicateMessage => self.on_open_message(|id| Action::DuplicateMessage { id }),
             ShowRoutine(on) => self.show_routine = on,
             SetNodes(n) => {
                 self.reconfigure(|s| s.nodes = n);
-                self.selected = self.selected.filter(|id| id.index() < n);
+                // Only servers come and go with the count.
+                self.selected = self
+                    .selected
+                    .filter(|id| id.kind != distviz_core::sim::SERVER || id.index() < n);
             }
             SetLatency { min, max } => self.set_latency(&min, &max),
             SetLoss(text) => match text.trim().parse::<f64>() {
@@ -498,16 +520,16 @@ impl<P: Protocol> Controller<P> {
 
     /// Cuts the picked nodes off from the rest.
     pub fn partition_picked(&mut self) {
-        let size = self.scenario.nodes;
-        if self.picked.is_empty() || self.picked.len() >= size {
+        let everyone: Vec<NodeId> = self.run.world().roster().ids().collect();
+        if self.picked.is_empty() || self.picked.len() >= everyone.len() {
             self.problem = Some(
                 "Pick at least one node, but not all of them, to cut them off from the rest."
                     .into(),
             );
             return;
         }
-        let rest: Vec<NodeId> = (0..size as u8)
-            .map(NodeId::server)
+        let rest: Vec<NodeId> = everyone
+            .into_iter()
             .filter(|id| !self.picked.contains(id))
             .collect();
         let groups = vec![std::mem::take(&mut self.picked), rest];

@@ -3,9 +3,9 @@
 
 use crate::controller::Command;
 
-/// The command for a key pressed outside a text field, if it is a lab key.
+/// The command for a key every lab shares, pressed outside a text field.
 /// `command` is Ctrl on Linux and Windows, Cmd on a Mac.
-pub fn command_for_key(key: &str, command: bool, shift: bool) -> Option<Command> {
+pub fn shared_command_for_key(key: &str, command: bool, shift: bool) -> Option<Command> {
     if command {
         return match key {
             "z" | "Z" if !shift => Some(Command::Undo),
@@ -16,15 +16,26 @@ pub fn command_for_key(key: &str, command: bool, shift: bool) -> Option<Command>
         " " => Command::TogglePlay,
         "ArrowRight" => Command::StepForward,
         "ArrowLeft" => Command::StepBack,
-        "t" | "T" => Command::TimeoutSelected,
-        "r" | "R" => Command::RestartLeader,
-        "a" | "A" => Command::AlignTimers,
         "x" | "X" => Command::CrashOrRestartSelected,
+        "p" | "P" => Command::PauseOrResumeSelected,
         "Home" => Command::SeekStart,
         "End" => Command::SeekEnd,
         "Escape" => Command::Escape,
         _ => return None,
     })
+}
+
+/// The Raft labs' keys: the shared ones, and RaftScope's T, R and A.
+pub fn command_for_key(key: &str, command: bool, shift: bool) -> Option<Command> {
+    if command {
+        return shared_command_for_key(key, command, shift);
+    }
+    match key {
+        "t" | "T" => Some(Command::TimeoutSelected),
+        "r" | "R" => Some(Command::RestartLeader),
+        "a" | "A" => Some(Command::AlignTimers),
+        _ => shared_command_for_key(key, command, shift),
+    }
 }
 
 #[cfg(test)]

@@ -71,12 +71,34 @@ const VIEW: (f64, f64, f64, f64) = (-200.0, -200.0, 400.0, 410.0);
 const CATCH_PLAYING: f64 = 45.0;
 const CATCH_PAUSED: f64 = 22.0;
 
+/// Where the nodes sit: on a ring, in the order the lab lists them (so
+/// servers and clients, S1 and C1, each get a place of their own).
+pub struct Layout {
+    order: Vec<NodeId>,
+}
+
+impl Layout {
+    pub fn new(order: impl IntoIterator<Item = NodeId>) -> Self {
+        Layout {
+            order: order.into_iter().collect(),
+        }
+    }
+    fn count(&self) -> usize {
+        self.order.len()
+    }
+    fn at(&self, id: NodeId) -> (f64, f64) {
+        let index = self.order.iter().position(|&n| n == id).unwrap_or(0);
+        position(index, self.count())
+    }
+}
+
 /// Where a message is drawn: between its ends, by progress.
 /// A message flies from its sender's rim to its receiver's rim: it never
 /// covers a node's middle, where a click means the node.
-fn message_at(m: &MessageVisual, count: usize) -> (f64, f64) {
-    let (x1, y1) = position(m.from.index(), count);
-    let (x2, y2) = position(m.to.index(), count);
+fn message_at(m: &MessageVisual, layout: &Layout) -> (f64, f64) {
+    let count = layout.count();
+    let (x1, y1) = layout.at(m.from);
+    let (x2, y2) = layout.at(m.to);
     let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
     let (ux, uy) = ((x2 - x1) / length, (y2 - y1) / length);
     let r = node_radius(count).min(length / 2.0);
@@ -88,14 +110,14 @@ fn message_at(m: &MessageVisual, count: usize) -> (f64, f64) {
 /// The message nearest to (x, y), if one is within `reach`.
 pub fn nearest_message(
     messages: &[MessageVisual],
-    count: usize,
+    layout: &Layout,
     (x, y): (f64, f64),
     reach: f64,
 ) -> Option<u64> {
     messages
         .iter()
         .map(|m| {
-            let (mx, my) = message_at(m, count);
+            let (mx, my) = message_at(m, layout);
             ((mx - x).powi(2) + (my - y).powi(2), m.id)
         })
         .filter(|&(d2, _)| d2 <= reach * reach)
@@ -143,7 +165,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let svg_ref = use_node_ref();
     let count = props.nodes.len();
     let radius = node_radius(count);
-    let at = |id: NodeId| position(id.index(), count);
+    let layout = Rc::new(Layout::new(props.nodes.iter().map(|n| n.id)));
+    let at = |id: NodeId| layout.at(id);
 
     let mut links = Vec::new();
     for a in 0..count {
@@ -178,7 +201,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let messages = props.messages.iter().map(|m| {
         let (x1, y1) = at(m.from);
         let (x2, y2) = at(m.to);
-        let (x, y) = message_at(m, count);
+        let (x, y) = message_at(m, &layout);
         // A short trail behind the dot shows which way it flies.
         let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
         let (tx, ty) = (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0);
@@ -279,9 +302,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         } else {
             CATCH_PAUSED
         };
+        let layout = layout.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(id) =
-                svg_point(&svg_ref, &e).and_then(|p| nearest_message(&messages, count, p, reach))
+                svg_point(&svg_ref, &e).and_then(|p| nearest_message(&messages, &layout, p, reach))
             {
                 on_catch.emit(id);
             }
@@ -320,14 +344,21 @@ mod tests {
     #[test]
     fn a_click_catches_the_nearest_message_within_reach() {
         let messages = [message(1, 0, 2, 0.5), message(2, 0, 3, 0.5)];
-        let (x, y) = message_at(&messages[0], 5);
-        assert_eq!(nearest_message(&messages, 5, (x + 10.0, y), 22.0), Some(1));
+        let five = Layout::new((0..5).map(NodeId::server));
+        let (x, y) = message_at(&messages[0], &five);
+        assert_eq!(nearest_message(&messages, &five, (x + 10.0, y), 22.0), Some(1));
         assert_eq!(
-            nearest_message(&messages, 5, (x + 30.0, y), 22.0),
+            nearest_message(&messages, &five, (x + 30.0, y), 22.0),
             None,
             "out of reach"
         );
-        assert_eq!(nearest_message(&messages, 5, (x + 30.0, y), 45.0), Some(1));
-        assert_eq!(nearest_message(&[], 5, (0.0, 0.0), 45.0), None);
+        assert_eq!(nearest_message(&messages, &five, (x + 30.0, y), 45.0), Some(1));
+        assert_eq!(nearest_message(&[], &five, (0.0, 0.0), 45.0), None);
+    }
+
+    #[test]
+    fn kinds_get_places_of_their_own() {
+        let layout = Layout::new([NodeId::server(0), NodeId::client(0)]);
+        assert_ne!(layout.at(NodeId::server(0)), layout.at(NodeId::client(0)));
     }
 }

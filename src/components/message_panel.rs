@@ -32,6 +32,8 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
                     <button onclick={props.send.reform(|_| Command::ReleaseMessage)}>{"Release it"}</button>
                 } else {
                     <button onclick={props.send.reform(|_| Command::HoldMessage)}>{"Hold it"}</button>
+                    <button onclick={props.send.reform(|_| Command::DuplicateMessage)}
+                        title="The network delivers it twice: a copy goes on with its own delay">{"Duplicate it"}</button>
                 }
             </div>
         </section>

@@ -132,6 +132,7 @@ fn action_words(action: &Action) -> String {
         Action::DropMessage { id } => format!("drop message #{id}"),
         Action::HoldMessage { id } => format!("hold message #{id}"),
         Action::ReleaseMessage { id } => format!("release message #{id}"),
+        Action::DuplicateMessage { id } => format!("duplicate message #{id}"),
         Action::Link {
             from, to, state, ..
         } => format!(

@@ -38,6 +38,11 @@ pub enum Action {
     ReleaseMessage {
         id: u64,
     },
+    /// The network delivers a message in flight twice: a copy goes on with
+    /// its own latency.
+    DuplicateMessage {
+        id: u64,
+    },
     /// One direction of a link: its state, and optionally its own latency,
     /// faults and ordering.
     Link {
@@ -102,7 +107,8 @@ impl Action {
             | Action::AlignTimers
             | Action::DropMessage { .. }
             | Action::HoldMessage { .. }
-            | Action::ReleaseMessage { .. } => Vec::new(),
+            | Action::ReleaseMessage { .. }
+            | Action::DuplicateMessage { .. } => Vec::new(),
         }
     }
 
@@ -198,6 +204,11 @@ impl<P: Protocol> World<P> {
             Action::DropMessage { id } => self.drop_message(*id, trace),
             Action::HoldMessage { id } => self.hold_message(*id, trace),
             Action::ReleaseMessage { id } => self.release_message(*id, trace),
+            Action::DuplicateMessage { id } => {
+                if !self.duplicate_on_wire(*id, trace) {
+                    self.ignore(trace, format!("message #{id} is not in flight"));
+                }
+            }
             Action::Link {
                 from,
                 to,

@@ -201,6 +201,21 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// Puts a copy of message `id` on the wire; false if it is not there.
+    pub(super) fn duplicate_on_wire(&mut self, id: u64, trace: &mut TraceOf<P>) -> bool {
+        let Some(original) = self.queue.messages().find(|m| m.id == id).cloned() else {
+            return false;
+        };
+        let copy = self.next_msg_id;
+        self.next_msg_id += 1;
+        self.launch(InFlight {
+            id: copy,
+            ..original
+        });
+        self.record(trace, TraceEvent::Duplicate { id, copy });
+        true
+    }
+
     /// Releases held message `id`; false if it is not held.
     pub(super) fn release_held(&mut self, id: u64, trace: &mut TraceOf<P>) -> bool {
         match self.held.iter().position(|(_, m)| m.id == id) {
