@@ -106,6 +106,15 @@ const UNDO_DEPTH: usize = 50;
 
 pub type MakeRun<P> = fn(&Scenario) -> Result<Run<P>, ScenarioError>;
 
+/// A line the controller adds to the event log, after trace record
+/// `after_record - 1`: what a command did that the trace does not say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogNote {
+    pub after_record: usize,
+    pub at_ms: Time,
+    pub text: String,
+}
+
 /// A state Undo can return to: the scenario as it stood (every action, and
 /// how far it had been computed) and the moment shown.
 #[derive(Clone, Debug)]
@@ -139,6 +148,8 @@ pub struct Controller<P: Protocol> {
     pub stepped: Option<(usize, usize)>,
     /// The last share link made.
     pub share_link: Option<String>,
+    /// Lines for the log that the trace does not hold (what A waited for).
+    pub notes: Vec<LogNote>,
     /// Counts forks and new runs: views that cache the trace re-read it when it changes.
     pub revision: u64,
     undo: Vec<Snapshot>,
@@ -164,6 +175,7 @@ impl<P: Protocol> Controller<P> {
             show_routine: false,
             stepped: None,
             share_link: None,
+            notes: Vec::new(),
             revision: 0,
             undo: Vec::new(),
         })
@@ -450,6 +462,8 @@ impl<P: Protocol> Controller<P> {
             ));
         }
         self.revision += 1;
+        let kept = self.run.world().records() as usize;
+        self.notes.retain(|n| n.after_record <= kept);
         self.run.intervene(action);
     }
 
@@ -596,11 +610,17 @@ impl<P: Protocol> Controller<P> {
         let forked = self.run.horizon() > self.run.now();
         self.act(Action::AlignTimers);
         if let Some((count, last)) = wait {
+            let text = format!(
+                "A waited until {last} ms for the {count} message{} on the wire to land (each would reset a timer), then aligned every timer.",
+                if count == 1 { "" } else { "s" }
+            );
+            self.notes.push(LogNote {
+                after_record: self.run.world().records() as usize,
+                at_ms: self.run.now(),
+                text: text.clone(),
+            });
             if !forked {
-                self.notice = Some(format!(
-                    "A waited until {last} ms for the {count} message{} on the wire to land (each would reset a timer), then aligned every timer.",
-                    if count == 1 { "" } else { "s" }
-                ));
+                self.notice = Some(text);
             }
         }
     }
@@ -640,6 +660,7 @@ impl<P: Protocol> Controller<P> {
             self.scenario = fresh;
             self.run = run;
             self.revision += 1;
+            self.notes.clear();
             self.carry = 0.0;
             self.picked.clear();
             self.selected_message = None;
@@ -672,6 +693,7 @@ impl<P: Protocol> Controller<P> {
         self.scenario = scenario;
         self.scenario.at_ms = None;
         self.revision += 1;
+        self.notes.clear();
         self.carry = 0.0;
         self.playing = at.is_none();
         self.picked.clear();
@@ -694,6 +716,7 @@ impl<P: Protocol> Controller<P> {
                 self.scenario = next;
                 self.run = run;
                 self.revision += 1;
+                self.notes.clear();
                 self.carry = 0.0;
                 self.picked.clear();
                 self.stepped = None;
