@@ -457,7 +457,7 @@ impl<P: Protocol> Controller<P> {
                 n => format!(" and {n} of your actions"),
             };
             self.notice = Some(format!(
-                "You acted at {now} ms, in the past: this replaced the {} ms of run that followed{actions}. Undo (Ctrl+Z) brings it back.",
+                "You acted at {now} ms, in the past: this replaced the {} ms of run that followed{actions}. Undo (Ctrl/Cmd+Z) brings it back.",
                 horizon - now
             ));
         }
@@ -666,8 +666,9 @@ impl<P: Protocol> Controller<P> {
             self.selected_message = None;
             self.problem = None;
             self.stepped = None;
-            self.notice =
-                Some("Reset to time 0 with no actions. Undo (Ctrl+Z) brings the run back.".into());
+            self.notice = Some(
+                "Reset to time 0 with no actions. Undo (Ctrl/Cmd+Z) brings the run back.".into(),
+            );
         }
     }
 
