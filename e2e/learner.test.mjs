@@ -366,7 +366,11 @@ test('confusion 1 and 2: a keyboard-only split vote (Tab to the leader, X, then 
     assert.equal(await role(page, lead.id), 'down');
     await page.waitForTimeout(delay);
     await page.keyboard.press('a');
+    // The log says what A did: if messages were on the wire, it waited for them, then aligned.
     assert.match(await logText(page), /Every election timer now fires at/);
+    const notice = await page.locator('[data-testid="notice"]').count() ? await page.locator('[data-testid="notice"]').textContent() : '';
+    const waited = notice.match(/A waited until \d+ ms for the \d+ messages? on the wire to land/);
+    if (waited) assert.ok((await logText(page)).includes(waited[0]), 'the wait is in the log too');
     // Every follower stands at once, in one term, and nobody wins it.
     await page.waitForFunction(() => document.querySelectorAll('.node[data-role="candidate"]').length > 0, null, { timeout: 20000 });
     await pause(page);

@@ -112,6 +112,15 @@ const UNDO_DEPTH: usize = 50;
 
 pub type MakeRun<P> = fn(&Scenario) -> Result<Run<P>, ScenarioError>;
 
+/// A line the controller adds to the event log, after trace record
+/// `after_record - 1`: what a command did that the trace does not say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogNote {
+    pub after_record: usize,
+    pub at_ms: Time,
+    pub text: String,
+}
+
 /// A state Undo can return to: the scenario as it stood (every action, and
 /// how far it had been computed) and the moment shown.
 #[derive(Clone, Debug)]
@@ -145,6 +154,8 @@ pub struct Controller<P: Protocol> {
     pub stepped: Option<(usize, usize)>,
     /// The last share link made.
     pub share_link: Option<String>,
+    /// Lines for the log that the trace does not hold (what A waited for).
+    pub notes: Vec<LogNote>,
     /// Counts forks and new runs: views that cache the trace re-read it when it changes.
     pub revision: u64,
     undo: Vec<Snapshot>,
@@ -170,6 +181,7 @@ impl<P: Protocol> Controller<P> {
             show_routine: false,
             stepped: None,
             share_link: None,
+            notes: Vec::new(),
             revision: 0,
             undo: Vec::new(),
         })
@@ -472,11 +484,13 @@ impl<P: Protocol> Controller<P> {
                 n => format!(" and {n} of your actions"),
             };
             self.notice = Some(format!(
-                "You acted at {now} ms, in the past: this replaced the {} ms of run that followed{actions}. Undo (Ctrl+Z) brings it back.",
+                "You acted at {now} ms, in the past: this replaced the {} ms of run that followed{actions}. Undo (Ctrl/Cmd+Z) brings it back.",
                 horizon - now
             ));
         }
         self.revision += 1;
+        let kept = self.run.world().records() as usize;
+        self.notes.retain(|n| n.after_record <= kept);
         if let Err(why) = self.run.intervene(action) {
             self.problem = Some(format!("Nothing happened: {why}."));
         }
@@ -627,11 +641,17 @@ impl<P: Protocol> Controller<P> {
         let forked = self.run.horizon() > self.run.now();
         self.act(Action::AlignTimers);
         if let Some((count, last)) = wait {
+            let text = format!(
+                "A waited until {last} ms for the {count} message{} on the wire to land (each would reset a timer), then aligned every timer.",
+                if count == 1 { "" } else { "s" }
+            );
+            self.notes.push(LogNote {
+                after_record: self.run.world().records() as usize,
+                at_ms: self.run.now(),
+                text: text.clone(),
+            });
             if !forked {
-                self.notice = Some(format!(
-                    "A waited until {last} ms for the {count} message{} on the wire to land (each would reset a timer), then aligned every timer.",
-                    if count == 1 { "" } else { "s" }
-                ));
+                self.notice = Some(text);
             }
         }
     }
@@ -671,13 +691,15 @@ impl<P: Protocol> Controller<P> {
             self.scenario = fresh;
             self.run = run;
             self.revision += 1;
+            self.notes.clear();
             self.carry = 0.0;
             self.picked.clear();
             self.selected_message = None;
             self.problem = None;
             self.stepped = None;
-            self.notice =
-                Some("Reset to time 0 with no actions. Undo (Ctrl+Z) brings the run back.".into());
+            self.notice = Some(
+                "Reset to time 0 with no actions. Undo (Ctrl/Cmd+Z) brings the run back.".into(),
+            );
         }
     }
 
@@ -703,6 +725,7 @@ impl<P: Protocol> Controller<P> {
         self.scenario = scenario;
         self.scenario.at_ms = None;
         self.revision += 1;
+        self.notes.clear();
         self.carry = 0.0;
         self.playing = at.is_none();
         self.picked.clear();
@@ -725,6 +748,7 @@ impl<P: Protocol> Controller<P> {
                 self.scenario = next;
                 self.run = run;
                 self.revision += 1;
+                self.notes.clear();
                 self.carry = 0.0;
                 self.picked.clear();
                 self.stepped = None;

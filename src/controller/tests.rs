@@ -187,7 +187,8 @@ fn acting_in_the_past_says_what_it_replaced_and_undo_brings_it_back() {
 
 #[test]
 fn align_lets_the_messages_on_the_wire_land_first_so_the_split_vote_happens() {
-    // X then A straight away: the dead leader's last heartbeats are in flight.
+    // X then A straight away: the dead leader's last heartbeats are often in flight.
+    let mut waited = 0;
     for seed in 1..20 {
         let mut c = Controller::new(
             Scenario::new(lab::RAFT_ELECTION, seed, 5),
@@ -231,6 +232,10 @@ fn align_lets_the_messages_on_the_wire_land_first_so_the_split_vote_happens() {
             .map(|s| s.term)
             .collect();
         assert!(candidates > 0, "seed {seed}: nobody stood");
+        if let Some(note) = c.notes.last() {
+            assert!(note.text.starts_with("A waited until"), "{note:?}");
+            waited += 1;
+        }
         assert_eq!(
             standing.len(),
             4,
@@ -241,6 +246,10 @@ fn align_lets_the_messages_on_the_wire_land_first_so_the_split_vote_happens() {
             "seed {seed}: one term"
         );
     }
+    assert!(
+        waited >= 5,
+        "A had to wait for messages in {waited} of 19 runs"
+    );
 }
 
 #[test]

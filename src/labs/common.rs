@@ -14,6 +14,8 @@ use distviz_core::sim::{Action, Protocol};
 /// quiet stretch of heartbeats does not leave the log empty.
 const LOG_LOOKBACK: usize = 50_000;
 const LOG_LINES: usize = 60;
+/// Log keys for the controller's notes, apart from trace record indices.
+const NOTE_KEYS: usize = 1 << 30;
 
 /// A colour per term, far apart for neighbouring terms (term 0: grey).
 pub fn term_colour(term: u64) -> String {
@@ -29,7 +31,23 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let proto = ctl.run.world().protocol();
     let start = records.len().saturating_sub(LOG_LOOKBACK);
     let mut lines = Vec::new();
+    let notes_after = |count: usize| {
+        ctl.notes
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| n.after_record == count)
+    };
     for (index, record) in records.iter().enumerate().skip(start).rev() {
+        // Notes made after this record are newer than it.
+        for (k, note) in notes_after(index + 1) {
+            lines.push(LogLine {
+                index: NOTE_KEYS + k,
+                at_ms: note.at_ms,
+                text: note.text.clone(),
+                key: true,
+                stepped: false,
+            });
+        }
         let how = level(proto, record);
         if ctl.shows_record(index, how) {
             let (_, text) = sentence(proto, record);

@@ -117,8 +117,9 @@ fn report_height(last: &RefCell<f64>) {
 
 /// What is derived from the trace and settings, kept between frames: it is
 /// rebuilt only when what it reads has changed, not on every frame.
-/// What the log lines depend on: revision, records so far, routine shown, last step.
-type LogKey = (u64, usize, bool, Option<(usize, usize)>);
+/// What the log lines depend on: revision, records so far, routine shown,
+/// last step, notes.
+type LogKey = (u64, usize, bool, Option<(usize, usize)>, usize);
 
 #[derive(Default)]
 struct Derived {
@@ -134,18 +135,27 @@ struct Derived {
 impl Derived {
     fn refresh(&mut self, c: &Ctl, milestones: &RefCell<Milestones>) {
         let records = c.run.records_so_far();
-        let log_key = (c.revision, records.len(), c.show_routine, c.stepped);
+        let log_key = (
+            c.revision,
+            records.len(),
+            c.show_routine,
+            c.stepped,
+            c.notes.len(),
+        );
         if self.log_key != Some(log_key) {
             // While playing, usually only heartbeats were added: then the lines stand.
             let proto = c.run.world().protocol();
-            let only_hidden_added = self.log_key.is_some_and(|(rev, len, routine, stepped)| {
-                (rev, routine, stepped) == (c.revision, c.show_routine, c.stepped)
-                    && len <= records.len()
-                    && records[len..]
-                        .iter()
-                        .enumerate()
-                        .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))
-            });
+            let only_hidden_added =
+                self.log_key
+                    .is_some_and(|(rev, len, routine, stepped, notes)| {
+                        (rev, routine, stepped, notes)
+                            == (c.revision, c.show_routine, c.stepped, c.notes.len())
+                            && len <= records.len()
+                            && records[len..]
+                                .iter()
+                                .enumerate()
+                                .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))
+                    });
             if !only_hidden_added {
                 self.log = Rc::new(log_lines(c));
             }
