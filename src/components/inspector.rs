@@ -18,9 +18,9 @@ pub struct InspectorProps {
     pub title: AttrValue,
     pub note: AttrValue,
     pub fields: Rc<Vec<Field>>,
-    /// Every node's name, to switch the inspected one.
-    pub choices: Rc<Vec<String>>,
-    pub chosen: Option<usize>,
+    /// Every node, to switch the inspected one.
+    pub choices: Rc<Vec<NodeId>>,
+    pub chosen: Option<NodeId>,
     pub send: Callback<Command>,
 }
 
@@ -30,9 +30,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         <section class="panel inspector" aria-labelledby="inspector-title">
             <header><h2 id="inspector-title">{props.title.clone()}</h2></header>
             <div class="chooser" role="group" aria-label="Inspect a node">
-                {for props.choices.iter().enumerate().map(|(i, name)| html! {
-                    <button key={i} aria-pressed={(props.chosen == Some(i)).to_string()}
-                        onclick={props.send.reform(move |_| Command::Select(NodeId::server(i as u8)))}>{name}</button>
+                {for props.choices.iter().map(|&id| html! {
+                    <button key={id.to_string()} aria-pressed={(props.chosen == Some(id)).to_string()}
+                        onclick={props.send.reform(move |_| Command::Select(id))}>{id.to_string()}</button>
                 })}
             </div>
             <p class="note">{props.note.clone()}</p>

@@ -8,8 +8,9 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LinkGridProps {
-    pub size: usize,
-    /// `states[from * size + to]`.
+    /// Every node, in the lab's order.
+    pub ids: Rc<Vec<NodeId>>,
+    /// `states[from * ids.len() + to]`, by position in `ids`.
     pub states: Rc<Vec<LinkState>>,
     pub send: Callback<Command>,
 }
@@ -24,7 +25,8 @@ fn symbol(state: LinkState) -> (&'static str, &'static str) {
 
 #[component]
 pub fn LinkGrid(props: &LinkGridProps) -> Html {
-    let ids: Vec<NodeId> = (0..props.size as u8).map(NodeId::server).collect();
+    let ids = props.ids.clone();
+    let size = ids.len();
     html! {
         <details class="panel links">
             <summary><h2>{"Links"}</h2></summary>
@@ -32,14 +34,14 @@ pub fn LinkGrid(props: &LinkGridProps) -> Html {
             <table class="link-grid">
                 <thead><tr><th scope="col">{"from \\ to"}</th>{for ids.iter().map(|to| html! { <th scope="col">{to.to_string()}</th> })}</tr></thead>
                 <tbody>
-                    {for ids.iter().map(|&from| html! {
-                        <tr key={from.n}>
+                    {for ids.iter().enumerate().map(|(row, &from)| html! {
+                        <tr key={from.to_string()}>
                             <th scope="row">{from.to_string()}</th>
-                            {for ids.iter().map(|&to| {
+                            {for ids.iter().enumerate().map(|(column, &to)| {
                                 if from == to {
                                     return html! { <td class="self" aria-hidden="true">{"·"}</td> };
                                 }
-                                let state = props.states[from.index() * props.size + to.index()];
+                                let state = props.states[row * size + column];
                                 let (mark, words) = symbol(state);
                                 html! {
                                     <td>

@@ -5,3 +5,4 @@ pub mod raft_election;
 mod raft_experiments;
 mod raft_settings;
 mod raft_view;
+mod shell;
