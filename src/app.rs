@@ -4,8 +4,10 @@ use crate::bench_page::BenchPage;
 use crate::browser;
 use crate::guide::{self, SECTIONS};
 use crate::hooks::use_hash;
+use crate::labs::partial_failure::PartialFailureLab;
 use crate::labs::raft_election::RaftElectionLab;
 use crate::route::{Page, Route, Theme};
+use distviz_core::lab;
 use yew::prelude::*;
 
 #[component]
@@ -29,16 +31,26 @@ pub fn App() -> Html {
                 <p>{format!("There is no lab called “{path}”. ")}<a href="#/">{"See every lab of the guide."}</a></p>
             </main>
         },
-        Page::Lab(lab) => {
+        Page::Lab(id) => {
             // A new shared scenario (say, a pasted link) starts the lab afresh.
-            let key = format!("{lab}|{:?}|{:?}", route.scenario, route.at_ms);
+            let key = format!("{id}|{:?}|{:?}", route.scenario, route.at_ms);
+            let (intro, page) = match id.as_str() {
+                lab::PARTIAL_FAILURE => (
+                    "A client asks a server to add one to a counter, and waits for the answer. Lose the request or the reply, delay them, crash or pause the server: the client only ever sees silence, and cannot tell which happened. Then turn on retries and watch one request count twice.",
+                    html! { <PartialFailureLab key={key} route={route.clone()} /> },
+                ),
+                _ => (
+                    "Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens.",
+                    html! { <RaftElectionLab key={key} route={route.clone()} /> },
+                ),
+            };
             html! {
                 <main class="lab-page">
                     if !route.embed {
-                        <h1>{guide::title_of(lab)}</h1>
-                        <p class="intro">{"Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens."}</p>
+                        <h1>{guide::title_of(id)}</h1>
+                        <p class="intro">{intro}</p>
                     }
-                    <RaftElectionLab key={key} route={route.clone()} />
+                    {page}
                 </main>
             }
         }

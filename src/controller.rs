@@ -276,13 +276,8 @@ impl<P: Protocol> Controller<P> {
             ReleaseMessage => self.on_open_message(|id| Action::ReleaseMessage { id }),
             DuplicateMessage => self.on_open_message(|id| Action::DuplicateMessage { id }),
             ShowRoutine(on) => self.show_routine = on,
-            SetNodes(n) => {
-                self.reconfigure(|s| s.nodes = n);
-                // Only servers come and go with the count.
-                self.selected = self
-                    .selected
-                    .filter(|id| id.kind != distviz_core::sim::SERVER || id.index() < n);
-            }
+            // The selection is kept if the node still exists (see `reconfigure`).
+            SetNodes(n) => self.reconfigure(|s| s.nodes = n),
             SetLatency { min, max } => self.set_latency(&min, &max),
             SetLoss(text) => match text.trim().parse::<f64>() {
                 Ok(percent) if (0.0..=100.0).contains(&percent) => {
@@ -739,7 +734,10 @@ impl<P: Protocol> Controller<P> {
     pub fn reconfigure(&mut self, change: impl FnOnce(&mut Scenario)) {
         let mut next = self.current_scenario();
         change(&mut next);
-        next.actions.retain(|a| action_fits(&a.action, next.nodes));
+        // Actions that name nodes the new settings lack are dropped.
+        let roster = next.roster();
+        next.actions
+            .retain(|a| a.action.check_nodes(&roster).is_ok());
         next.duration_ms = 0;
         next.at_ms = None;
         match (self.make)(&next) {
@@ -752,7 +750,8 @@ impl<P: Protocol> Controller<P> {
                 self.carry = 0.0;
                 self.picked.clear();
                 self.stepped = None;
-                self.selected = self.selected.filter(|id| id.index() < self.scenario.nodes);
+                let roster = self.scenario.roster();
+                self.selected = self.selected.filter(|&id| roster.slot(id).is_some());
                 self.problem = None;
             }
             Err(err) => self.problem = Some(err.to_string()),
@@ -771,22 +770,6 @@ impl<P: Protocol> Controller<P> {
                         .is_some_and(|(from, to)| (from..to).contains(&index))
             }
         }
-    }
-}
-
-/// Whether an action still names only nodes of a `size`-node cluster.
-fn action_fits(action: &Action, size: usize) -> bool {
-    let ok = |id: &NodeId| id.index() < size;
-    match action {
-        Action::Crash { node }
-        | Action::Restart { node }
-        | Action::Pause { node }
-        | Action::Resume { node }
-        | Action::Input { node, .. }
-        | Action::Timeout { node } => ok(node),
-        Action::Link { from, to, .. } => ok(from) && ok(to),
-        Action::Partition { groups } => groups.iter().flatten().all(ok),
-        _ => true,
     }
 }
 

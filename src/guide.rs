@@ -29,7 +29,7 @@ pub const SECTIONS: &[Section] = &[
         title: "Raft: leader election",
         blurb:
             "Crash the leader, split the network, force a split vote, and watch terms and votes.",
-        lab: Some("raft-election"),
+        lab: Some(distviz_core::lab::RAFT_ELECTION),
     },
     Section {
         part: CONSENSUS,
@@ -76,8 +76,8 @@ pub const SECTIONS: &[Section] = &[
     Section {
         part: FOUNDATIONS,
         title: "Why it is hard: partial failure",
-        blurb: "Some parts fail while others go on.",
-        lab: None,
+        blurb: "A request goes unanswered: lost, late, or the server crashed or paused? The client cannot tell.",
+        lab: Some(distviz_core::lab::PARTIAL_FAILURE),
     },
     Section {
         part: FOUNDATIONS,
@@ -117,10 +117,7 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
-/// The title of a lab's section.
+/// A lab's title, from the core's table of labs.
 pub fn title_of(lab: &str) -> &'static str {
-    SECTIONS
-        .iter()
-        .find(|s| s.lab == Some(lab))
-        .map_or("Lab", |s| s.title)
+    distviz_core::lab::info(lab).map_or("Lab", |info| info.title)
 }

@@ -193,7 +193,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
         let class = classes!("link-fault", format!("{state:?}").to_lowercase());
         html! {
-            <line key={format!("fault-{}-{}", from.n, to.n)} class={class}
+            <line key={format!("fault-{from}-{to}")} class={class}
                 x1={x1.to_string()} y1={y1.to_string()} x2={mx.to_string()} y2={my.to_string()} />
         }
     });
@@ -346,13 +346,19 @@ mod tests {
         let messages = [message(1, 0, 2, 0.5), message(2, 0, 3, 0.5)];
         let five = Layout::new((0..5).map(NodeId::server));
         let (x, y) = message_at(&messages[0], &five);
-        assert_eq!(nearest_message(&messages, &five, (x + 10.0, y), 22.0), Some(1));
+        assert_eq!(
+            nearest_message(&messages, &five, (x + 10.0, y), 22.0),
+            Some(1)
+        );
         assert_eq!(
             nearest_message(&messages, &five, (x + 30.0, y), 22.0),
             None,
             "out of reach"
         );
-        assert_eq!(nearest_message(&messages, &five, (x + 30.0, y), 45.0), Some(1));
+        assert_eq!(
+            nearest_message(&messages, &five, (x + 30.0, y), 45.0),
+            Some(1)
+        );
         assert_eq!(nearest_message(&[], &five, (0.0, 0.0), 45.0), None);
     }
 

@@ -122,6 +122,11 @@ pub fn timeline_parts<P: Protocol>(
         }
     }));
     bands.sort_by_key(|b| b.start_ms);
+    (bands, marks(ctl, &milestones.violations))
+}
+
+/// The learner's actions and the broken invariants, as timeline marks.
+fn marks<P: Protocol>(ctl: &Controller<P>, violations: &[u64]) -> Vec<Mark> {
     let mut marks: Vec<Mark> = ctl
         .run
         .actions()
@@ -132,12 +137,35 @@ pub fn timeline_parts<P: Protocol>(
             kind: "action",
         })
         .collect();
-    marks.extend(milestones.violations.iter().map(|&at| Mark {
+    marks.extend(violations.iter().map(|&at| Mark {
         at_ms: at,
         label: format!("{at} ms: an invariant broke"),
         kind: "violation",
     }));
-    (bands, marks)
+    marks
+}
+
+/// The timeline any lab gets from the core's landmarks: a band for each
+/// stretch its summaries ask for, and the marks.
+pub fn landmark_timeline<P: Protocol>(ctl: &Controller<P>) -> (Vec<Band>, Vec<Mark>) {
+    let end = ctl.run.horizon();
+    let landmarks = ctl.run.landmarks();
+    let bands = landmarks
+        .stretches
+        .iter()
+        .map(|stretch| Band {
+            start_ms: stretch.at_ms,
+            end_ms: stretch.until_ms.unwrap_or(end),
+            label: format!("{} · {}", stretch.node, stretch.label),
+            short: stretch.node.to_string(),
+            colour: stretch
+                .colour
+                .map_or_else(|| "hsl(280 40% 70%)".into(), term_colour),
+            kind: "stretch",
+        })
+        .collect();
+    let violations: Vec<u64> = landmarks.breaches.iter().map(|b| b.at_ms).collect();
+    (bands, marks(ctl, &violations))
 }
 
 /// An action in a few words, for the timeline's tooltips.

@@ -1,6 +1,10 @@
 //! One module per lab: each wires a core model to the shared components.
 
 mod common;
+pub mod partial_failure;
+mod pf_experiments;
+mod pf_settings;
+mod pf_view;
 pub mod raft_election;
 mod raft_experiments;
 mod raft_settings;

@@ -11,7 +11,7 @@ fn vote_text(voted_for: Option<NodeId>) -> String {
 }
 
 pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> NodeVisual {
-    let group = world.network().groups()[slot.id.index()];
+    let group = world.network().group_of(slot.id);
     let Some(node) = &slot.live else {
         let term = slot.saved.as_ref().map_or(0, |s| s.current_term);
         return NodeVisual {

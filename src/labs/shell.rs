@@ -123,15 +123,15 @@ pub fn use_lab<P: Protocol>(
     }
     {
         let send = send.clone();
-        use_window_keys(
-            move |e| match keys(&e.key(), e.ctrl_key() || e.meta_key(), e.shift_key()) {
+        use_window_keys(move |e| {
+            match keys(&e.key(), e.ctrl_key() || e.meta_key(), e.shift_key()) {
                 Some(command) => {
                     send.emit(command);
                     true
                 }
                 None => false,
-            },
-        );
+            }
+        });
     }
     {
         // Script time per animated frame (simulation + render), for the

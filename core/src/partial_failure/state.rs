@@ -196,6 +196,17 @@ impl Summary for PfSummary {
             PfSummary::Client { unknown, .. } => format!("idle · {unknown} unknown"),
         }
     }
+
+    /// The timeline shows how long the client waited for each request.
+    fn band(&self) -> Option<String> {
+        match self {
+            PfSummary::Client {
+                waiting: Some((req, _)),
+                ..
+            } => Some(format!("waits for #{req}")),
+            _ => None,
+        }
+    }
 }
 
 /// Facts the lab records in the trace.

@@ -183,6 +183,11 @@ impl Network {
         sides.into_iter().map(|(_, members)| members).collect()
     }
 
+    /// The partition side of a node (equal numbers can talk; 0 when whole).
+    pub fn group_of(&self, id: NodeId) -> u8 {
+        self.roster.slot(id).map_or(0, |slot| self.group[slot])
+    }
+
     /// The partition group of each node, in slot order (equal numbers can talk).
     pub fn groups(&self) -> &[u8] {
         &self.group

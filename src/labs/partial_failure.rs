@@ -1,0 +1,286 @@
+//! "Why it is hard: partial failure": a client, one or three servers, and
+//! every way a request can go unanswered. Wires the core's model to the
+//! shared components.
+
+use super::common::{invariant_statuses, landmark_timeline};
+use super::pf_experiments::PfExperiments;
+use super::pf_settings::PfSettings;
+use super::pf_view::{message_fields, message_visual, node_fields, node_visual};
+use super::shell::{faulty_links, link_states, use_lab, Banners, LabHandle, LogCache};
+use crate::components::cluster_view::ClusterView;
+use crate::components::controls::{format_time, Controls};
+use crate::components::event_log::EventLog;
+use crate::components::in_flight::{InFlightItem, InFlightList};
+use crate::components::inspector::Inspector;
+use crate::components::invariants::Invariants;
+use crate::components::link_grid::LinkGrid;
+use crate::components::message_panel::MessagePanel;
+use crate::components::share::Share;
+use crate::components::timeline::{Band, Mark, Timeline};
+use crate::controller::{Command, Controller, Tool};
+use crate::keys::shared_command_for_key;
+use crate::route::Route;
+use distviz_core::lab;
+use distviz_core::partial_failure::{Op, PartialFailure, PartialFailureParams, Request};
+use distviz_core::scenario::Scenario;
+use distviz_core::sim::{Action, NodeId};
+use std::rc::Rc;
+use yew::prelude::*;
+
+type Ctl = Controller<PartialFailure>;
+
+/// The client the lab's buttons and the C key send from.
+const CLIENT: NodeId = NodeId::client(0);
+
+fn send_op(op: Op) -> Command {
+    Command::Act(Action::input(CLIENT, &Request { op }))
+}
+
+/// The shared keys, and C to send an increment (RaftScope's "client request").
+fn keys(key: &str, command: bool, shift: bool) -> Option<Command> {
+    match key {
+        "c" | "C" if !command => Some(send_op(Op::Increment)),
+        _ => shared_command_for_key(key, command, shift),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PartialFailureProps {
+    pub route: Route,
+}
+
+/// What is derived from the trace and settings, kept between frames.
+#[derive(Default)]
+struct Derived {
+    log: LogCache,
+    timeline_key: Option<(u64, u64, u64)>,
+    bands: Rc<Vec<Band>>,
+    marks: Rc<Vec<Mark>>,
+    params_key: Option<u64>,
+    params: PartialFailureParams,
+}
+
+impl Derived {
+    fn refresh(&mut self, c: &Ctl) {
+        self.log.refresh(c);
+        let key = (c.revision, c.run.landmarks().revision, c.run.horizon());
+        if self.timeline_key != Some(key) {
+            let (bands, marks) = landmark_timeline(c);
+            self.bands = Rc::new(bands);
+            self.marks = Rc::new(marks);
+            self.timeline_key = Some(key);
+        }
+        if self.params_key != Some(c.revision) {
+            self.params = lab::partial_failure_params(&c.scenario).unwrap_or_default();
+            self.params_key = Some(c.revision);
+        }
+    }
+}
+
+/// One sentence on what the client cannot know, while it waits or after.
+fn client_says(c: &Ctl) -> String {
+    use distviz_core::partial_failure::Node;
+    let world = c.run.world();
+    match world.get(CLIENT).and_then(|slot| slot.live.as_ref()) {
+        Some(Node::Client(client)) => match &client.waiting {
+            Some(w) => format!(
+                "C1 has sent request #{} to {} and waits. It cannot see the network or the server: until a reply comes, all it knows is that none has come yet.",
+                w.req, w.server
+            ),
+            None if client.unknown > 0 => format!(
+                "C1 gave up on {} without an answer: it cannot know whether those happened. A lost request, a lost reply, a slow network, a crashed or a paused server all look the same from here.",
+                if client.unknown == 1 { "1 request".to_string() } else { format!("{} requests", client.unknown) }
+            ),
+            None => "C1 is idle. Send it an increment (C), then get in the way.".into(),
+        },
+        _ => "C1 is down.".into(),
+    }
+}
+
+#[component]
+pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
+    let LabHandle { ctl, send } = use_lab(
+        &props.route,
+        Scenario::new(lab::PARTIAL_FAILURE, 1, 1),
+        lab::partial_failure,
+        keys,
+    );
+    let derived = use_mut_ref(Derived::default);
+
+    let c = ctl.borrow();
+    derived.borrow_mut().refresh(&c);
+    let d = derived.borrow();
+    let world = c.run.world();
+    let now = c.display_time();
+    let now_ms = c.run.now();
+    let nodes: Vec<_> = world
+        .nodes()
+        .iter()
+        .map(|slot| node_visual(world, slot, now))
+        .collect();
+    let mut messages: Vec<_> = world
+        .in_flight()
+        .map(|m| message_visual(world, m, now, false))
+        .collect();
+    messages.extend(world.held().map(|m| message_visual(world, m, now, true)));
+    messages.sort_by_key(|m| m.id);
+    let ids: Vec<NodeId> = world.roster().ids().collect();
+    let on_the_wire: Vec<InFlightItem> = if c.playing {
+        Vec::new()
+    } else {
+        messages
+            .iter()
+            .map(|m| InFlightItem {
+                id: m.id,
+                label: m.label.clone(),
+            })
+            .collect()
+    };
+
+    let (inspector_title, inspector_note, fields) = match c.selected.and_then(|id| world.get(id)) {
+        Some(slot) => {
+            let id = slot.id;
+            let note = if !slot.is_up() {
+                format!("{id} is down: only what it saved to disk remains. X restarts it from its disk.")
+            } else if slot.is_paused() {
+                format!(
+                    "{id} is paused: it keeps all of this, but handles nothing until P resumes it."
+                )
+            } else {
+                "Everything this node knows right now. X crashes it; P pauses it.".to_string()
+            };
+            (format!("Inspecting {id}"), note, node_fields(slot, now_ms))
+        }
+        None => (
+            "Inspector".into(),
+            "Click a node, Tab to it, or pick one here to see its whole state.".into(),
+            Vec::new(),
+        ),
+    };
+
+    let message_panel = c.selected_message.and_then(|id| {
+        let held = world.held().any(|m| m.id == id);
+        let m = world.in_flight().chain(world.held()).find(|m| m.id == id)?;
+        Some(html! {
+            <MessagePanel title={format!("Message #{id}")} fields={Rc::new(message_fields(world, m, held))} {held}
+                send={send.clone()} />
+        })
+    });
+
+    let picking = c.tool == Tool::PickGroup;
+    let hint = if picking {
+        "Click nodes to pick one side of the cut, then press “Cut off the picked nodes”. Esc cancels."
+    } else {
+        "Click a node to select and inspect it; X crashes or restarts it, P pauses or resumes it. Click a message, or near one while it flies, to drop, hold or duplicate it."
+    };
+    let show_controls = props.route.controls;
+    let trace_hash = world.trace_hash();
+    let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
+    let selected_slot = c.selected.and_then(|id| world.get(id));
+    let crash_label = match selected_slot {
+        Some(slot) if slot.is_up() => format!("✕ Crash {} (X)", slot.id),
+        Some(slot) => format!("⟳ Restart {} (X)", slot.id),
+        None => "✕ Crash… (X)".to_string(),
+    };
+    let pause_label = match selected_slot {
+        Some(slot) if slot.is_paused() => format!("▶ Resume {} (P)", slot.id),
+        Some(slot) => format!("❚❚ Pause {} (P)", slot.id),
+        None => "❚❚ Pause… (P)".to_string(),
+    };
+    let params = &d.params;
+
+    html! {
+        <div class="lab partial-failure" data-trace-hash={trace_hash.clone()} data-now={now_ms.to_string()}
+             data-playing={c.playing.to_string()} data-selected={c.selected.map(|s| s.to_string()).unwrap_or_default()}>
+            <Banners problem={c.problem.clone()} notice={c.notice.clone()} can_undo={c.can_undo()} send={send.clone()} />
+            if show_controls {
+                <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
+                    seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />
+                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={d.bands.clone()}
+                    marks={d.marks.clone()} on_seek={send.reform(Command::Seek)} />
+            } else {
+                <div class="controls minimal">
+                    <button class="play" onclick={command(Command::TogglePlay)}>
+                        {if c.playing { "❚❚ Pause" } else { "▶ Play" }}</button>
+                    <output>{format_time(now_ms)}</output>
+                </div>
+            }
+            <div class="lab-body">
+                <div class="stage">
+                    <p class="client-says" role="status" data-testid="client-says">{client_says(&c)}</p>
+                    <div class="tools" role="toolbar" aria-label="Requests and faults">
+                        <button class="primary" onclick={command(send_op(Op::Increment))} title="C">{"Send increment (C)"}</button>
+                        <button onclick={command(send_op(Op::Read))}>{"Send read"}</button>
+                        <button class="crash" onclick={command(Command::CrashOrRestartSelected)} title="X: crash the selected node, or restart it">
+                            {crash_label}</button>
+                        <button onclick={command(Command::PauseOrResumeSelected)} title="P: pause the selected node, or resume it">
+                            {pause_label}</button>
+                        if picking {
+                            <button class="primary" disabled={c.picked.is_empty()} onclick={command(Command::CutPicked)}>
+                                {format!("✂ Cut off the picked nodes ({})", c.picked.len())}</button>
+                            <button onclick={command(Command::CancelPicking)}>{"Cancel"}</button>
+                        } else {
+                            <button onclick={command(Command::StartPicking)}
+                                title="Pick the nodes on one side, then cut">{"✂ Partition…"}</button>
+                        }
+                        <button disabled={!world.network().is_partitioned()} onclick={command(Command::Heal)}
+                            aria-label="Heal the network" title="Heal the network: everyone can reach everyone again">{"Heal"}</button>
+                    </div>
+                    <ClusterView nodes={Rc::new(nodes)} messages={Rc::new(messages)} selected={c.selected}
+                        faulty_links={Rc::new(faulty_links(world.network()))}
+                        picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={hint}
+                        playing={c.playing}
+                        on_activate={send.reform(Command::ActivateNode)} on_select={send.reform(Command::Select)}
+                        on_message={send.reform(Command::CatchMessage)} on_catch={send.reform(Command::CatchMessage)} />
+                    <Legend retries={params.retries} remember={params.remember_requests} />
+                    if !props.route.embed {
+                        <PfExperiments />
+                    }
+                </div>
+                <div class="side">
+                    <Invariants items={Rc::new(invariant_statuses(&c))} send={send.clone()} />
+                    {for message_panel}
+                    <Inspector title={inspector_title} note={inspector_note} fields={Rc::new(fields)}
+                        choices={Rc::new(ids.clone())} chosen={c.selected} send={send.clone()} />
+                    <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
+                    <EventLog lines={d.log.lines.clone()} show_messages={c.show_routine} send={send.clone()} />
+                    if show_controls {
+                        <PfSettings servers={c.scenario.nodes} params={params.clone()} send={send.clone()} />
+                        <LinkGrid ids={Rc::new(ids)} states={Rc::new(link_states(world.network()))} send={send.clone()} />
+                        <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
+                            link={c.share_link.clone().map(AttrValue::from)} send={send.clone()} />
+                    }
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    retries: bool,
+    remember: bool,
+}
+
+#[component]
+fn Legend(props: &LegendProps) -> Html {
+    let swatch = |class: &'static str, words: &'static str| {
+        html! { <li><span class={classes!("key-swatch", class)} aria-hidden="true"></span>{words}</li> }
+    };
+    let mode = match (props.retries, props.remember) {
+        (false, _) => "Retries are off: a client that hears nothing gives up.",
+        (true, false) => "Retries are on, and servers do not remember requests.",
+        (true, true) => "Retries are on, and servers remember request ids (the fix).",
+    };
+    html! {
+        <div class="legend-row">
+            <ul class="legend-list" aria-label="Legend: messages by colour">
+                {swatch("request", "request")}
+                {swatch("reply", "reply")}
+                {swatch("reply-memory", "reply from memory")}
+            </ul>
+            <p class="key-text">{"Ring around the client: how long it will still wait for a reply. "}{mode}</p>
+            <p class="keys">{"Keys: Space play/pause · ←/→ step · C send an increment · X crash/restart the selected node · P pause/resume it · Ctrl+Z undo · Home/End"}</p>
+        </div>
+    }
+}
