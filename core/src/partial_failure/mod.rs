@@ -327,7 +327,17 @@ impl Protocol for PartialFailure {
                 waiting: Some((req, attempt)),
                 ..
             } => format!("{node} waits for an answer to request #{req} (try {attempt})"),
-            PfSummary::Server { counter, .. } => format!("{node}'s counter is {counter}"),
+            PfSummary::Server {
+                counter,
+                working: 0,
+                ..
+            } => format!("{node}'s counter is {counter}"),
+            PfSummary::Server {
+                counter, working, ..
+            } => format!(
+                "{node} is working on {working} request{} (its counter is {counter})",
+                if *working == 1 { "" } else { "s" }
+            ),
         }
     }
 
