@@ -67,6 +67,25 @@ async function labs() {
   return hrefs;
 }
 
+// Each lab in use, so its states are on the page: Raft with a leader and a
+// crash on the timeline; partial failure with a request, a paused server and
+// a band. Then paused with messages on the wire.
+async function use(lab, href) {
+  await lab.waitForSelector('.lab .node');
+  if (href.includes('partial-failure')) {
+    await lab.keyboard.press('c');
+    await lab.locator('.node[data-node="S1"]').click();
+    await lab.keyboard.press('p');
+    await lab.waitForSelector('.timeline .band');
+    return;
+  }
+  await setSpeed(lab, 0.5);
+  const first = await waitForLeader(lab);
+  await lab.locator(`.node[data-node="${first.id}"]`).click();
+  await lab.keyboard.press('x');
+  await waitForLeader(lab, first.term + 1);
+}
+
 for (const theme of THEMES) {
   test(`no serious or critical violation on any page (${theme.name})`, async () => {
     const open = (url) => openPage(browser, url, { colorScheme: theme.colorScheme });
@@ -78,12 +97,8 @@ for (const theme of THEMES) {
     await landing.context().close();
 
     for (const href of await labs()) {
-      // The lab in use: a leader, a crash on the timeline, paused with messages on the wire.
       const lab = await open(server.url + withOption(href, theme.option));
-      await setSpeed(lab, 0.5);
-      const first = await waitForLeader(lab);
-      await lab.locator(`.node[data-node="${first.id}"]`).click();
-      await waitForLeader(lab, first.term + 1);
+      await use(lab, href);
       await lab.keyboard.press('Space');
       for (let i = 0; i < 50 && await lab.locator('.in-flight li').count() === 0; i++) await lab.keyboard.press('ArrowRight');
       // Every folded panel open, and a link that holds (the grid's cells in every state).

@@ -53,6 +53,7 @@ test('no page reports a CSP violation or a console error while it is used', asyn
   await setSpeed(lab, 0.5);
   const first = await waitForLeader(lab);
   await lab.locator(`.node[data-node="${first.id}"]`).click();
+  await lab.keyboard.press('x');
   await waitForLeader(lab, first.term + 1);
   await lab.waitForSelector('.timeline .band');
   const left = await lab.locator('.timeline .cursor').evaluate((el) => el.style.left);
@@ -61,16 +62,26 @@ test('no page reports a CSP violation or a console error while it is used', asyn
   assert.match(fill, /^rgb/, 'nodes are coloured by term');
   await lab.getByRole('button', { name: 'Partition…' }).click();
   await lab.keyboard.press('Escape');
+  // The partial-failure lab, used: a request, a paused server, a message opened.
+  const pf = await openPage(browser, `${server.url}#/partial-failure`);
+  await pf.waitForSelector('.lab.partial-failure .node');
+  await pf.keyboard.press('Space');
+  await pf.keyboard.press('c');
+  await pf.locator('.message.request').last().click();
+  await pf.getByRole('button', { name: 'Hold it' }).click();
+  await pf.locator('.node[data-node="S1"]').click();
+  await pf.keyboard.press('p');
+  await pf.waitForSelector('.timeline .band');
   // Embed mode, through the loader, and the panic panel.
   const guide = await openPage(browser, `${server.url}guide-example.html`);
   await guide.frameLocator('iframe').locator('.lab').waitFor();
   await guide.waitForFunction(() => parseInt(document.querySelector('iframe').style.height, 10) !== 640);
   const panic = await openPage(browser, `${server.url}#/selftest/panic`);
   await panic.waitForSelector('.panic-panel');
-  for (const page of [landing, lab, guide]) {
+  for (const page of [landing, lab, pf, guide]) {
     assert.deepEqual(await cspViolations(page), [], page.url());
     assert.deepEqual(page.errors, [], page.url());
   }
   assert.deepEqual(await cspViolations(panic), []);
-  for (const page of [landing, lab, guide, panic]) await page.context().close();
+  for (const page of [landing, lab, pf, guide, panic]) await page.context().close();
 });

@@ -302,7 +302,7 @@ test('bug 9: the smaller things', async () => {
   // A JSON error gives its position once.
   await importFile(page, 'bad.json', '{"version": 1,');
   const problem = await page.locator('[data-testid="problem"]').textContent();
-  assert.match(problem, /not valid JSON at line 1, column \d+/);
+  assert.match(problem, /line 1, column \d+: not valid JSON/);
   assert.equal(problem.match(/line/g).length, 1, problem);
   // ?theme=dark before the # counts.
   const dark = await openPage(browser, `${server.url}?theme=dark#/raft-election`);

@@ -45,14 +45,13 @@ pub fn node_visual(
         label: String::new(),
     };
     let Some(node) = &slot.live else {
-        return NodeVisual {
-            lines: vec!["down".into()],
+        let visual = NodeVisual {
             badge: "down".into(),
-            label: format!(
-                "{id}, down: crashed; what it saved on disk is kept. Activate to select it; X restarts it."
-            ),
+            label: "Crashed; what it saved on disk is kept. Activate to select it; X restarts it."
+                .into(),
             ..base
         };
+        return labelled(visual);
     };
     let paused = slot.is_paused();
     let mut visual = match node {
@@ -70,15 +69,7 @@ pub fn node_visual(
                 } else {
                     String::new()
                 },
-                label: format!(
-                    "{id}, {}, a server{}. Activate to select it; X crashes it, P pauses it.",
-                    lines.join(", "),
-                    if working {
-                        ", working on a request"
-                    } else {
-                        ""
-                    }
-                ),
+                label: "A server. Activate to select it; X crashes it, P pauses it.".into(),
                 lines,
                 ..base
             }
@@ -103,10 +94,7 @@ pub fn node_visual(
             NodeVisual {
                 role,
                 colour: CLIENT_COLOUR.into(),
-                label: format!(
-                    "{id}, {}, a client. Activate to select it; C sends it an increment.",
-                    lines.join(", ")
-                ),
+                label: "A client. Activate to select it; C makes it send an increment.".into(),
                 lines,
                 timer_left,
                 ..base
@@ -116,11 +104,21 @@ pub fn node_visual(
     if paused {
         visual.role = "paused";
         visual.badge = "❚❚ paused".into();
-        visual.label = format!(
-            "{id}, paused: it handles nothing until it resumes (P). {}",
-            visual.label
-        );
+        visual.label =
+            "It handles nothing until it resumes (P), and keeps its state. Activate to select it."
+                .into();
     }
+    labelled(visual)
+}
+
+/// The name starts with the visible text, in order (WCAG 2.5.3, label in
+/// name), then the explanation the visual carries in `label`.
+fn labelled(mut visual: NodeVisual) -> NodeVisual {
+    let mut shown = vec![visual.id.to_string()];
+    shown.extend(visual.lines.iter().cloned());
+    shown.push(visual.badge.trim_start_matches("❚❚ ").to_string());
+    shown.retain(|s| !s.is_empty());
+    visual.label = format!("{}. {}", shown.join(", "), visual.label);
     visual
 }
 
