@@ -76,3 +76,49 @@ fn memory_on_one_server_does_not_stop_a_failover_repeat() {
     assert_eq!(counter(&failover, 0), 1);
     assert_eq!(counter(&failover, 1), 1);
 }
+
+/// The same file twice, seeking back and forth, and a fork replayed from its
+/// exported file: the same trace, as for the Raft lab.
+#[test]
+fn the_lab_is_deterministic_through_seeks_and_forks() {
+    use distviz_core::partial_failure::{Op, Request};
+    use distviz_core::sim::Action;
+    let path = format!(
+        "{}/../scenarios/partial-failure-pause.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let scenario = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (a, b) = (
+        run("partial-failure-pause.json"),
+        run("partial-failure-pause.json"),
+    );
+    assert_eq!(a.world().trace_hash(), b.world().trace_hash());
+
+    let mut travelled = lab::partial_failure(&scenario).unwrap();
+    travelled.advance_to(scenario.duration_ms);
+    for t in [700, 10, 1_200, 0, 450] {
+        travelled.seek_time(t);
+        let mut straight = lab::partial_failure(&scenario).unwrap();
+        straight.advance_to(t);
+        assert_eq!(
+            travelled.world().trace_hash(),
+            straight.world().trace_hash(),
+            "at {t} ms"
+        );
+    }
+
+    // Act in the past, then replay the exported file.
+    travelled.seek_time(300);
+    travelled
+        .intervene(Action::input(NodeId::client(0), &Request { op: Op::Read }))
+        .unwrap();
+    travelled.advance_to(1_500);
+    let mut file = scenario.clone();
+    file.actions = travelled.actions().to_vec();
+    let mut replayed = lab::partial_failure(&Scenario::parse(&file.to_json()).unwrap()).unwrap();
+    replayed.advance_to(1_500);
+    assert_eq!(
+        replayed.world().trace_hash(),
+        travelled.world().trace_hash()
+    );
+}
