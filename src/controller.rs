@@ -73,6 +73,8 @@ pub enum Command {
         max: String,
     },
     SetLoss(String),
+    /// Every link first in, first out (no message overtakes an earlier one).
+    SetFifo(bool),
     /// One of the lab's own settings (a field of the scenario's `params`).
     SetParam {
         name: &'static str,
@@ -279,6 +281,7 @@ impl<P: Protocol> Controller<P> {
             // The selection is kept if the node still exists (see `reconfigure`).
             SetNodes(n) => self.reconfigure(|s| s.nodes = n),
             SetLatency { min, max } => self.set_latency(&min, &max),
+            SetFifo(on) => self.reconfigure(|s| s.network.fifo = on),
             SetLoss(text) => match text.trim().parse::<f64>() {
                 Ok(percent) if (0.0..=100.0).contains(&percent) => {
                     self.reconfigure(|s| s.network.drop = percent / 100.0)
@@ -491,8 +494,13 @@ impl<P: Protocol> Controller<P> {
         }
     }
 
-    /// Remembers the state for Undo, then acts.
+    /// Remembers the state for Undo, then acts (an action the run refuses
+    /// leaves nothing to undo).
     fn intervene(&mut self, action: Action) {
+        if let Err((_, why)) = action.check_nodes(self.run.world().roster()) {
+            self.problem = Some(format!("Nothing happened: {why}."));
+            return;
+        }
         self.remember();
         self.act(action);
     }

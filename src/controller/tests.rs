@@ -315,3 +315,69 @@ fn a_seed_out_of_range_names_the_range() {
     );
     assert_eq!(c.scenario.seed, 1);
 }
+
+#[test]
+fn p_pauses_and_resumes_the_selected_node_and_fifo_is_a_setting() {
+    let mut c = controller();
+    c.run.advance_to(300);
+    c.apply(Command::PauseOrResumeSelected);
+    assert!(c.problem.clone().unwrap().contains("then press P"));
+    c.apply(Command::Select(NodeId::server(1)));
+    c.apply(Command::PauseOrResumeSelected);
+    assert!(c.run.world().node(NodeId::server(1)).is_paused());
+    c.apply(Command::PauseOrResumeSelected);
+    assert!(!c.run.world().node(NodeId::server(1)).is_paused());
+    c.apply(Command::SetFifo(true));
+    assert!(c.scenario.network.fifo);
+    assert!(
+        c.run
+            .world()
+            .network()
+            .link(NodeId::server(0), NodeId::server(1))
+            .fifo
+    );
+}
+
+#[test]
+fn an_action_on_a_node_the_run_lacks_says_so_and_changes_nothing() {
+    let mut c = controller();
+    c.run.advance_to(300);
+    let before = c.run.world().trace_hash();
+    c.apply(Command::Act(Action::Crash {
+        node: NodeId::server(8),
+    }));
+    assert_eq!(
+        c.problem.clone().unwrap(),
+        "Nothing happened: node S9 does not exist in a 5-node cluster (S1…S5)."
+    );
+    assert_eq!(c.run.world().trace_hash(), before);
+    assert!(!c.can_undo());
+}
+
+#[test]
+fn a_lab_with_clients_takes_its_inputs_as_commands() {
+    use distviz_core::partial_failure::{Op, PartialFailure, Request};
+    let mut c: Controller<PartialFailure> = Controller::new(
+        Scenario::new(lab::PARTIAL_FAILURE, 1, 1),
+        lab::partial_failure,
+    )
+    .unwrap();
+    c.apply(Command::Act(Action::input(
+        NodeId::client(0),
+        &Request { op: Op::Increment },
+    )));
+    c.run.advance_to(500);
+    let applied = c.run.world().trace_hash();
+    assert!(c.problem.is_none());
+    assert_eq!(c.run.actions().len(), 1);
+    // A partition picked in the UI counts clients too.
+    c.apply(Command::StartPicking);
+    c.apply(Command::ActivateNode(NodeId::client(0)));
+    c.apply(Command::CutPicked);
+    assert!(!c
+        .run
+        .world()
+        .network()
+        .same_side(NodeId::client(0), NodeId::server(0)));
+    assert_ne!(c.run.world().trace_hash(), applied);
+}

@@ -245,7 +245,7 @@ pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
                     <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
                     <EventLog lines={d.log.lines.clone()} show_messages={c.show_routine} send={send.clone()} />
                     if show_controls {
-                        <PfSettings servers={c.scenario.nodes} params={params.clone()} send={send.clone()} />
+                        <PfSettings servers={c.scenario.nodes} fifo={c.scenario.network.fifo} params={params.clone()} send={send.clone()} />
                         <LinkGrid ids={Rc::new(ids)} states={Rc::new(link_states(world.network()))} send={send.clone()} />
                         <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
                             link={c.share_link.clone().map(AttrValue::from)} send={send.clone()} />

@@ -10,6 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct PfSettingsProps {
     pub servers: usize,
+    pub fifo: bool,
     pub params: PartialFailureParams,
     pub send: Callback<Command>,
 }
@@ -78,6 +79,11 @@ pub fn PfSettings(props: &PfSettingsProps) -> Html {
             <label class="toggle">
                 <input type="checkbox" checked={p.remember_requests} onchange={toggle("remember_requests")} data-testid="remember" />
                 {" The fix: servers remember request ids and answer a repeat from memory"}
+            </label>
+            <label class="toggle">
+                <input type="checkbox" checked={props.fifo} data-testid="fifo"
+                    onchange={props.send.reform(|e: Event| Command::SetFifo(checked(&e)))} />
+                {" Links keep order (FIFO): no message overtakes an earlier one"}
             </label>
             <label class="toggle">
                 <input type="checkbox" checked={p.failover} onchange={toggle("failover")} disabled={props.servers < 2} />

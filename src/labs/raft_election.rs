@@ -217,7 +217,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                     <EventLog lines={d.log.lines.clone()} show_messages={c.show_routine} send={send.clone()} />
                     if show_controls {
                         <RaftSettings nodes={c.scenario.nodes} latency_ms={c.scenario.network.latency_ms}
-                            loss_percent={(c.scenario.network.drop * 100.0).round()}
+                            loss_percent={(c.scenario.network.drop * 100.0).round()} fifo={c.scenario.network.fifo}
                             break_it={params.break_one_vote_per_term} send={send.clone()} />
                         <LinkGrid ids={Rc::new(world.roster().ids().collect::<Vec<_>>())} states={Rc::new(link_states(world.network()))}
                             send={send.clone()} />

@@ -14,6 +14,7 @@ pub struct RaftSettingsProps {
     pub nodes: usize,
     pub latency_ms: [u64; 2],
     pub loss_percent: f64,
+    pub fifo: bool,
     pub break_it: bool,
     pub send: Callback<Command>,
 }
@@ -80,6 +81,12 @@ pub fn RaftSettings(props: &RaftSettingsProps) -> Html {
             <label>{"Message loss "}
                 <input type="number" min="0" max="100" step="1" value={props.loss_percent.to_string()} onchange={on_loss} aria-label="Message loss (%)" />
                 {" %"}</label>
+            <label class="toggle">
+                <input type="checkbox" checked={props.fifo} data-testid="fifo"
+                    onchange={props.send.reform(|e: Event| Command::SetFifo(
+                        e.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|i| i.checked())))} />
+                {" Links keep order (FIFO): no message overtakes an earlier one"}
+            </label>
             <label class="break-it">
                 <input type="checkbox" checked={props.break_it} onchange={on_break} />
                 {" Break it: let a server vote twice in one term"}
