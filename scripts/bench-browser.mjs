@@ -1,7 +1,10 @@
 // In-browser figures for the budgets (reported, never asserted):
 //  - the engine and seek benchmarks of the core, run as WebAssembly (#/bench);
 //  - script time per animation frame (simulation + Yew render, measured in the
-//    app from the frame callback to the render's effect) for 9 nodes at 1×.
+//    app from the frame callback to the render's effect) for 9 nodes at 1×;
+//  - the whole frame as Chromium spends it (script, style, layout), from its
+//    own counters (CDP Performance.getMetrics), as a mean per frame;
+//  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory).
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
 import { serveDist, launch, openPage } from '../e2e/harness.mjs';
 
@@ -18,9 +21,22 @@ try {
   await page.locator('.settings select').selectOption('9');
   await page.locator('.controls .speed input').fill('0'); // 10^0 = 1×
   await page.waitForTimeout(1000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   await page.evaluate(() => { window.distvizFrameMs = []; });
+  const before = await metrics();
   await page.waitForTimeout(6000);
+  const after = await metrics();
   const samples = await page.evaluate(() => window.distvizFrameMs.slice());
+  const perFrame = (name) => ((after[name] - before[name]) * 1000) / Math.max(1, samples.length);
+  figures.whole_frame_9_nodes_1x = {
+    frames: samples.length,
+    script_ms_per_frame: perFrame('ScriptDuration'),
+    style_ms_per_frame: perFrame('RecalcStyleDuration'),
+    layout_ms_per_frame: perFrame('LayoutDuration'),
+    task_ms_per_frame: perFrame('TaskDuration'),
+  };
   samples.sort((a, b) => a - b);
   const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
   figures.frames_9_nodes_1x = {
