@@ -1,13 +1,14 @@
 //! What every lab derives the same way from its controller: the log in
 //! words, the invariants' status, the timeline, the colour of a term.
 
+use crate::components::cluster_view::MessageVisual;
 use crate::components::event_log::LogLine;
 use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
 use crate::milestones::Milestones;
 use distviz_core::sim::words::{level, sentence, Level};
-use distviz_core::sim::{Action, Protocol};
+use distviz_core::sim::{Action, InFlight, Protocol};
 
 /// How far back the log looks for lines to show, and how many it shows.
 /// Looking back is cheap (a record's level needs no sentence), so a long
@@ -24,6 +25,38 @@ pub fn term_colour(term: u64) -> String {
     }
     let hue = (200.0 + term as f64 * 137.508) % 360.0;
     format!("hsl({hue:.0} 70% 62%)")
+}
+
+/// How a message on the wire looks: where it is between its ends, its
+/// class (the lab's colour for its kind) and its words.
+pub fn message_visual<P: Protocol>(
+    proto: &P,
+    m: &InFlight<P::Msg>,
+    now: f64,
+    held: bool,
+    class: &'static str,
+) -> MessageVisual {
+    let span = (m.arrives - m.sent).max(1) as f64;
+    MessageVisual {
+        id: m.id,
+        from: m.from,
+        to: m.to,
+        progress: if held {
+            0.5
+        } else {
+            (now - m.sent as f64) / span
+        },
+        class,
+        label: format!(
+            "Message #{}: {} from {} to {}{}",
+            m.id,
+            proto.describe(&m.msg),
+            m.from,
+            m.to,
+            if held { " (held)" } else { "" }
+        ),
+        held,
+    }
 }
 
 pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {

@@ -2,21 +2,15 @@
 //! every way a request can go unanswered. Wires the core's model to the
 //! shared components.
 
-use super::common::{invariant_statuses, landmark_timeline};
+use super::common::landmark_timeline;
 use super::pf_experiments::PfExperiments;
 use super::pf_settings::PfSettings;
 use super::pf_view::{message_fields, message_visual, node_fields, node_visual};
-use super::shell::{faulty_links, link_states, use_lab, Banners, LabHandle, LogCache};
-use crate::components::cluster_view::ClusterView;
-use crate::components::controls::{format_time, Controls};
-use crate::components::event_log::EventLog;
-use crate::components::in_flight::{InFlightItem, InFlightList};
-use crate::components::inspector::Inspector;
-use crate::components::invariants::Invariants;
-use crate::components::link_grid::LinkGrid;
-use crate::components::message_panel::MessagePanel;
-use crate::components::share::Share;
-use crate::components::timeline::{Band, Mark, Timeline};
+use super::shell::{
+    inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts, LabHandle,
+    LogCache,
+};
+use crate::components::timeline::{Band, Mark};
 use crate::controller::{Command, Controller, Tool};
 use crate::keys::shared_command_for_key;
 use crate::route::Route;
@@ -118,63 +112,11 @@ pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
         .iter()
         .map(|slot| node_visual(world, slot, now))
         .collect();
-    let mut messages: Vec<_> = world
-        .in_flight()
-        .map(|m| message_visual(world, m, now, false))
-        .collect();
-    messages.extend(world.held().map(|m| message_visual(world, m, now, true)));
-    messages.sort_by_key(|m| m.id);
-    let ids: Vec<NodeId> = world.roster().ids().collect();
-    let on_the_wire: Vec<InFlightItem> = if c.playing {
-        Vec::new()
-    } else {
-        messages
-            .iter()
-            .map(|m| InFlightItem {
-                id: m.id,
-                label: m.label.clone(),
-            })
-            .collect()
-    };
-
-    let (inspector_title, inspector_note, fields) = match c.selected.and_then(|id| world.get(id)) {
-        Some(slot) => {
-            let id = slot.id;
-            let note = if !slot.is_up() {
-                format!("{id} is down: only what it saved to disk remains. X restarts it from its disk.")
-            } else if slot.is_paused() {
-                format!(
-                    "{id} is paused: it keeps all of this, but handles nothing until P resumes it."
-                )
-            } else {
-                "Everything this node knows right now. X crashes it; P pauses it.".to_string()
-            };
-            (format!("Inspecting {id}"), note, node_fields(slot, now_ms))
-        }
-        None => (
-            "Inspector".into(),
-            "Click a node, Tab to it, or pick one here to see its whole state.".into(),
-            Vec::new(),
-        ),
-    };
-
-    let message_panel = c.selected_message.and_then(|id| {
-        let held = world.held().any(|m| m.id == id);
-        let m = world.in_flight().chain(world.held()).find(|m| m.id == id)?;
-        Some(html! {
-            <MessagePanel title={format!("Message #{id}")} fields={Rc::new(message_fields(world, m, held))} {held}
-                send={send.clone()} />
-        })
-    });
-
-    let picking = c.tool == Tool::PickGroup;
-    let hint = if picking {
+    let hint = if c.tool == Tool::PickGroup {
         "Click nodes to pick one side of the cut, then press “Cut off the picked nodes”. Esc cancels."
     } else {
         "Click a node to select and inspect it; X crashes or restarts it, P pauses or resumes it. Click a message, or near one while it flies, to drop, hold or duplicate it."
     };
-    let show_controls = props.route.controls;
-    let trace_hash = world.trace_hash();
     let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
     let selected_slot = c.selected.and_then(|id| world.get(id));
     let crash_label = match selected_slot {
@@ -188,72 +130,53 @@ pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
         None => "❚❚ Pause… (P)".to_string(),
     };
     let params = &d.params;
-
-    html! {
-        <div class="lab partial-failure" data-trace-hash={trace_hash.clone()} data-now={now_ms.to_string()}
-             data-playing={c.playing.to_string()} data-selected={c.selected.map(|s| s.to_string()).unwrap_or_default()}>
-            <Banners problem={c.problem.clone()} notice={c.notice.clone()} can_undo={c.can_undo()} send={send.clone()} />
-            if show_controls {
-                <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
-                    seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />
-                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={d.bands.clone()}
-                    marks={d.marks.clone()} on_seek={send.reform(Command::Seek)} />
-            } else {
-                <div class="controls minimal">
-                    <button class="play" onclick={command(Command::TogglePlay)}>
-                        {if c.playing { "❚❚ Pause" } else { "▶ Play" }}</button>
-                    <output>{format_time(now_ms)}</output>
-                </div>
-            }
-            <div class="lab-body">
-                <div class="stage">
-                    <p class="client-says" role="status" data-testid="client-says">{client_says(&c)}</p>
-                    <div class="tools" role="toolbar" aria-label="Requests and faults">
-                        <button class="primary" onclick={command(send_op(Op::Increment))} title="C">{"Send increment (C)"}</button>
-                        <button onclick={command(send_op(Op::Read))}>{"Send read"}</button>
-                        <button class="crash" onclick={command(Command::CrashOrRestartSelected)} title="X: crash the selected node, or restart it">
-                            {crash_label}</button>
-                        <button onclick={command(Command::PauseOrResumeSelected)} title="P: pause the selected node, or resume it">
-                            {pause_label}</button>
-                        if picking {
-                            <button class="primary" disabled={c.picked.is_empty()} onclick={command(Command::CutPicked)}>
-                                {format!("✂ Cut off the picked nodes ({})", c.picked.len())}</button>
-                            <button onclick={command(Command::CancelPicking)}>{"Cancel"}</button>
-                        } else {
-                            <button onclick={command(Command::StartPicking)}
-                                title="Pick the nodes on one side, then cut">{"✂ Partition…"}</button>
-                        }
-                        <button disabled={!world.network().is_partitioned()} onclick={command(Command::Heal)}
-                            aria-label="Heal the network" title="Heal the network: everyone can reach everyone again">{"Heal"}</button>
-                    </div>
-                    <ClusterView nodes={Rc::new(nodes)} messages={Rc::new(messages)} selected={c.selected}
-                        faulty_links={Rc::new(faulty_links(world.network()))}
-                        picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={hint}
-                        playing={c.playing}
-                        on_activate={send.reform(Command::ActivateNode)} on_select={send.reform(Command::Select)}
-                        on_message={send.reform(Command::CatchMessage)} on_catch={send.reform(Command::CatchMessage)} />
-                    <Legend retries={params.retries} remember={params.remember_requests} />
-                    if !props.route.embed {
-                        <PfExperiments />
-                    }
-                </div>
-                <div class="side">
-                    <Invariants items={Rc::new(invariant_statuses(&c))} send={send.clone()} />
-                    {for message_panel}
-                    <Inspector title={inspector_title} note={inspector_note} fields={Rc::new(fields)}
-                        choices={Rc::new(ids.clone())} chosen={c.selected} send={send.clone()} />
-                    <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
-                    <EventLog lines={d.log.lines.clone()} show_messages={c.show_routine} send={send.clone()} />
-                    if show_controls {
-                        <PfSettings servers={c.scenario.nodes} fifo={c.scenario.network.fifo} params={params.clone()} send={send.clone()} />
-                        <LinkGrid ids={Rc::new(ids)} states={Rc::new(link_states(world.network()))} send={send.clone()} />
-                        <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
-                            link={c.share_link.clone().map(AttrValue::from)} send={send.clone()} />
-                    }
-                </div>
+    let above = html! {
+        <>
+            <p class="client-says" role="status" data-testid="client-says">{client_says(&c)}</p>
+            <div class="tools" role="toolbar" aria-label="Requests and faults">
+                <button class="primary" onclick={command(send_op(Op::Increment))} title="C">{"Send increment (C)"}</button>
+                <button onclick={command(send_op(Op::Read))}>{"Send read"}</button>
+                <button class="crash" onclick={command(Command::CrashOrRestartSelected)} title="X: crash the selected node, or restart it">
+                    {crash_label}</button>
+                <button onclick={command(Command::PauseOrResumeSelected)} title="P: pause the selected node, or resume it">
+                    {pause_label}</button>
+                {partition_tools(&c, &send)}
             </div>
-        </div>
-    }
+        </>
+    };
+    let below = html! {
+        <>
+            <Legend retries={params.retries} remember={params.remember_requests} />
+            if !props.route.embed {
+                <PfExperiments />
+            }
+        </>
+    };
+    let settings = html! {
+        <PfSettings servers={c.scenario.nodes} fifo={c.scenario.network.fifo} params={params.clone()} send={send.clone()} />
+    };
+    lab_frame(
+        &c,
+        &send,
+        FrameParts {
+            class: "partial-failure",
+            leader: None,
+            show_controls: props.route.controls,
+            bands: d.bands.clone(),
+            marks: d.marks.clone(),
+            above,
+            nodes,
+            messages: messages(world, now, |m, now, held| {
+                message_visual(world, m, now, held)
+            }),
+            hint,
+            below,
+            inspector: inspected(&c, |slot| node_fields(slot, now_ms), "node"),
+            message_panel: message_panel(&c, &send, |m, held| message_fields(world, m, held)),
+            log: d.log.lines.clone(),
+            settings,
+        },
+    )
 }
 
 #[derive(Properties, PartialEq)]

@@ -89,28 +89,13 @@ pub fn message_class(msg: &RaftMsg) -> &'static str {
     }
 }
 
-pub fn message_visual(m: &InFlight<RaftMsg>, now: f64, held: bool) -> MessageVisual {
-    let span = (m.arrives - m.sent).max(1) as f64;
-    MessageVisual {
-        id: m.id,
-        from: m.from,
-        to: m.to,
-        progress: if held {
-            0.5
-        } else {
-            (now - m.sent as f64) / span
-        },
-        class: message_class(&m.msg),
-        label: format!(
-            "Message #{}: {} from {} to {}{}",
-            m.id,
-            m.msg.describe(),
-            m.from,
-            m.to,
-            if held { " (held)" } else { "" }
-        ),
-        held,
-    }
+pub fn message_visual(
+    world: &World<Raft>,
+    m: &InFlight<RaftMsg>,
+    now: f64,
+    held: bool,
+) -> MessageVisual {
+    super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
 fn field(name: &str, value: impl Into<String>, persistent: bool) -> Field {

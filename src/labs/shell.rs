@@ -2,15 +2,24 @@
 //! the one command callback, animation frames, keys, the embed height, the
 //! problem and notice banners, the log kept between frames, and the links.
 
-use super::common::log_lines;
+use super::common::{invariant_statuses, log_lines};
 use crate::browser;
-use crate::components::event_log::LogLine;
-use crate::controller::{Command, Controller, MakeRun, Outcome};
+use crate::components::cluster_view::{ClusterView, MessageVisual, NodeVisual};
+use crate::components::controls::{format_time, Controls};
+use crate::components::event_log::{EventLog, LogLine};
+use crate::components::in_flight::{InFlightItem, InFlightList};
+use crate::components::inspector::{Field, Inspector};
+use crate::components::invariants::Invariants;
+use crate::components::link_grid::LinkGrid;
+use crate::components::message_panel::MessagePanel;
+use crate::components::share::Share;
+use crate::components::timeline::{Band, Mark, Timeline};
+use crate::controller::{Command, Controller, MakeRun, Outcome, Tool};
 use crate::hooks::{use_animation_frames, use_window_keys};
 use crate::route::Route;
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::words::level;
-use distviz_core::sim::{LinkState, Network, NodeId, Protocol};
+use distviz_core::sim::{InFlight, LinkState, Network, NodeId, NodeSlot, Protocol, World};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -241,4 +250,175 @@ pub fn Banners(props: &BannersProps) -> Html {
             }
         </>
     }
+}
+
+/// What a lab page puts into the frame every lab shares.
+pub struct FrameParts {
+    /// The lab's CSS class: "raft-election".
+    pub class: &'static str,
+    /// `data-leader` for labs that have one (tests read it).
+    pub leader: Option<String>,
+    pub show_controls: bool,
+    pub bands: Rc<Vec<Band>>,
+    pub marks: Rc<Vec<Mark>>,
+    /// Above the cluster: badges, sentences, the lab's tool bar.
+    pub above: Html,
+    pub nodes: Vec<NodeVisual>,
+    pub messages: Vec<MessageVisual>,
+    pub hint: &'static str,
+    /// Below the cluster: the legend, things to try.
+    pub below: Html,
+    pub inspector: (String, String, Vec<Field>),
+    pub message_panel: Option<Html>,
+    pub log: Rc<Vec<LogLine>>,
+    /// The lab's settings panel (shown with the controls).
+    pub settings: Html,
+}
+
+/// The page every lab shares: banners, controls and timeline, the cluster
+/// between the lab's own parts, and the side panels.
+pub fn lab_frame<P: Protocol>(
+    c: &Controller<P>,
+    send: &Callback<Command>,
+    parts: FrameParts,
+) -> Html {
+    let world = c.run.world();
+    let now_ms = c.run.now();
+    let trace_hash = world.trace_hash();
+    let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
+    let on_the_wire: Vec<InFlightItem> = if c.playing {
+        Vec::new()
+    } else {
+        parts
+            .messages
+            .iter()
+            .map(|m| InFlightItem {
+                id: m.id,
+                label: m.label.clone(),
+            })
+            .collect()
+    };
+    let ids: Rc<Vec<NodeId>> = Rc::new(world.roster().ids().collect());
+    let (title, note, fields) = parts.inspector;
+    html! {
+        <div class={classes!("lab", parts.class)} data-trace-hash={trace_hash.clone()} data-now={now_ms.to_string()}
+             data-leader={parts.leader}
+             data-playing={c.playing.to_string()} data-selected={c.selected.map(|s| s.to_string()).unwrap_or_default()}>
+            <Banners problem={c.problem.clone()} notice={c.notice.clone()} can_undo={c.can_undo()} send={send.clone()} />
+            if parts.show_controls {
+                <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
+                    seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />
+                <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={parts.bands}
+                    marks={parts.marks} on_seek={send.reform(Command::Seek)} />
+            } else {
+                <div class="controls minimal">
+                    <button class="play" onclick={command(Command::TogglePlay)}>
+                        {if c.playing { "❚❚ Pause" } else { "▶ Play" }}</button>
+                    <output>{format_time(now_ms)}</output>
+                </div>
+            }
+            <div class="lab-body">
+                <div class="stage">
+                    {parts.above}
+                    <ClusterView nodes={Rc::new(parts.nodes)} messages={Rc::new(parts.messages)} selected={c.selected}
+                        faulty_links={Rc::new(faulty_links(world.network()))}
+                        picked={Rc::new(c.picked.clone())} selected_message={c.selected_message} hint={parts.hint}
+                        playing={c.playing}
+                        on_activate={send.reform(Command::ActivateNode)} on_select={send.reform(Command::Select)}
+                        on_message={send.reform(Command::CatchMessage)} on_catch={send.reform(Command::CatchMessage)} />
+                    {parts.below}
+                </div>
+                <div class="side">
+                    <Invariants items={Rc::new(invariant_statuses(c))} send={send.clone()} />
+                    {for parts.message_panel}
+                    <Inspector title={title} note={note} fields={Rc::new(fields)}
+                        choices={ids.clone()} chosen={c.selected} send={send.clone()} />
+                    <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
+                    <EventLog lines={parts.log} show_messages={c.show_routine} send={send.clone()} />
+                    if parts.show_controls {
+                        {parts.settings}
+                        <LinkGrid ids={ids} states={Rc::new(link_states(world.network()))} send={send.clone()} />
+                        <Share seed={c.scenario.seed} events={world.records()} trace_hash={trace_hash}
+                            link={c.share_link.clone().map(AttrValue::from)} send={send.clone()} />
+                    }
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The partition tools every lab's tool bar starts with: pick and cut, or
+/// heal.
+pub fn partition_tools<P: Protocol>(c: &Controller<P>, send: &Callback<Command>) -> Html {
+    let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
+    html! {
+        <>
+            if c.tool == Tool::PickGroup {
+                <button class="primary" disabled={c.picked.is_empty()} onclick={command(Command::CutPicked)}>
+                    {format!("✂ Cut off the picked nodes ({})", c.picked.len())}</button>
+                <button onclick={command(Command::CancelPicking)}>{"Cancel"}</button>
+            } else {
+                <button onclick={command(Command::StartPicking)}
+                    title="Pick the nodes on one side, then cut">{"✂ Partition…"}</button>
+            }
+            <button disabled={!c.run.world().network().is_partitioned()} onclick={command(Command::Heal)}
+                aria-label="Heal the network" title="Heal the network: everyone can reach everyone again">{"Heal"}</button>
+        </>
+    }
+}
+
+/// The inspector's title, note and fields for the selected node.
+pub fn inspected<P: Protocol>(
+    c: &Controller<P>,
+    fields: impl Fn(&NodeSlot<P>) -> Vec<Field>,
+    what: &str,
+) -> (String, String, Vec<Field>) {
+    match c.selected.and_then(|id| c.run.world().get(id)) {
+        Some(slot) => {
+            let id = slot.id;
+            let note = if !slot.is_up() {
+                format!("{id} is down: only what it saved to disk remains. X (or the Restart button) restarts it from its disk.")
+            } else if slot.is_paused() {
+                format!(
+                    "{id} is paused: it keeps all of this, but handles nothing until P resumes it."
+                )
+            } else {
+                format!("Everything this {what} knows right now. X (or the Crash button) crashes it; P pauses it.")
+            };
+            (format!("Inspecting {id}"), note, fields(slot))
+        }
+        None => (
+            "Inspector".into(),
+            "Click a node, Tab to it, or pick one here to see its whole state.".into(),
+            Vec::new(),
+        ),
+    }
+}
+
+/// The panel of the message the learner opened, if it is still on the wire.
+pub fn message_panel<P: Protocol>(
+    c: &Controller<P>,
+    send: &Callback<Command>,
+    fields: impl Fn(&InFlight<P::Msg>, bool) -> Vec<Field>,
+) -> Option<Html> {
+    let world = c.run.world();
+    let id = c.selected_message?;
+    let held = world.held().any(|m| m.id == id);
+    let m = world.in_flight().chain(world.held()).find(|m| m.id == id)?;
+    Some(html! {
+        <MessagePanel title={format!("Message #{id}")} fields={Rc::new(fields(m, held))} {held}
+            send={send.clone()} />
+    })
+}
+
+/// Every message on the wire and held, drawn, in id order.
+pub fn messages<P: Protocol>(
+    world: &World<P>,
+    now: f64,
+    visual: impl Fn(&InFlight<P::Msg>, f64, bool) -> MessageVisual,
+) -> Vec<MessageVisual> {
+    let mut messages: Vec<_> = world.in_flight().map(|m| visual(m, now, false)).collect();
+    messages.extend(world.held().map(|m| visual(m, now, true)));
+    messages.sort_by_key(|m| m.id);
+    messages
 }
