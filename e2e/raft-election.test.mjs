@@ -230,7 +230,7 @@ test('the break-it toggle lets the learner watch Election Safety fail', async ()
   await page.keyboard.press('End');
   await page.waitForSelector('.invariants li.broken[data-invariant="Election Safety"]');
   assert.match(await page.locator('.invariants').textContent(), /both elected leader of term/);
-  assert.ok(await page.locator('.settings input[type="checkbox"]').isChecked());
+  assert.ok(await page.getByLabel(/Break it: let a server vote/).isChecked());
   await page.context().close();
 });
 

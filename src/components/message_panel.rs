@@ -15,8 +15,20 @@ pub struct MessagePanelProps {
 
 #[component]
 pub fn MessagePanel(props: &MessagePanelProps) -> Html {
+    // Opened from the keyboard (the list of messages on the wire), the panel
+    // takes the focus, so its actions are the next thing Tab reaches.
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        use_effect_with(props.title.clone(), move |_| {
+            if let Some(panel) = panel.cast::<web_sys::HtmlElement>() {
+                let _ = panel.focus();
+            }
+        });
+    }
     html! {
-        <section class="panel message-panel" aria-labelledby="msg-title" data-testid="message-panel">
+        <section class="panel message-panel" aria-labelledby="msg-title" data-testid="message-panel"
+            ref={panel} tabindex="-1">
             <header>
                 <h2 id="msg-title">{props.title.clone()}</h2>
                 <button class="close" aria-label="Close" onclick={props.send.reform(|_| Command::CloseMessage)}>{"✕"}</button>

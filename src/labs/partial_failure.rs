@@ -82,8 +82,9 @@ fn client_says(c: &Ctl) -> String {
                 w.req, w.server
             ),
             None if client.unknown > 0 => format!(
-                "C1 gave up on {} without an answer: it cannot know whether those happened. A lost request, a lost reply, a slow network, a crashed or a paused server all look the same from here.",
-                if client.unknown == 1 { "1 request".to_string() } else { format!("{} requests", client.unknown) }
+                "C1 gave up on {} without an answer: it cannot know whether {} happened (the outcome is unknown). A lost request, a lost reply, a slow network, a crashed or a paused server all look the same from here.",
+                if client.unknown == 1 { "1 request".to_string() } else { format!("{} requests", client.unknown) },
+                if client.unknown == 1 { "it" } else { "they" }
             ),
             None => "C1 is idle. Send it an increment (C), then get in the way.".into(),
         },

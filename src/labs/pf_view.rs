@@ -164,10 +164,26 @@ fn memory_text(entries: usize) -> String {
 
 /// The inspector's fields for a node: everything, persistent ones marked.
 pub fn node_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
+    let mut fields = live_or_saved_fields(slot, now);
+    if slot.is_paused() {
+        fields.push(field(
+            "waiting for it",
+            plural(
+                slot.inbox.len(),
+                "message (read when it resumes)",
+                "messages (read when it resumes)",
+            ),
+            false,
+        ));
+    }
+    fields
+}
+
+fn live_or_saved_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
     match (&slot.live, &slot.saved) {
         (Some(Node::Server(s)), _) => vec![
             field("counter", s.counter.to_string(), true),
-            field("requests applied", s.applied.to_string(), true),
+            field("applied", format!("{} requests", s.applied), true),
             field("remembered", memory_text(s.remembered.len()), true),
             field(
                 "working on",
@@ -231,7 +247,7 @@ pub fn node_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
             }),
         ) => vec![
             field("counter", counter.to_string(), true),
-            field("requests applied", applied.to_string(), true),
+            field("applied", format!("{applied} requests"), true),
             field("remembered", memory_text(remembered.len()), true),
         ],
         (None, Some(Saved::Client { next_req })) => {

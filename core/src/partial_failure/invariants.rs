@@ -55,10 +55,10 @@ impl PfMonitor {
                 found.push((
                     APPLIED_AT_MOST_ONCE.name,
                     format!(
-                        "{}'s request #{req} was applied {} times: the client sent it again \
-                         because it could not tell that the first try had happened, and {} \
-                         applied the repeat",
-                        client, times, view.id
+                        "{client}'s request #{req} was applied {times} times (this time by {}): \
+                         the request reached a server more than once (a retry after silence, or \
+                         a copy the network made), and nothing stopped it being applied again",
+                        view.id
                     ),
                 ));
             }

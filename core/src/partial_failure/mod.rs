@@ -399,7 +399,7 @@ impl Protocol for PartialFailure {
                 server,
             } => format!("{node} sends request #{req} again (try {attempt}) to {server}"),
             Note::GaveUp { req } => format!(
-                "{node} gives up on request #{req}: it cannot know whether it happened"
+                "{node} gives up on request #{req}: it cannot know whether it happened (its outcome is unknown)"
             ),
             Note::LateReply { req, value } => format!(
                 "{node} got a late answer to request #{req} ({value}) and ignores it"

@@ -140,10 +140,11 @@ pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String)
         Refused { node, reason } => (Level::Key, format!("{node} refused: {reason}")),
         Note { node, note } => (Level::Key, proto.describe_note(*node, note)),
         Summary { node, summary } => (Level::Key, proto.describe_summary(*node, summary)),
+        // The lab's own notes narrate operations; these lines are for the record.
         Invoke {
             process, f, value, ..
         } => (
-            Level::Key,
+            Level::Routine,
             match value {
                 super::OpValue::Nil => format!("{process} invoked {f}"),
                 value => format!("{process} invoked {f} {value}"),
@@ -155,7 +156,7 @@ pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String)
             result,
             value,
         } => (
-            Level::Key,
+            Level::Routine,
             match result {
                 super::OpResult::Ok => format!("{process}'s operation #{op} returned {value}"),
                 super::OpResult::Fail => format!("{process}'s operation #{op} failed"),
@@ -185,7 +186,7 @@ pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String)
 pub fn level<P: Protocol>(proto: &P, record: &RecordOf<P>) -> Level {
     use TraceEvent::*;
     match &record.event {
-        Boot { .. } | Timer { .. } => Level::Routine,
+        Boot { .. } | Timer { .. } | Invoke { .. } | Complete { .. } => Level::Routine,
         Send { msg, .. } | Deliver { msg, .. } => level_of(proto, msg),
         Drop { reason, .. } if *reason != super::DropReason::User => Level::Routine,
         Duplicate { .. } => Level::Message,

@@ -113,7 +113,7 @@ impl<P: Protocol> World<P> {
             held: Vec::new(),
             net_rng: SimRng::network(seed),
             next_msg_id: 1,
-            next_op_id: 0,
+            next_op_id: 1,
             monitor: P::Monitor::default(),
             violations: Vec::new(),
             steps: 0,
