@@ -106,13 +106,26 @@ pub const MAX_SPEED: f64 = 10.0;
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// A frame longer than this (a background tab) is not caught up on.
 const MAX_FRAME_MS: f64 = 100.0;
-/// The most trace records a run may hold: time travel keeps them all.
+/// The most trace records a run may make: a bound on the work a link or a
+/// file can ask of the page (memory is bounded by the trace window).
 /// A default 5-node run reaches 30 minutes with about 600,000.
 pub const MAX_RECORDS: u64 = 1_500_000;
 /// How many earlier states Undo remembers.
 const UNDO_DEPTH: usize = 50;
 
 pub type MakeRun<P> = fn(&Scenario) -> Result<Run<P>, ScenarioError>;
+
+/// How many trace records a lab keeps (the log looks back this far); older
+/// ones are re-derived from a checkpoint when the learner travels back, so
+/// a long run holds its checkpoints, not its whole trace.
+pub const TRACE_WINDOW: usize = 50_000;
+
+/// A run of the scenario as a lab page keeps it: with a trace window.
+fn windowed<P: Protocol>(make: MakeRun<P>, scenario: &Scenario) -> Result<Run<P>, ScenarioError> {
+    let mut run = make(scenario)?;
+    run.keep_window(TRACE_WINDOW);
+    Ok(run)
+}
 
 /// A line the controller adds to the event log, after trace record
 /// `after_record - 1`: what a command did that the trace does not say.
@@ -165,7 +178,7 @@ pub struct Controller<P: Protocol> {
 
 impl<P: Protocol> Controller<P> {
     pub fn new(scenario: Scenario, make: MakeRun<P>) -> Result<Self, ScenarioError> {
-        let run = make(&scenario)?;
+        let run = windowed(make, &scenario)?;
         Ok(Controller {
             scenario,
             run,
@@ -366,7 +379,7 @@ impl<P: Protocol> Controller<P> {
         while self.run.now() < t {
             if self.run.world().records() >= MAX_RECORDS {
                 self.problem = Some(format!(
-                    "This run stops at {:.1} s: it already holds {} events, as many as time travel can keep. Travel back and act to fork it, or use fewer servers or slower timers.",
+                    "This run stops at {:.1} s: it already holds {} events, the most a run may compute here. Travel back and act to fork it, or use fewer servers or slower timers.",
                     self.run.now() as f64 / 1000.0,
                     self.run.world().records()
                 ));
@@ -690,7 +703,7 @@ impl<P: Protocol> Controller<P> {
     pub fn reset(&mut self) {
         let mut fresh = self.scenario.clone();
         fresh.actions.clear();
-        if let Ok(run) = (self.make)(&fresh) {
+        if let Ok(run) = windowed(self.make, &fresh) {
             self.scenario = fresh;
             self.run = run;
             self.revision += 1;
@@ -719,7 +732,7 @@ impl<P: Protocol> Controller<P> {
     /// Replaces the run with a new scenario, played up to its duration and
     /// shown at `at` (paused), or at 0 playing. On error the current run is kept.
     pub fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
-        self.run = (self.make)(&scenario)?;
+        self.run = windowed(self.make, &scenario)?;
         self.problem = None;
         // Stops early, with a problem saying where, if the run would hold too much.
         self.advance_within_budget(scenario.duration_ms);
@@ -748,7 +761,7 @@ impl<P: Protocol> Controller<P> {
             .retain(|a| a.action.check_nodes(&roster).is_ok());
         next.duration_ms = 0;
         next.at_ms = None;
-        match (self.make)(&next) {
+        match windowed(self.make, &next) {
             Ok(run) => {
                 self.remember();
                 self.scenario = next;

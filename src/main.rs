@@ -10,7 +10,6 @@ mod guide;
 mod hooks;
 mod keys;
 mod labs;
-mod milestones;
 mod panic;
 mod route;
 #[cfg(test)]

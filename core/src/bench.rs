@@ -129,8 +129,8 @@ pub struct MemoryFigures {
     pub seek_max_ms: f64,
 }
 
-/// The trace window the browser keeps (records).
-pub const BROWSER_WINDOW: usize = 4096;
+/// The trace window a lab page keeps (records; `controller::TRACE_WINDOW`).
+pub const BROWSER_WINDOW: usize = 50_000;
 
 /// Builds a `virtual_ms` run of `nodes` Raft nodes as the browser keeps it
 /// (a trace window), and measures what it holds and how fast it seeks.

@@ -6,14 +6,14 @@ use crate::components::event_log::LogLine;
 use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
-use crate::milestones::Milestones;
+use distviz_core::raft::Raft;
 use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, InFlight, Protocol};
 
 /// How far back the log looks for lines to show, and how many it shows.
 /// Looking back is cheap (a record's level needs no sentence), so a long
 /// quiet stretch of heartbeats does not leave the log empty.
-const LOG_LOOKBACK: usize = 50_000;
+const LOG_LOOKBACK: usize = crate::controller::TRACE_WINDOW;
 const LOG_LINES: usize = 60;
 /// Log keys for the controller's notes, apart from trace record indices.
 const NOTE_KEYS: usize = 1 << 30;
@@ -61,6 +61,8 @@ pub fn message_visual<P: Protocol>(
 
 pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let records = ctl.run.records_so_far();
+    // With a trace window, `records[0]` is record `first` of the run.
+    let first = ctl.run.records_first() as usize;
     let proto = ctl.run.world().protocol();
     let start = records.len().saturating_sub(LOG_LOOKBACK);
     let mut lines = Vec::new();
@@ -70,7 +72,8 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
             .enumerate()
             .filter(move |(_, n)| n.after_record == count)
     };
-    for (index, record) in records.iter().enumerate().skip(start).rev() {
+    for (offset, record) in records.iter().enumerate().skip(start).rev() {
+        let index = first + offset;
         // Notes made after this record are newer than it.
         for (k, note) in notes_after(index + 1) {
             lines.push(LogLine {
@@ -120,13 +123,13 @@ pub fn invariant_statuses<P: Protocol>(ctl: &Controller<P>) -> Vec<InvariantStat
         .collect()
 }
 
-/// Leader bands and action/violation marks over the whole computed run.
-pub fn timeline_parts<P: Protocol>(
-    ctl: &Controller<P>,
-    milestones: &Milestones,
-) -> (Vec<Band>, Vec<Mark>) {
+/// The Raft lab's timeline: a band per leadership, a hatched band per term
+/// that got no leader, and the marks; from the core's landmarks, so it
+/// covers the whole run however little of the trace is kept.
+pub fn raft_timeline(ctl: &Controller<Raft>) -> (Vec<Band>, Vec<Mark>) {
     let end = ctl.run.horizon();
-    let mut bands: Vec<Band> = milestones
+    let landmarks = ctl.run.lab_landmarks();
+    let mut bands: Vec<Band> = landmarks
         .leaders
         .iter()
         .map(|lead| Band {
@@ -139,8 +142,8 @@ pub fn timeline_parts<P: Protocol>(
         })
         .collect();
     // Terms that never got a leader: a split vote, or a side too small to win.
-    bands.extend(milestones.terms.iter().filter(|t| !t.led).map(|t| {
-        let what = match (t.end_ms, t.candidates.len()) {
+    bands.extend(landmarks.terms.iter().filter(|t| !t.led()).map(|t| {
+        let what = match (t.end_ms, t.candidates()) {
             (None, _) => "no leader yet",
             (Some(_), n) if n >= 2 => "split vote",
             _ => "no leader",
@@ -155,7 +158,16 @@ pub fn timeline_parts<P: Protocol>(
         }
     }));
     bands.sort_by_key(|b| b.start_ms);
-    (bands, marks(ctl, &milestones.violations))
+    (bands, marks(ctl, &breach_times(ctl)))
+}
+
+fn breach_times<P: Protocol>(ctl: &Controller<P>) -> Vec<u64> {
+    ctl.run
+        .landmarks()
+        .breaches
+        .iter()
+        .map(|b| b.at_ms)
+        .collect()
 }
 
 /// The learner's actions and the broken invariants, as timeline marks.
@@ -197,8 +209,7 @@ pub fn landmark_timeline<P: Protocol>(ctl: &Controller<P>) -> (Vec<Band>, Vec<Ma
             kind: "stretch",
         })
         .collect();
-    let violations: Vec<u64> = landmarks.breaches.iter().map(|b| b.at_ms).collect();
-    (bands, marks(ctl, &violations))
+    (bands, marks(ctl, &breach_times(ctl)))
 }
 
 /// An action in a few words, for the timeline's tooltips.

@@ -1,7 +1,7 @@
 //! The Raft leader-election lab: wires the core's Raft model to the shared
 //! components.
 
-use super::common::timeline_parts;
+use super::common::raft_timeline;
 use super::raft_experiments::RaftExperiments;
 use super::raft_settings::{RaftSettings, BREAK_VOTES};
 use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
@@ -12,12 +12,10 @@ use super::shell::{
 use crate::components::timeline::{Band, Mark};
 use crate::controller::{Command, Controller, Tool};
 use crate::keys::command_for_key;
-use crate::milestones::Milestones;
 use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::raft::{Raft, RaftParams};
 use distviz_core::scenario::Scenario;
-use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -33,7 +31,7 @@ pub struct RaftElectionProps {
 #[derive(Default)]
 struct Derived {
     log: LogCache,
-    timeline_key: Option<(u64, usize, u64)>,
+    timeline_key: Option<(u64, u64, u64)>,
     bands: Rc<Vec<Band>>,
     marks: Rc<Vec<Mark>>,
     params_key: Option<u64>,
@@ -41,14 +39,12 @@ struct Derived {
 }
 
 impl Derived {
-    fn refresh(&mut self, c: &Ctl, milestones: &RefCell<Milestones>) {
+    fn refresh(&mut self, c: &Ctl) {
         self.log.refresh(c);
-        let timeline_key = (c.revision, c.run.trace().len(), c.run.horizon());
+        let marks = c.run.lab_landmarks().revision + c.run.landmarks().revision;
+        let timeline_key = (c.revision, marks, c.run.horizon());
         if self.timeline_key != Some(timeline_key) {
-            milestones
-                .borrow_mut()
-                .update(c.run.trace().records(), c.revision);
-            let (bands, marks) = timeline_parts(c, &milestones.borrow());
+            let (bands, marks) = raft_timeline(c);
             self.bands = Rc::new(bands);
             self.marks = Rc::new(marks);
             self.timeline_key = Some(timeline_key);
@@ -68,11 +64,10 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
         lab::raft_election,
         command_for_key,
     );
-    let milestones = use_mut_ref(Milestones::default);
     let derived = use_mut_ref(Derived::default);
 
     let c = ctl.borrow();
-    derived.borrow_mut().refresh(&c, &milestones);
+    derived.borrow_mut().refresh(&c);
     let d = derived.borrow();
     let world = c.run.world();
     let now = c.display_time();

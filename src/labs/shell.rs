@@ -173,13 +173,10 @@ pub struct LogCache {
 impl LogCache {
     pub fn refresh<P: Protocol>(&mut self, c: &Controller<P>) {
         let records = c.run.records_so_far();
-        let key = (
-            c.revision,
-            records.len(),
-            c.show_routine,
-            c.stepped,
-            c.notes.len(),
-        );
+        // Indices are the run's: with a trace window, `records[0]` is record `first`.
+        let first = c.run.records_first() as usize;
+        let end = first + records.len();
+        let key = (c.revision, end, c.show_routine, c.stepped, c.notes.len());
         if self.key == Some(key) {
             return;
         }
@@ -187,8 +184,8 @@ impl LogCache {
         let proto = c.run.world().protocol();
         let only_hidden_added = self.key.is_some_and(|(rev, len, routine, stepped, notes)| {
             (rev, routine, stepped, notes) == (c.revision, c.show_routine, c.stepped, c.notes.len())
-                && len <= records.len()
-                && records[len..]
+                && (first..=end).contains(&len)
+                && records[len - first..]
                     .iter()
                     .enumerate()
                     .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))

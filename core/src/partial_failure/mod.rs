@@ -205,6 +205,7 @@ impl Protocol for PartialFailure {
     type Input = Request;
     type Note = Note;
     type Summary = PfSummary;
+    type Landmarks = ();
 
     fn kinds(&self) -> &'static [Kind] {
         &[SERVERS, CLIENTS]

@@ -3,16 +3,20 @@
 //! up to date as the voter's.
 
 mod invariants;
+mod landmarks;
 mod messages;
 mod node;
 mod params;
 
 pub use invariants::{Leadership, RaftMonitor, ELECTION_SAFETY, TERM_MONOTONIC};
+pub use landmarks::{RaftLandmarks, TermSpan};
 pub use messages::{LogEntry, RaftMsg, RaftTimer};
 pub use node::{RaftNode, RaftSaved, RaftSummary, Role};
 pub use params::RaftParams;
 
-use crate::sim::{Ctx, InvariantInfo, NoInput, NoNote, NodeId, NodeView, Protocol, Time, SERVERS};
+use crate::sim::{
+    Ctx, InvariantInfo, NoInput, NoNote, NodeId, NodeView, Protocol, RecordOf, Time, SERVERS,
+};
 
 /// The Raft election model, configured by its parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,6 +135,7 @@ impl Protocol for Raft {
     type Input = NoInput;
     type Note = NoNote;
     type Summary = RaftSummary;
+    type Landmarks = RaftLandmarks;
 
     fn boot(&self, saved: Option<&RaftSaved>, ctx: &mut Ctx<Self>) -> RaftNode {
         let node = RaftNode::from_saved(ctx.me(), saved);
@@ -210,6 +215,14 @@ impl Protocol for Raft {
             }
             Role::Follower => format!("{node} is a follower in term {term}"),
         }
+    }
+
+    fn read_landmark(&self, landmarks: &mut RaftLandmarks, index: u64, record: &RecordOf<Self>) {
+        landmarks.read(index, record);
+    }
+
+    fn forget_landmarks(&self, landmarks: &mut RaftLandmarks, from: u64) {
+        landmarks.forget(from);
     }
 
     fn main_timer(&self) -> Option<RaftTimer> {

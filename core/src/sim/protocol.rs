@@ -1,5 +1,5 @@
 use super::history::{OpResult, OpValue};
-use super::{Kind, NodeId, Roster, SimRng, Time, SERVERS};
+use super::{Kind, NodeId, RecordOf, Roster, SimRng, Time, SERVERS};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
@@ -177,6 +177,21 @@ pub trait Protocol: Clone + 'static {
     /// A fact the lab records in the trace ("value chosen").
     type Note: Clone + Debug + Hash + PartialEq + Serialize;
     type Summary: Summary;
+    /// The lab's own landmarks for its timeline (Raft: who led each term,
+    /// terms that got none), read from each record once, when it is made.
+    /// `()` for labs whose summaries' bands are enough.
+    type Landmarks: Clone + Debug + Default;
+
+    /// Reads record `index` into the lab's landmarks (each record once).
+    fn read_landmark(
+        &self,
+        _landmarks: &mut Self::Landmarks,
+        _index: u64,
+        _record: &RecordOf<Self>,
+    ) {
+    }
+    /// Forgets what records `from` and later said (a fork).
+    fn forget_landmarks(&self, _landmarks: &mut Self::Landmarks, _from: u64) {}
 
     /// The kinds of node this lab has, in slot order.
     fn kinds(&self) -> &'static [Kind] {

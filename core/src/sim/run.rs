@@ -20,6 +20,8 @@ pub struct Run<P: Protocol> {
     /// `checkpoints[i]` is the world after `i * CHECKPOINT_EVERY` steps.
     checkpoints: Vec<World<P>>,
     landmarks: Landmarks,
+    /// The lab's own landmarks, read alongside.
+    lab_landmarks: P::Landmarks,
     /// The records of booting at time 0, made before the first checkpoint,
     /// so a replay cannot make them again.
     prelude: Vec<RecordOf<P>>,
@@ -47,6 +49,7 @@ impl<P: Protocol> Run<P> {
             trace,
             actions,
             landmarks: Landmarks::default(),
+            lab_landmarks: P::Landmarks::default(),
             horizon: 0,
         };
         run.read_landmarks();
@@ -80,6 +83,9 @@ impl<P: Protocol> Run<P> {
     }
     pub fn landmarks(&self) -> &Landmarks {
         &self.landmarks
+    }
+    pub fn lab_landmarks(&self) -> &P::Landmarks {
+        &self.lab_landmarks
     }
     pub fn now(&self) -> Time {
         self.world.now()
@@ -133,8 +139,11 @@ impl<P: Protocol> Run<P> {
         }
         let kept = self.trace.records();
         let first = self.trace.first();
+        let proto = self.world.protocol();
         for index in from..end.min(self.trace.end()) {
-            self.landmarks.read(index, &kept[(index - first) as usize]);
+            let record = &kept[(index - first) as usize];
+            self.landmarks.read(index, record);
+            proto.read_landmark(&mut self.lab_landmarks, index, record);
         }
     }
 
@@ -228,6 +237,9 @@ impl<P: Protocol> Run<P> {
         self.actions.push(TimedAction { at_ms: now, action });
         self.trace.truncate(self.world.records());
         self.landmarks.truncate(self.world.records());
+        self.world
+            .protocol()
+            .forget_landmarks(&mut self.lab_landmarks, self.world.records());
         let keep = (self.world.steps() / CHECKPOINT_EVERY) as usize + 1;
         self.checkpoints.truncate(keep);
         self.horizon = now;
