@@ -479,9 +479,8 @@ impl<P: Protocol> Controller<P> {
     pub fn act(&mut self, action: Action) {
         self.carry = 0.0;
         self.stepped = None;
-        // An action naming a node the run lacks changes nothing and says why.
-        if let Err((_, why)) = action.check_nodes(self.run.world().roster()) {
-            self.problem = Some(format!("Nothing happened: {why}."));
+        if let Some(why) = self.refusal(&action) {
+            self.problem = Some(why);
             return;
         }
         let now = self.run.now();
@@ -510,12 +509,26 @@ impl<P: Protocol> Controller<P> {
     /// Remembers the state for Undo, then acts (an action the run refuses
     /// leaves nothing to undo).
     fn intervene(&mut self, action: Action) {
-        if let Err((_, why)) = action.check_nodes(self.run.world().roster()) {
-            self.problem = Some(format!("Nothing happened: {why}."));
+        if let Some(why) = self.refusal(&action) {
+            self.problem = Some(why);
             return;
         }
         self.remember();
         self.act(action);
+    }
+
+    /// Why an action cannot be taken now, if it cannot: it names a node the
+    /// run lacks, or the run is at the end of the longest run, where its
+    /// effects could never be seen.
+    fn refusal(&self, action: &Action) -> Option<String> {
+        if let Err((_, why)) = action.check_nodes(self.run.world().roster()) {
+            return Some(format!("Nothing happened: {why}."));
+        }
+        (self.run.now() >= MAX_DURATION_MS).then(|| {
+            format!(
+                "Nothing happened: the run is at its end ({MAX_DURATION_MS} ms, the longest a run may last). Travel back and act there, or reset."
+            )
+        })
     }
 
     fn is_up(&self, id: NodeId) -> bool {

@@ -381,3 +381,15 @@ fn a_lab_with_clients_takes_its_inputs_as_commands() {
         .same_side(NodeId::client(0), NodeId::server(0)));
     assert_ne!(c.run.world().trace_hash(), applied);
 }
+
+#[test]
+fn at_the_end_of_the_longest_run_an_action_is_refused_with_a_reason() {
+    let mut c = controller();
+    c.run.advance_to(MAX_DURATION_MS);
+    let before = c.run.actions().len();
+    c.apply(Command::Select(NodeId::server(0)));
+    c.apply(Command::CrashOrRestartSelected);
+    assert!(c.problem.clone().unwrap().contains("the run is at its end"));
+    assert_eq!(c.run.actions().len(), before);
+    assert!(!c.can_undo(), "nothing to undo");
+}

@@ -43,7 +43,13 @@ fn initial<P: Protocol>(route: &Route, default: Scenario, make: MakeRun<P>) -> C
         });
         if let Err(err) = loaded {
             problems.push(format!(
-                "This link's scenario could not be used ({err}). Showing a fresh run instead."
+                "This link's scenario could not be used: {}. Showing a fresh run instead.",
+                // A damaged link's error is about the link as a whole: no place to name.
+                if err.path == "link" {
+                    err.message.clone()
+                } else {
+                    err.to_string()
+                }
             ));
         }
     } else if let Some(at) = route.at_ms {
