@@ -13,6 +13,16 @@ pub struct Field {
     pub persistent: bool,
 }
 
+impl Field {
+    pub fn new(name: &str, value: impl Into<String>, persistent: bool) -> Field {
+        Field {
+            name: name.into(),
+            value: value.into(),
+            persistent,
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub title: AttrValue,

@@ -158,20 +158,11 @@ pub fn raft_timeline(ctl: &Controller<Raft>) -> (Vec<Band>, Vec<Mark>) {
         }
     }));
     bands.sort_by_key(|b| b.start_ms);
-    (bands, marks(ctl, &breach_times(ctl)))
-}
-
-fn breach_times<P: Protocol>(ctl: &Controller<P>) -> Vec<u64> {
-    ctl.run
-        .landmarks()
-        .breaches
-        .iter()
-        .map(|b| b.at_ms)
-        .collect()
+    (bands, marks(ctl))
 }
 
 /// The learner's actions and the broken invariants, as timeline marks.
-fn marks<P: Protocol>(ctl: &Controller<P>, violations: &[u64]) -> Vec<Mark> {
+fn marks<P: Protocol>(ctl: &Controller<P>) -> Vec<Mark> {
     let mut marks: Vec<Mark> = ctl
         .run
         .actions()
@@ -182,11 +173,18 @@ fn marks<P: Protocol>(ctl: &Controller<P>, violations: &[u64]) -> Vec<Mark> {
             kind: "action",
         })
         .collect();
-    marks.extend(violations.iter().map(|&at| Mark {
-        at_ms: at,
-        label: format!("{at} ms: an invariant broke"),
-        kind: "violation",
-    }));
+    marks.extend(
+        ctl.run
+            .landmarks()
+            .breaches
+            .iter()
+            .map(|b| b.at_ms)
+            .map(|at| Mark {
+                at_ms: at,
+                label: format!("{at} ms: an invariant broke"),
+                kind: "violation",
+            }),
+    );
     marks
 }
 
@@ -209,7 +207,7 @@ pub fn landmark_timeline<P: Protocol>(ctl: &Controller<P>) -> (Vec<Band>, Vec<Ma
             kind: "stretch",
         })
         .collect();
-    (bands, marks(ctl, &breach_times(ctl)))
+    (bands, marks(ctl))
 }
 
 /// An action in a few words, for the timeline's tooltips.

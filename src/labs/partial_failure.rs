@@ -7,10 +7,9 @@ use super::pf_experiments::PfExperiments;
 use super::pf_settings::PfSettings;
 use super::pf_view::{message_fields, message_visual, node_fields, node_visual};
 use super::shell::{
-    inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts, LabHandle,
-    LogCache,
+    self, inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts,
+    LabHandle,
 };
-use crate::components::timeline::{Band, Mark};
 use crate::controller::{Command, Controller, Tool};
 use crate::keys::shared_command_for_key;
 use crate::route::Route;
@@ -18,7 +17,6 @@ use distviz_core::lab;
 use distviz_core::partial_failure::{Op, PartialFailure, PartialFailureParams, Request};
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{Action, NodeId};
-use std::rc::Rc;
 use yew::prelude::*;
 
 type Ctl = Controller<PartialFailure>;
@@ -43,32 +41,12 @@ pub struct PartialFailureProps {
     pub route: Route,
 }
 
-/// What is derived from the trace and settings, kept between frames.
-#[derive(Default)]
-struct Derived {
-    log: LogCache,
-    timeline_key: Option<(u64, u64, u64)>,
-    bands: Rc<Vec<Band>>,
-    marks: Rc<Vec<Mark>>,
-    params_key: Option<u64>,
-    params: PartialFailureParams,
-}
+type Derived = shell::Derived<PartialFailureParams>;
 
-impl Derived {
-    fn refresh(&mut self, c: &Ctl) {
-        self.log.refresh(c);
-        let key = (c.revision, c.run.landmarks().revision, c.run.horizon());
-        if self.timeline_key != Some(key) {
-            let (bands, marks) = landmark_timeline(c);
-            self.bands = Rc::new(bands);
-            self.marks = Rc::new(marks);
-            self.timeline_key = Some(key);
-        }
-        if self.params_key != Some(c.revision) {
-            self.params = lab::partial_failure_params(&c.scenario).unwrap_or_default();
-            self.params_key = Some(c.revision);
-        }
-    }
+fn refresh(derived: &mut Derived, c: &Ctl) {
+    derived.refresh(c, c.run.landmarks().revision, landmark_timeline, |s| {
+        lab::partial_failure_params(s).unwrap_or_default()
+    });
 }
 
 /// One sentence on what the client cannot know, while it waits or after.
@@ -103,7 +81,7 @@ pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
     let derived = use_mut_ref(Derived::default);
 
     let c = ctl.borrow();
-    derived.borrow_mut().refresh(&c);
+    refresh(&mut derived.borrow_mut(), &c);
     let d = derived.borrow();
     let world = c.run.world();
     let now = c.display_time();

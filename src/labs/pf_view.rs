@@ -141,14 +141,6 @@ pub fn message_visual(
     super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
-fn field(name: &str, value: impl Into<String>, persistent: bool) -> Field {
-    Field {
-        name: name.into(),
-        value: value.into(),
-        persistent,
-    }
-}
-
 /// The server's memory of request ids, and what it costs.
 fn memory_text(entries: usize) -> String {
     if entries == 0 {
@@ -166,7 +158,7 @@ fn memory_text(entries: usize) -> String {
 pub fn node_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
     let mut fields = live_or_saved_fields(slot, now);
     if slot.is_paused() {
-        fields.push(field(
+        fields.push(Field::new(
             "waiting for it",
             plural(
                 slot.inbox.len(),
@@ -182,10 +174,10 @@ pub fn node_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
 fn live_or_saved_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field> {
     match (&slot.live, &slot.saved) {
         (Some(Node::Server(s)), _) => vec![
-            field("counter", s.counter.to_string(), true),
-            field("applied", format!("{} requests", s.applied), true),
-            field("remembered", memory_text(s.remembered.len()), true),
-            field(
+            Field::new("counter", s.counter.to_string(), true),
+            Field::new("applied", format!("{} requests", s.applied), true),
+            Field::new("remembered", memory_text(s.remembered.len()), true),
+            Field::new(
                 "working on",
                 if s.working.is_empty() {
                     "nothing".to_string()
@@ -223,15 +215,15 @@ fn live_or_saved_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field>
                 None => "nothing".into(),
             };
             vec![
-                field("next request id", c.next_req.to_string(), true),
-                field("waiting for", waiting, false),
-                field(
+                Field::new("next request id", c.next_req.to_string(), true),
+                Field::new("waiting for", waiting, false),
+                Field::new(
                     "last answer",
                     c.last_answer
                         .map_or("none yet".into(), |(req, v)| format!("{v} (to #{req})")),
                     false,
                 ),
-                field(
+                Field::new(
                     "outcomes unknown",
                     format!("{} (it gave up without an answer)", c.unknown),
                     false,
@@ -246,31 +238,35 @@ fn live_or_saved_fields(slot: &NodeSlot<PartialFailure>, now: u64) -> Vec<Field>
                 applied,
             }),
         ) => vec![
-            field("counter", counter.to_string(), true),
-            field("applied", format!("{applied} requests"), true),
-            field("remembered", memory_text(remembered.len()), true),
+            Field::new("counter", counter.to_string(), true),
+            Field::new("applied", format!("{applied} requests"), true),
+            Field::new("remembered", memory_text(remembered.len()), true),
         ],
         (None, Some(Saved::Client { next_req })) => {
-            vec![field("next request id", next_req.to_string(), true)]
+            vec![Field::new("next request id", next_req.to_string(), true)]
         }
-        (None, None) => vec![field("disk", "empty", true)],
+        (None, None) => vec![Field::new("disk", "empty", true)],
     }
 }
 
 pub fn message_fields(world: &World<PartialFailure>, m: &InFlight<Msg>, held: bool) -> Vec<Field> {
     let mut fields = vec![
-        field(
+        Field::new(
             "what",
             distviz_core::sim::Protocol::describe(world.protocol(), &m.msg),
             false,
         ),
-        field("from → to", format!("{} → {}", m.from, m.to), false),
-        field("sent at", format!("{} ms", m.sent), false),
+        Field::new("from → to", format!("{} → {}", m.from, m.to), false),
+        Field::new("sent at", format!("{} ms", m.sent), false),
     ];
     if held {
-        fields.push(field("arrives", "held: it waits until released", false));
+        fields.push(Field::new(
+            "arrives",
+            "held: it waits until released",
+            false,
+        ));
     } else {
-        fields.push(field("arrives at", format!("{} ms", m.arrives), false));
+        fields.push(Field::new("arrives at", format!("{} ms", m.arrives), false));
     }
     fields
 }

@@ -6,17 +6,15 @@ use super::raft_experiments::RaftExperiments;
 use super::raft_settings::{RaftSettings, BREAK_VOTES};
 use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
 use super::shell::{
-    inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts, LabHandle,
-    LogCache,
+    self, inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts,
+    LabHandle,
 };
-use crate::components::timeline::{Band, Mark};
 use crate::controller::{Command, Controller, Tool};
 use crate::keys::command_for_key;
 use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::raft::{Raft, RaftParams};
 use distviz_core::scenario::Scenario;
-use std::rc::Rc;
 use yew::prelude::*;
 
 type Ctl = Controller<Raft>;
@@ -26,34 +24,13 @@ pub struct RaftElectionProps {
     pub route: Route,
 }
 
-/// What is derived from the trace and settings, kept between frames: it is
-/// rebuilt only when what it reads has changed, not on every frame.
-#[derive(Default)]
-struct Derived {
-    log: LogCache,
-    timeline_key: Option<(u64, u64, u64)>,
-    bands: Rc<Vec<Band>>,
-    marks: Rc<Vec<Mark>>,
-    params_key: Option<u64>,
-    params: RaftParams,
-}
+type Derived = shell::Derived<RaftParams>;
 
-impl Derived {
-    fn refresh(&mut self, c: &Ctl) {
-        self.log.refresh(c);
-        let marks = c.run.lab_landmarks().revision + c.run.landmarks().revision;
-        let timeline_key = (c.revision, marks, c.run.horizon());
-        if self.timeline_key != Some(timeline_key) {
-            let (bands, marks) = raft_timeline(c);
-            self.bands = Rc::new(bands);
-            self.marks = Rc::new(marks);
-            self.timeline_key = Some(timeline_key);
-        }
-        if self.params_key != Some(c.revision) {
-            self.params = lab::raft_params(&c.scenario).unwrap_or_default();
-            self.params_key = Some(c.revision);
-        }
-    }
+fn refresh(derived: &mut Derived, c: &Ctl) {
+    let landmarks = c.run.lab_landmarks().revision + c.run.landmarks().revision;
+    derived.refresh(c, landmarks, raft_timeline, |s| {
+        lab::raft_params(s).unwrap_or_default()
+    });
 }
 
 #[component]
@@ -67,7 +44,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     let derived = use_mut_ref(Derived::default);
 
     let c = ctl.borrow();
-    derived.borrow_mut().refresh(&c);
+    refresh(&mut derived.borrow_mut(), &c);
     let d = derived.borrow();
     let world = c.run.world();
     let now = c.display_time();

@@ -98,14 +98,6 @@ pub fn message_visual(
     super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
-fn field(name: &str, value: impl Into<String>, persistent: bool) -> Field {
-    Field {
-        name: name.into(),
-        value: value.into(),
-        persistent,
-    }
-}
-
 fn log_text(log: &[distviz_core::raft::LogEntry]) -> String {
     if log.is_empty() {
         "empty".into()
@@ -133,9 +125,9 @@ pub fn node_fields(slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
     match (&slot.live, &slot.saved) {
         (Some(node), _) => live_fields(node, slot, now),
         (None, Some(saved)) => vec![
-            field("currentTerm", saved.current_term.to_string(), true),
-            field("votedFor", vote_text(saved.voted_for), true),
-            field("log", log_text(&saved.log), true),
+            Field::new("currentTerm", saved.current_term.to_string(), true),
+            Field::new("votedFor", vote_text(saved.voted_for), true),
+            Field::new("log", log_text(&saved.log), true),
         ],
         (None, None) => Vec::new(),
     }
@@ -152,23 +144,23 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
             .join(", ")
     };
     vec![
-        field("role", node.role.name(), false),
-        field("currentTerm", node.current_term.to_string(), true),
-        field("votedFor", vote_text(node.voted_for), true),
-        field("log", log_text(&node.log), true),
-        field("votes received", votes, false),
-        field(
+        Field::new("role", node.role.name(), false),
+        Field::new("currentTerm", node.current_term.to_string(), true),
+        Field::new("votedFor", vote_text(node.voted_for), true),
+        Field::new("log", log_text(&node.log), true),
+        Field::new("votes received", votes, false),
+        Field::new(
             "known leader",
             node.leader.map_or("none".into(), |l| l.to_string()),
             false,
         ),
-        field("commitIndex", node.commit_index.to_string(), false),
-        field(
+        Field::new("commitIndex", node.commit_index.to_string(), false),
+        Field::new(
             "election timer",
             timer_text(slot, RaftTimer::Election, now),
             false,
         ),
-        field(
+        Field::new(
             "heartbeat timer",
             timer_text(slot, RaftTimer::Heartbeat, now),
             false,
@@ -184,10 +176,10 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
         format!("{} ms", m.arrives)
     };
     let mut fields = vec![
-        field("type", m.msg.name(), false),
-        field("from → to", format!("{} → {}", m.from, m.to), false),
-        field("sent", format!("{} ms", m.sent), false),
-        field("arrives", arrives, false),
+        Field::new("type", m.msg.name(), false),
+        Field::new("from → to", format!("{} → {}", m.from, m.to), false),
+        Field::new("sent", format!("{} ms", m.sent), false),
+        Field::new("arrives", arrives, false),
     ];
     let body = match &m.msg {
         RaftMsg::RequestVote {
@@ -224,7 +216,7 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
     };
     fields.extend(
         body.into_iter()
-            .map(|(name, value)| field(name, value, false)),
+            .map(|(name, value)| Field::new(name, value, false)),
     );
     fields
 }

@@ -203,6 +203,46 @@ impl LogCache {
     }
 }
 
+/// How a lab reads its timeline from its controller.
+pub type TimelineOf<P> = fn(&Controller<P>) -> (Vec<Band>, Vec<Mark>);
+
+/// What a lab page derives from its controller, kept between frames and
+/// rebuilt only when what it reads has changed: the log, the timeline (when
+/// the run, its landmarks or its horizon moved) and the lab's params.
+#[derive(Default)]
+pub struct Derived<T> {
+    pub log: LogCache,
+    timeline_key: Option<(u64, u64, u64)>,
+    pub bands: Rc<Vec<Band>>,
+    pub marks: Rc<Vec<Mark>>,
+    params_key: Option<u64>,
+    pub params: T,
+}
+
+impl<T: Default> Derived<T> {
+    /// `landmarks`: a number that changes whenever the timeline's facts do.
+    pub fn refresh<P: Protocol>(
+        &mut self,
+        c: &Controller<P>,
+        landmarks: u64,
+        timeline: TimelineOf<P>,
+        params: fn(&Scenario) -> T,
+    ) {
+        self.log.refresh(c);
+        let key = (c.revision, landmarks, c.run.horizon());
+        if self.timeline_key != Some(key) {
+            let (bands, marks) = timeline(c);
+            self.bands = Rc::new(bands);
+            self.marks = Rc::new(marks);
+            self.timeline_key = Some(key);
+        }
+        if self.params_key != Some(c.revision) {
+            self.params = params(&c.scenario);
+            self.params_key = Some(c.revision);
+        }
+    }
+}
+
 /// Every directed link's state, row-major over the network's nodes.
 pub fn link_states(network: &Network) -> Vec<LinkState> {
     let ids: Vec<NodeId> = network.roster().ids().collect();

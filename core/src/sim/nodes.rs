@@ -7,24 +7,10 @@ use super::{Ctx, DropReason, Effect, NodeId, Protocol, Time, TraceEvent, TraceOf
 
 impl<P: Protocol> World<P> {
     pub(super) fn boot(&mut self, id: NodeId, trace: &mut TraceOf<P>) {
-        let mut effects = std::mem::take(&mut self.scratch);
-        let index = self.slot(id);
-        let roster = self.network.roster();
-        let slot = &mut self.nodes[index];
-        let mut ctx = Ctx {
-            now: self.now,
-            me: id,
-            roster,
-            rng: &mut slot.rng,
-            effects: &mut effects,
-            next_op: self.next_op_id,
-        };
-        let node = self.proto.boot(slot.saved.as_ref(), &mut ctx);
-        self.next_op_id = ctx.next_op;
-        slot.live = Some(node);
-        self.record(trace, TraceEvent::Boot { node: id });
-        self.carry_out(id, &mut effects, trace);
-        self.scratch = effects;
+        self.in_context(id, trace, |proto, live, saved, ctx| {
+            *live = Some(proto.boot(saved, ctx));
+            true
+        });
     }
 
     /// Runs a handler on a live node and carries out its effects.
@@ -34,14 +20,27 @@ impl<P: Protocol> World<P> {
         trace: &mut TraceOf<P>,
         handler: impl FnOnce(&P, &mut P::Node, &mut Ctx<P>),
     ) {
+        self.in_context(id, trace, |proto, live, _, ctx| {
+            if let Some(node) = live.as_mut() {
+                handler(proto, node, ctx);
+            }
+            false
+        });
+    }
+
+    /// Calls `f` with node `id`'s live state, its disk and a context of its
+    /// own, then carries out the effects `f` asked for. `f` returns whether
+    /// it booted the node (recorded before its effects).
+    fn in_context(
+        &mut self,
+        id: NodeId,
+        trace: &mut TraceOf<P>,
+        f: impl FnOnce(&P, &mut Option<P::Node>, Option<&P::Persistent>, &mut Ctx<P>) -> bool,
+    ) {
         let mut effects = std::mem::take(&mut self.scratch);
         let index = self.slot(id);
         let roster = self.network.roster();
         let slot = &mut self.nodes[index];
-        let Some(node) = slot.live.as_mut() else {
-            self.scratch = effects;
-            return;
-        };
         let mut ctx = Ctx {
             now: self.now,
             me: id,
@@ -50,8 +49,11 @@ impl<P: Protocol> World<P> {
             effects: &mut effects,
             next_op: self.next_op_id,
         };
-        handler(&self.proto, node, &mut ctx);
+        let booted = f(&self.proto, &mut slot.live, slot.saved.as_ref(), &mut ctx);
         self.next_op_id = ctx.next_op;
+        if booted {
+            self.record(trace, TraceEvent::Boot { node: id });
+        }
         self.carry_out(id, &mut effects, trace);
         self.scratch = effects;
     }
