@@ -45,6 +45,7 @@ pub struct NodeReport {
 
 fn base<P: Protocol>(scenario: &Scenario, run: &Run<P>) -> Report {
     let world = run.world();
+    let history = history::history(run.records_so_far());
     Report {
         report_version: REPORT_VERSION,
         lab: scenario.lab.clone(),
@@ -63,17 +64,9 @@ fn base<P: Protocol>(scenario: &Scenario, run: &Run<P>) -> Report {
                 saved: serde_json::to_value(&slot.saved).unwrap_or(Value::Null),
             })
             .collect(),
-        operations: 0,
-        history: history::history(run.records_so_far()),
+        operations: history.len(),
+        history,
         lab_report: Value::Null,
-    }
-    .counted()
-}
-
-impl Report {
-    fn counted(mut self) -> Self {
-        self.operations = self.history.len();
-        self
     }
 }
 
