@@ -7,7 +7,7 @@
 //! [`Controller::apply`] is the one place it takes effect. Commands know
 //! no protocol: a lab's own settings travel as `SetParam`.
 
-use distviz_core::scenario::{Scenario, ScenarioError, MAX_DURATION_MS};
+use distviz_core::scenario::{Scenario, ScenarioError, LONGEST_RUN, MAX_DURATION_MS};
 use distviz_core::sim::words::Level;
 use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time};
 
@@ -37,6 +37,8 @@ pub enum Command {
     NewSeed(u64),
     /// Closes the problem and the notice.
     Dismiss,
+    /// Stop a computation going on (a far seek, a long link) where it is.
+    StopComputing,
     /// Esc: cancel picking, close the message, dismiss notices.
     Escape,
     /// A click (or Enter) on a node: what it does depends on the tool.
@@ -106,10 +108,25 @@ pub const MAX_SPEED: f64 = 10.0;
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// A frame longer than this (a background tab) is not caught up on.
 const MAX_FRAME_MS: f64 = 100.0;
-/// The most trace records a run may make: a bound on the work a link or a
-/// file can ask of the page (memory is bounded by the trace window).
-/// A default 5-node run reaches 30 minutes with about 600,000.
-pub const MAX_RECORDS: u64 = 1_500_000;
+/// What a run in a lab page may hold for time travel, by
+/// `Run::held_bytes` (checkpoints and the trace window): a run lasts as
+/// long as this allows. Nine nodes under faults hold about 11 MB an hour
+/// (`distviz bench`); a flood of messages reaches it sooner, and stops
+/// with a notice instead of filling the tab's memory.
+pub const MEMORY_BUDGET: usize = 40 << 20;
+/// Events computed in one go before the page gets a frame back (about
+/// 35 ms in Chromium): a long seek or a long link computes in slices.
+pub const SLICE_EVENTS: u64 = 80_000;
+/// A moment of a run in words: "12.3 s", "4 min 5 s", "2 h 14 min".
+pub fn clock_words(ms: Time) -> String {
+    let s = ms / 1000;
+    match s {
+        0..60 => format!("{:.1} s", ms as f64 / 1000.0),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, s / 60 % 60),
+    }
+}
+
 /// How many earlier states Undo remembers.
 const UNDO_DEPTH: usize = 50;
 
@@ -173,7 +190,31 @@ pub struct Controller<P: Protocol> {
     pub notes: Vec<LogNote>,
     /// Counts forks and new runs: views that cache the trace re-read it when it changes.
     pub revision: u64,
+    /// A computation going on across frames (a far seek, a long link).
+    pub computing: Option<Computing>,
+    /// `MEMORY_BUDGET`, or less in tests.
+    pub memory_budget: usize,
     undo: Vec<Snapshot>,
+}
+
+/// Computing ahead to `until`, a slice a frame, then showing `show`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Computing {
+    pub until: Time,
+    pub show: Time,
+    /// Play once there (a link without a time starts playing).
+    pub play: bool,
+}
+
+/// How far a slice of computing got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reached {
+    /// All the way.
+    Target,
+    /// Its slice of work is spent: more next frame.
+    Slice,
+    /// The run holds all the memory it may: it ends here.
+    Budget,
 }
 
 impl<P: Protocol> Controller<P> {
@@ -198,6 +239,8 @@ impl<P: Protocol> Controller<P> {
             share_link: None,
             notes: Vec::new(),
             revision: 0,
+            computing: None,
+            memory_budget: MEMORY_BUDGET,
             undo: Vec::new(),
         })
     }
@@ -205,6 +248,10 @@ impl<P: Protocol> Controller<P> {
     /// Carries out one command.
     pub fn apply(&mut self, command: Command) -> Outcome {
         use Command::*;
+        // Any command but a dismissal stops a computation where it got to.
+        if !matches!(command, Dismiss) {
+            self.computing = None;
+        }
         match command {
             TogglePlay => {
                 self.playing = !self.playing;
@@ -235,6 +282,8 @@ impl<P: Protocol> Controller<P> {
                 }
             },
             NewSeed(seed) => self.reconfigure(|s| s.seed = seed),
+            // Stopped above, like any command: the run stays where it got to.
+            StopComputing => {}
             Dismiss => {
                 self.problem = None;
                 self.notice = None;
@@ -352,8 +401,13 @@ impl<P: Protocol> Controller<P> {
         Outcome::Done
     }
 
-    /// Advances by one animation frame of `real_ms` milliseconds.
+    /// Advances by one animation frame of `real_ms` milliseconds: a slice
+    /// of a computation going on, or the run while playing.
     pub fn frame(&mut self, real_ms: f64) {
+        if self.computing.is_some() {
+            self.compute_slice();
+            return;
+        }
         if !self.playing {
             return;
         }
@@ -363,32 +417,80 @@ impl<P: Protocol> Controller<P> {
         self.carry -= whole;
         if whole >= 1.0 {
             let target = (self.run.now() + whole as Time).min(MAX_DURATION_MS);
-            if !self.advance_within_budget(target) {
+            if self.advance_within_budget(target, u64::MAX) == Reached::Budget {
                 self.playing = false;
             } else if target == MAX_DURATION_MS {
                 self.playing = false;
-                self.problem = Some("This run has reached 30 minutes, the longest a run may last. Travel back and act to fork it, or reset.".into());
+                self.problem = Some(format!("This run has reached {LONGEST_RUN}, the longest a run may last. Travel back and act to fork it, or reset."));
             }
         }
     }
 
-    /// Runs forward to `t`, but stops (with a notice, returning false) where
-    /// the run would hold more records than time travel can keep.
-    pub fn advance_within_budget(&mut self, t: Time) -> bool {
+    /// Computes ahead to `until` in slices (one now, the rest a frame at a
+    /// time, so the page never freezes), then shows `show`.
+    pub fn compute_to(&mut self, until: Time, show: Time, play: bool) {
+        self.playing = false;
+        self.computing = Some(Computing {
+            until: until.min(MAX_DURATION_MS),
+            show,
+            play,
+        });
+        self.compute_slice();
+    }
+
+    fn compute_slice(&mut self) {
+        let Some(job) = self.computing.clone() else {
+            return;
+        };
+        if self.advance_within_budget(job.until, SLICE_EVENTS) == Reached::Slice {
+            return;
+        }
+        self.computing = None;
+        self.run.seek_time(job.show.min(self.run.now()));
+        self.playing = job.play;
+    }
+
+    /// Finishes a computation at once (as frames would, for tests).
+    #[cfg(test)]
+    pub fn finish_computing(&mut self) {
+        while self.computing.is_some() {
+            self.compute_slice();
+        }
+    }
+
+    /// How far a computation has got, from 0 to 1, while there is one.
+    pub fn computing_progress(&self) -> Option<f64> {
+        self.computing
+            .as_ref()
+            .map(|job| self.run.now() as f64 / job.until.max(1) as f64)
+    }
+
+    /// Runs forward to `t`, for at most about `max_events` events, and stops
+    /// (with a notice) where the run would hold more than its memory budget.
+    pub fn advance_within_budget(&mut self, t: Time, max_events: u64) -> Reached {
         let t = t.min(MAX_DURATION_MS);
+        let start = self.run.world().records();
         while self.run.now() < t {
-            if self.run.world().records() >= MAX_RECORDS {
-                self.problem = Some(format!(
-                    "This run stops at {:.1} s: it already holds {} events, the most a run may compute here. Travel back and act to fork it, or use fewer servers or slower timers.",
-                    self.run.now() as f64 / 1000.0,
+            if self.run.held_bytes() >= self.memory_budget {
+                let stop = format!(
+                    "This run stops at {}: it holds {} events, all the memory time travel may use here. Travel back and act to fork it, or use fewer servers or slower timers.",
+                    clock_words(self.run.now()),
                     self.run.world().records()
-                ));
-                return false;
+                );
+                // Said after what the learner was already told (a clamped link time).
+                self.problem = Some(match self.problem.take() {
+                    Some(earlier) => format!("{earlier} {stop}"),
+                    None => stop,
+                });
+                return Reached::Budget;
+            }
+            if self.run.world().records() - start >= max_events {
+                return Reached::Slice;
             }
             let next = (self.run.now() + 100).min(t);
             self.run.advance_to(next);
         }
-        true
+        Reached::Target
     }
 
     /// "Now" with the fraction of a millisecond, for smooth animation.
@@ -423,11 +525,8 @@ impl<P: Protocol> Controller<P> {
         self.stepped = None;
         let t = t.min(MAX_DURATION_MS);
         if t > self.run.horizon() {
-            let back = self.run.now();
             self.run.seek_time(self.run.horizon());
-            if !self.advance_within_budget(t) {
-                self.run.seek_time(back.min(self.run.now()));
-            }
+            self.compute_to(t, t, false);
         } else {
             self.run.seek_time(t);
         }
@@ -526,7 +625,7 @@ impl<P: Protocol> Controller<P> {
         }
         (self.run.now() >= MAX_DURATION_MS).then(|| {
             format!(
-                "Nothing happened: the run is at its end ({MAX_DURATION_MS} ms, the longest a run may last). Travel back and act there, or reset."
+                "Nothing happened: the run is at its end ({LONGEST_RUN}, the longest a run may last). Travel back and act there, or reset."
             )
         })
     }
@@ -747,16 +846,14 @@ impl<P: Protocol> Controller<P> {
     pub fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
         self.run = windowed(self.make, &scenario)?;
         self.problem = None;
-        // Stops early, with a problem saying where, if the run would hold too much.
-        self.advance_within_budget(scenario.duration_ms);
-        let end = self.run.now();
-        self.run.seek_time(at.unwrap_or(0).min(end));
+        // Computed in slices; stops early, with a problem saying where, if
+        // the run would hold too much.
+        self.compute_to(scenario.duration_ms, at.unwrap_or(0), at.is_none());
         self.scenario = scenario;
         self.scenario.at_ms = None;
         self.revision += 1;
         self.notes.clear();
         self.carry = 0.0;
-        self.playing = at.is_none();
         self.picked.clear();
         self.selected_message = None;
         self.stepped = None;

@@ -6,7 +6,7 @@
 //! (`index.html?theme=dark#/raft-election`); after it they win. Parsing
 //! never fails: problems are collected as sentences.
 
-use distviz_core::scenario::MAX_DURATION_MS;
+use distviz_core::scenario::{LONGEST_RUN, MAX_DURATION_MS};
 use percent_encoding::percent_decode_str;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl Route {
                 self.scenario = Some(value);
                 Ok(())
             }
-            // Bounded before any work starts: a run lasts at most 30 minutes.
+            // Bounded before any work starts: a run lasts at most a day.
             "t" => match value.parse::<u64>() {
                 Ok(t) if t <= MAX_DURATION_MS => {
                     self.at_ms = Some(t);
@@ -118,7 +118,7 @@ impl Route {
                     if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() =>
                 {
                     self.at_ms = Some(MAX_DURATION_MS);
-                    Err(format!("t: {value} ms is past the longest run ({MAX_DURATION_MS} ms, 30 minutes), so the lab opens at 30 minutes"))
+                    Err(format!("t: {value} ms is past the longest run ({MAX_DURATION_MS} ms, {LONGEST_RUN}), so the lab opens at {LONGEST_RUN}, or where the run's memory ends"))
                 }
                 _ => Err(format!(
                     "t: \"{value}\" is not a time in whole milliseconds"

@@ -123,6 +123,8 @@ pub struct MemoryFigures {
     /// window, landmarks), as the caller's allocator counts them.
     pub held_bytes: u64,
     pub held_mb: f64,
+    /// `Run::held_bytes`, the estimate lab pages budget by, in MB.
+    pub estimated_mb: f64,
     pub checkpoints: usize,
     pub build_wall_ms: f64,
     pub seek_p95_ms: f64,
@@ -164,6 +166,7 @@ pub fn memory(
         events: run.world().records(),
         held_bytes,
         held_mb: held_bytes as f64 / 1_048_576.0,
+        estimated_mb: run.held_bytes() as f64 / 1_048_576.0,
         checkpoints: run.checkpoint_count(),
         build_wall_ms,
         seek_p95_ms: times[times.len() * 95 / 100],

@@ -13,9 +13,12 @@ use std::fmt;
 pub const VERSION: u32 = 2;
 /// The most nodes of one kind.
 pub const MAX_NODES: usize = 9;
-/// The longest run a scenario may describe: 30 virtual minutes. A run
-/// keeps its whole trace for time travel, so this bounds its memory.
-pub const MAX_DURATION_MS: Time = 30 * 60 * 1000;
+/// The longest run a scenario may describe: a virtual day. This only bounds
+/// the numbers; what a run may hold is bounded by memory (a lab page's
+/// budget, `budget::MAX_EVENTS` for a file), which most runs reach first.
+pub const MAX_DURATION_MS: Time = 24 * 3_600_000;
+/// `MAX_DURATION_MS` in words, for messages.
+pub const LONGEST_RUN: &str = "24 hours";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -220,7 +223,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 "duration_ms",
                 format!(
-                    "{} ms is longer than a run may last ({MAX_DURATION_MS} ms, 30 minutes)",
+                    "{} ms is longer than a run may last ({MAX_DURATION_MS} ms, {LONGEST_RUN})",
                     raw.duration_ms
                 ),
             ));

@@ -28,6 +28,13 @@ fn frames_advance_virtual_time_at_the_chosen_speed() {
 #[test]
 fn playing_stops_at_the_longest_run() {
     let mut c = controller();
+    // With every server down nothing happens, so a day passes at once.
+    for n in 0..5 {
+        c.apply(Command::Act(Action::Crash {
+            node: NodeId::server(n),
+        }));
+    }
+    c.playing = true;
     c.run.advance_to(MAX_DURATION_MS - 5);
     c.set_speed(MAX_SPEED);
     c.frame(16.0);
@@ -299,9 +306,52 @@ fn a_run_that_would_hold_too_much_stops_with_a_notice_not_a_panic() {
     busy.params = serde_json::json!({"heartbeat_ms": 1, "election_timeout_ms": [2, 3]});
     busy.duration_ms = MAX_DURATION_MS;
     c.load(busy, Some(MAX_DURATION_MS)).unwrap();
-    assert!(c.run.world().records() <= MAX_RECORDS + MAX_RECORDS / 100);
+    assert!(c.computing.is_some(), "a long load goes on across frames");
+    let mut frames = 0;
+    while c.computing.is_some() {
+        let before = c.run.world().records();
+        c.frame(16.0);
+        assert!(
+            c.run.world().records() - before <= SLICE_EVENTS + 10_000,
+            "a frame computes one slice"
+        );
+        frames += 1;
+    }
+    assert!(frames > 1);
+    // It checks between 100 ms steps, so a flood overshoots a little.
+    assert!(c.run.held_bytes() <= c.memory_budget + c.memory_budget / 8);
     assert!(c.run.now() < MAX_DURATION_MS);
     assert!(c.problem.clone().unwrap().starts_with("This run stops at"));
+    assert!(!c.playing, "it stops, paused, where the budget ran out");
+}
+
+#[test]
+fn a_far_seek_computes_in_slices_and_any_command_stops_it() {
+    let mut c = controller();
+    c.apply(Command::Seek(3_600_000));
+    let job = c.computing.clone().expect("an hour is more than one slice");
+    assert_eq!(job.until, 3_600_000);
+    let progress = c.computing_progress().unwrap();
+    assert!(progress > 0.0 && progress < 1.0);
+    c.frame(16.0);
+    let reached = c.run.now();
+    c.apply(Command::StopComputing);
+    assert_eq!(c.computing, None);
+    assert_eq!(c.run.now(), reached, "it stays where it got to");
+    c.frame(16.0);
+    assert_eq!(c.run.now(), reached, "and does not go on");
+    // Going on to the end of a short seek shows the moment asked for.
+    c.apply(Command::Seek(reached + 2_000));
+    c.finish_computing();
+    assert_eq!(c.run.now(), reached + 2_000);
+    assert!(!c.playing);
+}
+
+#[test]
+fn clock_words_read_naturally() {
+    assert_eq!(clock_words(12_345), "12.3 s");
+    assert_eq!(clock_words(245_000), "4 min 5 s");
+    assert_eq!(clock_words(2 * 3_600_000 + 14 * 60_000), "2 h 14 min");
 }
 
 #[test]
@@ -385,11 +435,17 @@ fn a_lab_with_clients_takes_its_inputs_as_commands() {
 #[test]
 fn at_the_end_of_the_longest_run_an_action_is_refused_with_a_reason() {
     let mut c = controller();
+    for n in 0..5 {
+        c.apply(Command::Act(Action::Crash {
+            node: NodeId::server(n),
+        }));
+    }
     c.run.advance_to(MAX_DURATION_MS);
     let before = c.run.actions().len();
+    let undo_before = c.undo.len();
     c.apply(Command::Select(NodeId::server(0)));
     c.apply(Command::CrashOrRestartSelected);
     assert!(c.problem.clone().unwrap().contains("the run is at its end"));
     assert_eq!(c.run.actions().len(), before);
-    assert!(!c.can_undo(), "nothing to undo");
+    assert_eq!(c.undo.len(), undo_before, "nothing new to undo");
 }

@@ -14,12 +14,12 @@ use crate::components::link_grid::LinkGrid;
 use crate::components::message_panel::MessagePanel;
 use crate::components::share::Share;
 use crate::components::timeline::{Band, Mark, Timeline};
-use crate::controller::{Command, Controller, MakeRun, Outcome, Tool};
+use crate::controller::{clock_words, Command, Controller, MakeRun, Outcome, Tool};
 use crate::hooks::{use_animation_frames, use_window_keys};
 use crate::route::Route;
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::words::level;
-use distviz_core::sim::{InFlight, LinkState, Network, NodeId, NodeSlot, Protocol, World};
+use distviz_core::sim::{InFlight, LinkState, Network, NodeId, NodeSlot, Protocol, Time, World};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -53,12 +53,14 @@ fn initial<P: Protocol>(route: &Route, default: Scenario, make: MakeRun<P>) -> C
             ));
         }
     } else if let Some(at) = route.at_ms {
-        ctl.advance_within_budget(at);
-        ctl.playing = false;
+        ctl.compute_to(at, at, false);
     }
     if browser::prefers_reduced_motion() {
         // Nothing moves until the learner presses play or steps.
         ctl.playing = false;
+        if let Some(job) = &mut ctl.computing {
+            job.play = false;
+        }
     }
     if !problems.is_empty() {
         let budget = ctl.problem.take();
@@ -128,8 +130,8 @@ pub fn use_lab<P: Protocol>(
     {
         let (ctl, update, frame_started) = (ctl.clone(), update.clone(), frame_started.clone());
         use_animation_frames(move |elapsed| {
-            let playing = ctl.borrow().playing;
-            if playing {
+            let busy = ctl.borrow().playing || ctl.borrow().computing.is_some();
+            if busy {
                 frame_started.set(Some(browser::now_ms()));
                 ctl.borrow_mut().frame(elapsed);
                 update.force_update();
@@ -264,6 +266,8 @@ pub fn faulty_links(network: &Network) -> Vec<(NodeId, NodeId, LinkState)> {
 
 #[derive(Properties, PartialEq)]
 pub struct BannersProps {
+    /// How far a computation has got (0 to 1) and where it goes.
+    pub computing: Option<(f64, Time)>,
     pub problem: Option<String>,
     pub notice: Option<String>,
     pub can_undo: bool,
@@ -276,6 +280,12 @@ pub fn Banners(props: &BannersProps) -> Html {
     let command = |command: Command| props.send.reform(move |_: MouseEvent| command.clone());
     html! {
         <>
+            if let Some((done, until)) = props.computing {
+                <div class="notice" role="status" data-testid="computing">
+                    <span>{format!("Computing the run up to {}… {:.0}%", clock_words(until), done * 100.0)}</span>
+                    <button onclick={command(Command::StopComputing)}>{"Stop here"}</button>
+                </div>
+            }
             if let Some(problem) = &props.problem {
                 <div class="problem" role="alert" data-testid="problem">
                     <span>{problem}</span>
@@ -347,7 +357,7 @@ pub fn lab_frame<P: Protocol>(
         <div class={classes!("lab", parts.class)} data-trace-hash={trace_hash.clone()} data-now={now_ms.to_string()}
              data-leader={parts.leader}
              data-playing={c.playing.to_string()} data-selected={c.selected.map(|s| s.to_string()).unwrap_or_default()}>
-            <Banners problem={c.problem.clone()} notice={c.notice.clone()} can_undo={c.can_undo()} send={send.clone()} />
+            <Banners computing={c.computing_progress().zip(c.computing.as_ref().map(|job| job.until))} problem={c.problem.clone()} notice={c.notice.clone()} can_undo={c.can_undo()} send={send.clone()} />
             if parts.show_controls {
                 <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
                     seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />

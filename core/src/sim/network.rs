@@ -99,6 +99,12 @@ pub struct Network {
 }
 
 impl Network {
+    /// About the bytes a copy holds beyond its struct (the link table is
+    /// shared between copies, so it is not counted).
+    pub fn approx_bytes(&self) -> usize {
+        self.last_arrival.capacity() * std::mem::size_of::<Time>() + self.group.capacity()
+    }
+
     pub fn new(roster: Roster, config: NetworkConfig) -> Self {
         let size = roster.len();
         let link = Link {

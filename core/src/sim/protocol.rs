@@ -214,6 +214,12 @@ pub trait Protocol: Clone + 'static {
 
     fn persistent(&self, node: &Self::Node) -> Self::Persistent;
     fn summary(&self, node: &Self::Node) -> Self::Summary;
+    /// Bytes a node's states hold beyond their structs (a log, a table), for
+    /// the estimate of what a run's checkpoints hold; shared parts (a
+    /// `SharedLog`'s full chunks) need not be counted.
+    fn heap_bytes(&self, _live: Option<&Self::Node>, _saved: Option<&Self::Persistent>) -> usize {
+        0
+    }
     /// The timer that "time out" and "align timers" act on, if the lab has one.
     fn main_timer(&self) -> Option<Self::Timer> {
         None

@@ -75,6 +75,11 @@ impl<P: Protocol> EventQueue<P> {
         });
     }
 
+    /// About the bytes the queue holds (for the memory budget).
+    pub fn approx_bytes(&self) -> usize {
+        self.heap.capacity() * std::mem::size_of::<Queued<P>>()
+    }
+
     /// When the earliest item is due.
     pub fn next_time(&self) -> Option<Time> {
         self.heap.peek().map(|q| q.at)

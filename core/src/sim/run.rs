@@ -19,6 +19,8 @@ pub struct Run<P: Protocol> {
     actions: Vec<TimedAction>,
     /// `checkpoints[i]` is the world after `i * CHECKPOINT_EVERY` steps.
     checkpoints: Vec<World<P>>,
+    /// About the bytes the checkpoints hold (`World::approx_bytes` of each).
+    checkpoint_bytes: usize,
     landmarks: Landmarks,
     /// The lab's own landmarks, read alongside.
     lab_landmarks: P::Landmarks,
@@ -43,6 +45,7 @@ impl<P: Protocol> Run<P> {
         let mut trace = TraceOf::<P>::default();
         let world = World::new(proto, roster, network, seed, down, &mut trace);
         let mut run = Run {
+            checkpoint_bytes: world.approx_bytes(),
             checkpoints: vec![world.clone()],
             world,
             prelude: trace.records().to_vec(),
@@ -80,6 +83,15 @@ impl<P: Protocol> Run<P> {
     }
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
+    }
+    /// About the bytes this run holds for time travel: its checkpoints and
+    /// its trace (or trace window). Lab pages stop a run at a budget of
+    /// this, so a run lasts as long as its memory allows, not a set time.
+    pub fn held_bytes(&self) -> usize {
+        self.checkpoint_bytes
+            + self.trace.records().len() * std::mem::size_of::<RecordOf<P>>()
+            + self.prelude.len() * std::mem::size_of::<RecordOf<P>>()
+            + self.world.approx_bytes()
     }
     pub fn landmarks(&self) -> &Landmarks {
         &self.landmarks
@@ -124,6 +136,7 @@ impl<P: Protocol> Run<P> {
         if steps.is_multiple_of(CHECKPOINT_EVERY)
             && steps / CHECKPOINT_EVERY == self.checkpoints.len() as u64
         {
+            self.checkpoint_bytes += self.world.approx_bytes();
             self.checkpoints.push(self.world.clone());
         }
         self.horizon = self.horizon.max(self.world.now());
@@ -242,6 +255,7 @@ impl<P: Protocol> Run<P> {
             .forget_landmarks(&mut self.lab_landmarks, self.world.records());
         let keep = (self.world.steps() / CHECKPOINT_EVERY) as usize + 1;
         self.checkpoints.truncate(keep);
+        self.checkpoint_bytes = self.checkpoints.iter().map(World::approx_bytes).sum();
         self.horizon = now;
         self.step_forward();
         Ok(())

@@ -168,6 +168,31 @@ impl<P: Protocol> World<P> {
     pub fn monitor(&self) -> &P::Monitor {
         &self.monitor
     }
+    /// About the bytes a copy of this world holds (a checkpoint's cost):
+    /// its own fields, the queue, held messages, each node's slot and what
+    /// the lab says its states hold besides (`Protocol::heap_bytes`).
+    /// Message and monitor contents beyond their size are not counted.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let slots: usize = self
+            .nodes
+            .iter()
+            .map(|slot| {
+                size_of::<NodeSlot<P>>()
+                    + slot.timers.capacity() * size_of::<TimerSlot<P::Timer>>()
+                    + slot.inbox.capacity() * size_of::<InFlight<P::Msg>>()
+                    + self
+                        .proto
+                        .heap_bytes(slot.live.as_ref(), slot.saved.as_ref())
+            })
+            .sum();
+        size_of::<Self>()
+            + self.queue.approx_bytes()
+            + self.held.capacity() * size_of::<(super::delivery::HeldBy, InFlight<P::Msg>)>()
+            + self.network.approx_bytes()
+            + slots
+    }
+
     /// Queue items and actions processed so far.
     pub fn steps(&self) -> u64 {
         self.steps
