@@ -89,8 +89,8 @@ impl<P: Protocol> Run<P> {
     /// this, so a run lasts as long as its memory allows, not a set time.
     pub fn held_bytes(&self) -> usize {
         self.checkpoint_bytes
-            + self.trace.records().len() * std::mem::size_of::<RecordOf<P>>()
-            + self.prelude.len() * std::mem::size_of::<RecordOf<P>>()
+            + std::mem::size_of_val(self.trace.records())
+            + std::mem::size_of_val(self.prelude.as_slice())
             + self.world.approx_bytes()
     }
     pub fn landmarks(&self) -> &Landmarks {
