@@ -4,7 +4,7 @@ use super::common::term_colour;
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::raft::{Raft, RaftMsg, RaftNode, RaftTimer, Role};
-use distviz_core::sim::{InFlight, NodeId, NodeSlot, World};
+use distviz_core::sim::{InFlight, NodeId, NodeSlot, SharedLog, World};
 
 fn vote_text(voted_for: Option<NodeId>) -> String {
     voted_for.map_or("nobody".into(), |id| id.to_string())
@@ -98,7 +98,7 @@ pub fn message_visual(
     super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
-fn log_text(log: &[distviz_core::raft::LogEntry]) -> String {
+fn log_text(log: &SharedLog<distviz_core::raft::LogEntry>) -> String {
     if log.is_empty() {
         "empty".into()
     } else {

@@ -307,6 +307,23 @@ impl Protocol for PartialFailure {
         }
     }
 
+    fn heap_bytes(&self, live: Option<&Node>, saved: Option<&Saved>) -> usize {
+        // A B-tree entry: its key and value, and about as much again in node overhead.
+        const ENTRY: usize = 2 * std::mem::size_of::<((NodeId, u64), i64)>();
+        let live = match live {
+            Some(Node::Server(server)) => {
+                server.remembered.len() * ENTRY
+                    + server.working.capacity() * std::mem::size_of::<(NodeId, u64)>()
+            }
+            _ => 0,
+        };
+        let saved = match saved {
+            Some(Saved::Server { remembered, .. }) => remembered.len() * ENTRY,
+            _ => 0,
+        };
+        live + saved
+    }
+
     fn summary(&self, node: &Node) -> PfSummary {
         match node {
             Node::Client(c) => PfSummary::Client {

@@ -199,6 +199,12 @@ impl Protocol for Raft {
         node.saved()
     }
 
+    fn heap_bytes(&self, live: Option<&RaftNode>, saved: Option<&RaftSaved>) -> usize {
+        live.map_or(0, |n| {
+            n.log.unshared_bytes() + n.votes.capacity() * std::mem::size_of::<NodeId>()
+        }) + saved.map_or(0, |s| s.log.unshared_bytes())
+    }
+
     fn summary(&self, node: &RaftNode) -> RaftSummary {
         RaftSummary {
             role: node.role,

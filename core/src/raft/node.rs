@@ -1,5 +1,5 @@
 use super::LogEntry;
-use crate::sim::{NodeId, Summary};
+use crate::sim::{NodeId, SharedLog, Summary};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -49,7 +49,7 @@ pub struct RaftNode {
     pub id: NodeId,
     pub current_term: u64,
     pub voted_for: Option<NodeId>,
-    pub log: Vec<LogEntry>,
+    pub log: SharedLog<LogEntry>,
     pub role: Role,
     /// Votes received in the current term (candidates and leaders).
     pub votes: Vec<NodeId>,
@@ -63,7 +63,7 @@ pub struct RaftNode {
 pub struct RaftSaved {
     pub current_term: u64,
     pub voted_for: Option<NodeId>,
-    pub log: Vec<LogEntry>,
+    pub log: SharedLog<LogEntry>,
 }
 
 impl RaftNode {

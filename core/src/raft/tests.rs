@@ -215,7 +215,7 @@ fn test_vote_refused_to_candidate_with_stale_log() {
     };
     let mut voter = RaftNode::from_saved(NodeId::server(0), None);
     voter.current_term = 3;
-    voter.log = vec![entry(1), entry(3)];
+    voter.log = vec![entry(1), entry(3)].into();
     // Same length, older last term: refused.
     let stale = RaftMsg::RequestVote {
         term: 4,

@@ -1,0 +1,197 @@
+//! A log whose copies share what they have in common. A run keeps a copy
+//! of every node's state at each checkpoint, and a node writes its log to
+//! disk on every change (`Effect::Persist`): with a plain `Vec`, a log of
+//! n entries would cost n entries a copy, and a long run would grow
+//! quadratically. Here entries live in chunks of `CHUNK`; a copy shares
+//! every chunk, and a change copies only the chunk it touches.
+
+use serde::{Serialize, Serializer};
+use std::rc::Rc;
+
+/// Entries a chunk holds.
+pub const CHUNK: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct SharedLog<T> {
+    chunks: Vec<Rc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Default for SharedLog<T> {
+    fn default() -> Self {
+        SharedLog {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Clone> SharedLog<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The entry at `index` (from 0).
+    pub fn get(&self, index: usize) -> Option<&T> {
+        (index < self.len).then(|| &self.chunks[index / CHUNK][index % CHUNK])
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    pub fn push(&mut self, entry: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            // Copies the last chunk only if another copy of the log shares it.
+            Rc::make_mut(last).push(entry);
+            self.len += 1;
+        }
+    }
+
+    /// Keeps the first `len` entries (Raft drops a conflicting suffix).
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let chunks = len.div_ceil(CHUNK);
+        self.chunks.truncate(chunks);
+        let keep = len - chunks.saturating_sub(1) * CHUNK;
+        if let Some(last) = self.chunks.last_mut() {
+            if keep < last.len() {
+                Rc::make_mut(last).truncate(keep);
+            }
+        }
+        self.len = len;
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.chunks.iter().flat_map(|chunk| chunk.iter())
+    }
+
+    /// The entries from `index` on (what AppendEntries sends a follower).
+    pub fn from_index(&self, index: usize) -> impl Iterator<Item = &T> + '_ {
+        self.iter().skip(index)
+    }
+
+    /// Bytes of the chunks no other copy shares: what this copy adds to a
+    /// run's memory (`Protocol::heap_bytes`).
+    pub fn unshared_bytes(&self) -> usize {
+        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * std::mem::size_of::<T>();
+        self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>()
+            + self
+                .chunks
+                .iter()
+                .filter(|c| Rc::strong_count(c) == 1)
+                .map(chunk_bytes)
+                .sum::<usize>()
+    }
+
+    /// Whether this copy and `other` share their chunks (a cheap copy).
+    pub fn shares_with(&self, other: &SharedLog<T>) -> bool {
+        self.chunks
+            .iter()
+            .zip(&other.chunks)
+            .all(|(a, b)| Rc::ptr_eq(a, b))
+    }
+}
+
+impl<T: Clone + PartialEq> PartialEq for SharedLog<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Clone> From<Vec<T>> for SharedLog<T> {
+    fn from(entries: Vec<T>) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
+impl<T: Clone> FromIterator<T> for SharedLog<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(entries: I) -> Self {
+        let mut log = SharedLog::new();
+        for entry in entries {
+            log.push(entry);
+        }
+        log
+    }
+}
+
+/// Written as a plain list, as a `Vec` would be.
+impl<T: Clone + Serialize> Serialize for SharedLog<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_copy_shares_its_chunks_and_a_change_copies_one() {
+        let mut log: SharedLog<u64> = (0..1000).collect();
+        let copy = log.clone();
+        assert!(log.shares_with(&copy));
+        // Every chunk is shared, so the copy adds only its list of chunks.
+        assert!(copy.unshared_bytes() < 1000 * 8 / 4);
+        log.push(1000);
+        assert_eq!(copy.len(), 1000, "the copy is unchanged");
+        assert_eq!(log.len(), 1001);
+        // 1000 entries fill 15 chunks and 40 of a 16th; the push copied only that one.
+        let shared = log
+            .chunks
+            .iter()
+            .zip(&copy.chunks)
+            .filter(|(a, b)| Rc::ptr_eq(a, b));
+        assert_eq!(shared.count(), 15);
+    }
+
+    #[test]
+    fn the_json_is_a_plain_list() {
+        let log: SharedLog<u64> = vec![1, 2, 3].into();
+        assert_eq!(serde_json::to_string(&log).unwrap(), "[1,2,3]");
+    }
+
+    proptest! {
+        /// Pushes and truncations, on a log and its copies, agree with a `Vec`.
+        #[test]
+        fn behaves_as_a_vec(ops in prop::collection::vec((0u8..3, 0usize..300), 1..60)) {
+            let mut log = SharedLog::new();
+            let mut vec = Vec::new();
+            let mut copies = Vec::new();
+            for (i, (op, n)) in ops.into_iter().enumerate() {
+                match op {
+                    0 => for k in 0..n % 100 {
+                        log.push(i * 1000 + k);
+                        vec.push(i * 1000 + k);
+                    },
+                    1 => {
+                        log.truncate(n);
+                        vec.truncate(n);
+                    }
+                    _ => copies.push((log.clone(), vec.clone())),
+                }
+                prop_assert_eq!(log.len(), vec.len());
+                prop_assert_eq!(log.iter().copied().collect::<Vec<_>>(), vec.clone());
+                prop_assert_eq!(log.last(), vec.last());
+                prop_assert_eq!(log.get(n), vec.get(n));
+            }
+            for (copy, expected) in copies {
+                prop_assert_eq!(copy.iter().copied().collect::<Vec<_>>(), expected);
+            }
+        }
+    }
+}
