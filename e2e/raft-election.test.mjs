@@ -11,7 +11,7 @@ let browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.close(); });
 
-const LAB = () => `${server.url}#/raft-election`;
+const LAB = (query = '') => `${server.url}#/raft-election${query}`;
 
 test('the guide page lists every lab, the unbuilt ones marked as coming', async () => {
   const page = await openPage(browser, server.url);
@@ -190,6 +190,8 @@ test('a message can be inspected and dropped', async () => {
   assert.match(await page.locator('[data-testid="message-panel"]').textContent(), /term/);
   await page.getByRole('button', { name: 'Drop it' }).click();
   assert.equal(await page.locator(`.message[data-message-id="${id}"]`).count(), 0);
+  // The panel closed with the focus in it: the focus goes back to the messages on the wire.
+  await page.waitForFunction(() => document.activeElement?.closest('.in-flight'));
   assert.match(await page.locator('[data-testid="event-log"]').textContent(), new RegExp(`#${id} .*you dropped it`));
   await page.context().close();
 });
@@ -218,6 +220,12 @@ test('bad links and files explain themselves and lose nothing', async () => {
 
   const missing = await openPage(browser, `${server.url}#/no-such-lab`);
   await missing.waitForSelector('.not-found');
+  assert.equal(await missing.locator('[data-testid="did-you-mean"]').count(), 0, 'nothing is close to it');
+  const typo = await openPage(browser, `${server.url}#/raft-electoin`);
+  await typo.locator('[data-testid="did-you-mean"]').click();
+  await typo.waitForSelector('.lab .node');
+  assert.equal(await typo.locator('.node').count(), 5, 'the suggestion opens the lab');
+  await typo.context().close();
   assert.deepEqual([...page.errors, ...missing.errors], []);
   await page.context().close();
   await missing.context().close();
@@ -417,4 +425,22 @@ test('while paused, the messages on the wire can be opened from the keyboard', a
   assert.equal(await page.locator('.in-flight li').count(), 0);
   assert.match(await page.locator('.in-flight').textContent(), /Pause \(Space\) to list/);
   await page.context().close();
+});
+
+test('a far time computes in slices with its progress, and Stop here keeps what is computed', async () => {
+  const page = await openPage(browser, LAB('?t=3600000'));
+  await page.waitForSelector('[data-testid="computing"]', { state: 'detached', timeout: 60000 });
+  assert.equal(await page.locator('[data-testid="time"]').textContent(), '3600.000 s');
+  assert.match(await page.locator('[data-testid="timeline-caption"]').textContent(), /who led each term/);
+  const day = await openPage(browser, LAB('?t=86400000'));
+  await day.waitForSelector('[data-testid="computing"]');
+  assert.match(await day.locator('[data-testid="computing"]').textContent(), /Computing the run up to 24 h 0 min… \d+%/);
+  await day.getByRole('button', { name: 'Stop here' }).click();
+  assert.equal(await day.locator('[data-testid="computing"]').count(), 0);
+  const stopped = await day.locator('[data-testid="time"]').textContent();
+  await day.waitForTimeout(300);
+  assert.equal(await day.locator('[data-testid="time"]').textContent(), stopped, 'it goes no further');
+  assert.deepEqual([...page.errors, ...day.errors], []);
+  await page.context().close();
+  await day.context().close();
 });

@@ -28,7 +28,11 @@ pub fn App() -> Html {
         Page::NotFound(path) => html! {
             <main class="not-found">
                 <h1>{"No such page"}</h1>
-                <p>{format!("There is no lab called “{path}”. ")}<a href="#/">{"See every lab of the guide."}</a></p>
+                <p>{format!("There is no lab called “{path}”. ")}
+                    if let Some(lab) = lab::nearest(path) {
+                        {"Did you mean "}<a href={format!("#/{}", lab.id)} data-testid="did-you-mean">{lab.title}</a>{"? Or "}
+                    }
+                    <a href="#/">{"see every lab of the guide."}</a></p>
             </main>
         },
         Page::Lab(id) => {

@@ -118,3 +118,25 @@ pub fn push_global_sample(name: &str, value: f64) {
         array.push(&JsValue::from_f64(value));
     }
 }
+
+/// Focuses the "On the wire" panel (its first message, or the panel) if
+/// the focus was lost to the page's body, as when a focused panel closes.
+pub fn refocus_in_flight() {
+    let Some(doc) = document() else {
+        return;
+    };
+    let lost = doc
+        .active_element()
+        .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+    if !lost {
+        return;
+    }
+    let target = doc
+        .query_selector(".in-flight li button, .in-flight")
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+}

@@ -52,7 +52,9 @@ pub enum Command {
     /// input to a node, say). Recorded for Undo like the others.
     Act(Action),
     TimeoutSelected,
-    RestartLeader,
+    /// Crash and at once restart the node in this role (by its summary)
+    /// with the highest colour key: RaftScope's R restarts the leader.
+    RestartRole(&'static str),
     AlignTimers,
     StartPicking,
     CancelPicking,
@@ -318,7 +320,7 @@ impl<P: Protocol> Controller<P> {
             },
             Act(action) => self.intervene(action),
             TimeoutSelected => self.timeout_selected(),
-            RestartLeader => self.restart_leader(),
+            RestartRole(role) => self.restart_role(role),
             AlignTimers => self.align_timers(),
             StartPicking => self.tool = Tool::PickGroup,
             CancelPicking => {
@@ -708,8 +710,9 @@ impl<P: Protocol> Controller<P> {
         }
     }
 
-    /// The node in the highest term that believes it leads.
-    pub fn leader(&self) -> Option<NodeId> {
+    /// The node whose summary has this role, with the highest colour key
+    /// (Raft: the leader in the highest term).
+    pub fn in_role(&self, role: &str) -> Option<NodeId> {
         self.run
             .world()
             .nodes()
@@ -717,22 +720,22 @@ impl<P: Protocol> Controller<P> {
             .filter_map(|slot| {
                 slot.summary
                     .as_ref()
-                    .filter(|s| s.role() == "leader")
+                    .filter(|s| s.role() == role)
                     .map(|s| (s.colour(), slot.id))
             })
             .max()
             .map(|(_, id)| id)
     }
 
-    /// RaftScope's R: crash the leader and start it again at once.
-    pub fn restart_leader(&mut self) {
-        match self.leader() {
+    /// Crashes the node in `role` and starts it again at once.
+    pub fn restart_role(&mut self, role: &str) {
+        match self.in_role(role) {
             Some(id) => {
                 self.remember();
                 self.act(Action::Crash { node: id });
                 self.act(Action::Restart { node: id });
             }
-            None => self.problem = Some("There is no leader to restart right now.".into()),
+            None => self.problem = Some(format!("There is no {role} to restart right now.")),
         }
     }
 

@@ -32,7 +32,7 @@ pub fn command_for_key(key: &str, command: bool, shift: bool) -> Option<Command>
     }
     match key {
         "t" | "T" => Some(Command::TimeoutSelected),
-        "r" | "R" => Some(Command::RestartLeader),
+        "r" | "R" => Some(Command::RestartRole("leader")),
         "a" | "A" => Some(Command::AlignTimers),
         _ => shared_command_for_key(key, command, shift),
     }

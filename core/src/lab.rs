@@ -62,6 +62,42 @@ pub fn is_known(lab: &str) -> bool {
     info(lab).is_some()
 }
 
+/// The lab a mistyped id most likely meant ("partial-failur", "Raft-Election",
+/// "raft"), if one is close: a few letters off, or the start of one id only.
+pub fn nearest(typed: &str) -> Option<&'static LabInfo> {
+    let typed = typed.trim().to_ascii_lowercase();
+    if typed.is_empty() {
+        return None;
+    }
+    let starting: Vec<_> = LABS.iter().filter(|l| l.id.starts_with(&typed)).collect();
+    if let [only] = starting.as_slice() {
+        return Some(only);
+    }
+    LABS.iter()
+        .map(|lab| (edit_distance(&typed, lab.id), lab))
+        .filter(|&(d, lab)| d <= 3.max(lab.id.len() / 5))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, lab)| lab)
+}
+
+/// Letters to insert, delete or change to turn `a` into `b` (Levenshtein).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// Reads a lab's `params`, naming the field at fault.
 fn params<T: for<'de> serde::Deserialize<'de> + Default>(
     value: &Value,
@@ -162,4 +198,22 @@ pub fn partial_failure(scenario: &Scenario) -> Result<Run<PartialFailure>, Scena
         PartialFailure::new(partial_failure_params(scenario)?),
         scenario,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_lab_finds_the_one_it_meant() {
+        assert_eq!(
+            nearest("partial-failur").map(|l| l.id),
+            Some(PARTIAL_FAILURE)
+        );
+        assert_eq!(nearest("Raft-Electoin").map(|l| l.id), Some(RAFT_ELECTION));
+        assert_eq!(nearest("raft").map(|l| l.id), Some(RAFT_ELECTION));
+        assert!(nearest("paxos-made-up").is_none());
+        assert!(nearest("").is_none());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 }

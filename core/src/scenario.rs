@@ -212,8 +212,11 @@ impl Scenario {
             return Err(ScenarioError::new(
                 "lab",
                 format!(
-                    "unknown lab \"{}\"; this distviz has {}",
+                    "unknown lab \"{}\"; {}this distviz has {}",
                     raw.lab,
+                    lab::nearest(&raw.lab)
+                        .map(|l| format!("did you mean \"{}\"? ", l.id))
+                        .unwrap_or_default(),
                     lab::ids().collect::<Vec<_>>().join(", ")
                 ),
             ));

@@ -22,7 +22,7 @@ pub struct InFlightProps {
 #[component]
 pub fn InFlightList(props: &InFlightProps) -> Html {
     html! {
-        <section class="panel in-flight" aria-labelledby="flight-title">
+        <section class="panel in-flight" aria-labelledby="flight-title" tabindex="-1">
             <header><h2 id="flight-title">{if props.playing { "On the wire".to_string() } else { format!("On the wire ({})", props.items.len()) }}</h2></header>
             if props.playing {
                 <p class="note">{"Pause (Space) to list the messages on the wire here, as buttons."}</p>

@@ -26,6 +26,13 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
             }
         });
     }
+    // Closed (Drop it, ✕), the panel leaves, and the focus with it: it goes
+    // back to the list of messages on the wire rather than to the page's top.
+    use_effect_with((), |_| {
+        || {
+            gloo_timers::callback::Timeout::new(0, crate::browser::refocus_in_flight).forget();
+        }
+    });
     html! {
         <section class="panel message-panel" aria-labelledby="msg-title" data-testid="message-panel"
             ref={panel} tabindex="-1">

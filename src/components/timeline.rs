@@ -33,6 +33,8 @@ pub struct TimelineProps {
     pub end_ms: u64,
     pub bands: Rc<Vec<Band>>,
     pub marks: Rc<Vec<Mark>>,
+    /// What the strip shows, in words, above it (the lab says what its bands are).
+    pub caption: AttrValue,
     pub on_seek: Callback<u64>,
 }
 
@@ -82,8 +84,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         use_effect(move || place(&strip));
     }
     html! {
+        <>
+        // The scrubber and the Safety panel are the keyboard's and screen reader's way.
+        <p class="timeline-caption" aria-hidden="true" data-testid="timeline-caption">{props.caption.clone()}</p>
         <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-lanes={lane_count.to_string()}
-            title="The run: the lab's bands (Raft: leaders by term, terms with no leader), your actions, broken invariants. Click to travel.">
+            title={format!("{} Click to travel.", props.caption)}>
             {for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
                 <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
                     data-left={percent(b.start_ms)} data-width={percent(b.end_ms.saturating_sub(b.start_ms))}
@@ -108,6 +113,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             })}
             <div class="cursor" data-left={percent(props.now_ms)}></div>
         </div>
+        </>
     }
 }
 

@@ -95,7 +95,7 @@ fn picking_a_group_partitions_it_from_the_rest() {
 fn a_link_cycles_through_drop_and_hold_and_releases_what_it_held() {
     let mut c = controller();
     c.run.advance_to(1000);
-    let leader = c.leader().unwrap();
+    let leader = c.in_role("leader").unwrap();
     let follower = NodeId::server((leader.n + 1) % 5);
     c.apply(Command::CycleLink(leader, follower));
     assert_eq!(
@@ -148,7 +148,7 @@ fn a_bad_scenario_keeps_the_current_run() {
 fn the_current_scenario_replays_to_the_same_hash_and_reopens_at_its_moment() {
     let mut c = controller();
     c.run.advance_to(800);
-    c.apply(Command::RestartLeader);
+    c.apply(Command::RestartRole("leader"));
     c.run.advance_to(1500);
     c.apply(Command::Seek(1200));
     let saved = c.current_scenario();
@@ -170,7 +170,7 @@ fn the_current_scenario_replays_to_the_same_hash_and_reopens_at_its_moment() {
 fn acting_in_the_past_says_what_it_replaced_and_undo_brings_it_back() {
     let mut c = controller();
     c.run.advance_to(1000);
-    let leader = c.leader().unwrap();
+    let leader = c.in_role("leader").unwrap();
     c.apply(Command::Select(leader));
     c.apply(Command::CrashOrRestartSelected);
     c.run.advance_to(2000);
@@ -203,7 +203,7 @@ fn align_lets_the_messages_on_the_wire_land_first_so_the_split_vote_happens() {
         )
         .unwrap();
         c.run.advance_to(1000);
-        let leader = c.leader().unwrap();
+        let leader = c.in_role("leader").unwrap();
         c.apply(Command::Select(leader));
         c.apply(Command::CrashOrRestartSelected);
         let crashed_at = c.run.now();

@@ -1,12 +1,12 @@
 //! What every lab derives the same way from its controller: the log in
-//! words, the invariants' status, the timeline, the colour of a term.
+//! words, the invariants' status, the timeline's marks, the colour of a
+//! summary's colour key.
 
 use crate::components::cluster_view::MessageVisual;
 use crate::components::event_log::LogLine;
 use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
-use distviz_core::raft::Raft;
 use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, InFlight, Protocol};
 
@@ -18,8 +18,9 @@ const LOG_LINES: usize = 60;
 /// Log keys for the controller's notes, apart from trace record indices.
 const NOTE_KEYS: usize = 1 << 30;
 
-/// A colour per term, far apart for neighbouring terms (term 0: grey).
-pub fn term_colour(term: u64) -> String {
+/// A colour per colour key (Raft's term), far apart for neighbouring keys
+/// (0: grey).
+pub fn key_colour(term: u64) -> String {
     if term == 0 {
         return "hsl(210 10% 70%)".into();
     }
@@ -123,46 +124,8 @@ pub fn invariant_statuses<P: Protocol>(ctl: &Controller<P>) -> Vec<InvariantStat
         .collect()
 }
 
-/// The Raft lab's timeline: a band per leadership, a hatched band per term
-/// that got no leader, and the marks; from the core's landmarks, so it
-/// covers the whole run however little of the trace is kept.
-pub fn raft_timeline(ctl: &Controller<Raft>) -> (Vec<Band>, Vec<Mark>) {
-    let end = ctl.run.horizon();
-    let landmarks = ctl.run.lab_landmarks();
-    let mut bands: Vec<Band> = landmarks
-        .leaders
-        .iter()
-        .map(|lead| Band {
-            start_ms: lead.at_ms,
-            end_ms: lead.until_ms.unwrap_or(end),
-            label: format!("{} · term {}", lead.node, lead.term),
-            short: lead.node.to_string(),
-            colour: term_colour(lead.term),
-            kind: "leader",
-        })
-        .collect();
-    // Terms that never got a leader: a split vote, or a side too small to win.
-    bands.extend(landmarks.terms.iter().filter(|t| !t.led()).map(|t| {
-        let what = match (t.end_ms, t.candidates()) {
-            (None, _) => "no leader yet",
-            (Some(_), n) if n >= 2 => "split vote",
-            _ => "no leader",
-        };
-        Band {
-            start_ms: t.start_ms,
-            end_ms: t.end_ms.unwrap_or(end),
-            label: format!("term {}: {what}", t.term),
-            short: format!("t{}", t.term),
-            colour: term_colour(t.term),
-            kind: "leaderless",
-        }
-    }));
-    bands.sort_by_key(|b| b.start_ms);
-    (bands, marks(ctl))
-}
-
 /// The learner's actions and the broken invariants, as timeline marks.
-fn marks<P: Protocol>(ctl: &Controller<P>) -> Vec<Mark> {
+pub fn marks<P: Protocol>(ctl: &Controller<P>) -> Vec<Mark> {
     let mut marks: Vec<Mark> = ctl
         .run
         .actions()
@@ -203,7 +166,7 @@ pub fn landmark_timeline<P: Protocol>(ctl: &Controller<P>) -> (Vec<Band>, Vec<Ma
             short: stretch.node.to_string(),
             colour: stretch
                 .colour
-                .map_or_else(|| "hsl(280 40% 70%)".into(), term_colour),
+                .map_or_else(|| "hsl(280 40% 70%)".into(), key_colour),
             kind: "stretch",
         })
         .collect();

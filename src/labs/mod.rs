@@ -8,5 +8,6 @@ mod pf_view;
 pub mod raft_election;
 mod raft_experiments;
 mod raft_settings;
+mod raft_timeline;
 mod raft_view;
 mod shell;

@@ -142,6 +142,7 @@ pub fn PartialFailureLab(props: &PartialFailureProps) -> Html {
             leader: None,
             show_controls: props.route.controls,
             bands: d.bands.clone(),
+            timeline_caption: "Timeline: how long the client waited for each request, your actions (ticks) and broken checks (red).",
             marks: d.marks.clone(),
             above,
             nodes,

@@ -1,9 +1,9 @@
 //! The Raft leader-election lab: wires the core's Raft model to the shared
 //! components.
 
-use super::common::raft_timeline;
 use super::raft_experiments::RaftExperiments;
 use super::raft_settings::{RaftSettings, BREAK_VOTES};
+use super::raft_timeline::raft_timeline;
 use super::raft_view::{message_fields, message_visual, node_fields, node_visual};
 use super::shell::{
     self, inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts,
@@ -83,7 +83,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
                     {crash_label}</button>
                 <button onclick={command(Command::TimeoutSelected)} title="T">
                     {match c.selected { Some(id) => format!("Time out {id} (T)"), None => "Time out… (T)".to_string() }}</button>
-                <button onclick={command(Command::RestartLeader)} title="R">{"Restart leader (R)"}</button>
+                <button onclick={command(Command::RestartRole("leader"))} title="R">{"Restart leader (R)"}</button>
                 <button onclick={command(Command::AlignTimers)} title="A">{"Align timers (A)"}</button>
             </div>
         </>
@@ -106,9 +106,10 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
         &send,
         FrameParts {
             class: "raft-election",
-            leader: Some(c.leader().map(|l| l.to_string()).unwrap_or_default()),
+            leader: Some(c.in_role("leader").map(|l| l.to_string()).unwrap_or_default()),
             show_controls: props.route.controls,
             bands: d.bands.clone(),
+            timeline_caption: "Timeline: who led each term (hatched: a term with no leader), your actions (ticks) and broken safety checks (red).",
             marks: d.marks.clone(),
             above,
             nodes,

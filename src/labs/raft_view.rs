@@ -1,6 +1,6 @@
 //! How Raft's state looks: node visuals, message visuals, inspector fields.
 
-use super::common::term_colour;
+use super::common::key_colour;
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::raft::{Raft, RaftMsg, RaftNode, RaftTimer, Role};
@@ -63,7 +63,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
         up: true,
         role: node.role.name(),
         term: node.current_term,
-        colour: term_colour(node.current_term),
+        colour: key_colour(node.current_term),
         // The label starts with the visible text (WCAG 2.5.3, label in name).
         label: format!(
             "{}, {}, {}. Activate to select it; X crashes it.",

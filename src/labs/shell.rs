@@ -314,6 +314,8 @@ pub struct FrameParts {
     pub show_controls: bool,
     pub bands: Rc<Vec<Band>>,
     pub marks: Rc<Vec<Mark>>,
+    /// What the timeline's bands and marks are, in words.
+    pub timeline_caption: &'static str,
     /// Above the cluster: badges, sentences, the lab's tool bar.
     pub above: Html,
     pub nodes: Vec<NodeVisual>,
@@ -362,7 +364,7 @@ pub fn lab_frame<P: Protocol>(
                 <Controls playing={c.playing} speed={c.speed} now_ms={now_ms} horizon_ms={c.run.horizon()}
                     seed={c.scenario.seed} can_undo={c.can_undo()} send={send.clone()} />
                 <Timeline now_ms={now_ms} end_ms={c.run.horizon().max(now_ms)} bands={parts.bands}
-                    marks={parts.marks} on_seek={send.reform(Command::Seek)} />
+                    marks={parts.marks} caption={parts.timeline_caption} on_seek={send.reform(Command::Seek)} />
             } else {
                 <div class="controls minimal">
                     <button class="play" onclick={command(Command::TogglePlay)}>
