@@ -3,7 +3,10 @@
 //  - script time per animation frame (simulation + Yew render, measured in the
 //    app from the frame callback to the render's effect) for 9 nodes at 1×;
 //  - the whole frame as Chromium spends it (script, style, layout), from its
-//    own counters (CDP Performance.getMetrics), as a mean per frame;
+//    own counters (CDP Performance.getMetrics), as a mean per frame; and per
+//    frame, from a Chromium trace: each main-thread task that ran an
+//    animation frame, timed whole (rAF callbacks, style, layout, paint), as
+//    p50/p95/max;
 //  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory).
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
 import { serveDist, launch, openPage } from '../e2e/harness.mjs';
@@ -47,8 +50,28 @@ try {
     max_ms: samples[samples.length - 1],
     errors: page.errors,
   };
+  figures.whole_frame_tasks_9_nodes_1x = await frameTasks(browser, page);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   await browser.close();
   server.close();
+}
+
+// Traces a few seconds of the page and times every main-thread task that
+// ran animation-frame callbacks: the frame's whole work, as Chromium did it.
+async function frameTasks(browser, page) {
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await page.waitForTimeout(5000);
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  const events = trace.traceEvents ?? trace;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
+  const tasks = onMain.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'));
+  const frames = onMain.filter((e) => e.name === 'FireAnimationFrame').map((e) => e.ts);
+  const durations = tasks
+    .filter((t) => frames.some((ts) => ts >= t.ts && ts <= t.ts + t.dur))
+    .map((t) => t.dur / 1000)
+    .sort((a, b) => a - b);
+  const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
+  return { frames: durations.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: durations[durations.length - 1] };
 }

@@ -53,7 +53,7 @@ fn base<P: Protocol>(scenario: &Scenario, run: &Run<P>) -> Report {
         trace_hash: world.trace_hash(),
         events: world.records(),
         end_ms: world.now(),
-        violations: world.violations().to_vec(),
+        violations: world.violations().iter().cloned().collect(),
         final_state: world
             .nodes()
             .iter()

@@ -80,7 +80,7 @@ fn election_safety_holds_under_1000_random_schedules() {
         run.advance_to(end);
         let violations = run.world().violations();
         assert!(violations.is_empty(), "seed {seed}: {violations:?}");
-        leaders_elected += run.world().monitor().leaders.len();
+        leaders_elected += run.world().monitor().leaders.size();
         // Cross-check the monitor's own bookkeeping: no two live leaders share a term.
         let mut terms: Vec<u64> = run
             .world()

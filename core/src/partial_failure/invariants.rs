@@ -1,5 +1,6 @@
 use super::{Node, Op, PartialFailure};
 use crate::sim::{InvariantInfo, NodeId, NodeView};
+use rpds::RedBlackTreeMap;
 use std::collections::BTreeMap;
 
 pub const APPLIED_AT_MOST_ONCE: InvariantInfo = InvariantInfo {
@@ -14,7 +15,8 @@ pub struct PfMonitor {
     /// Applications seen per server (its `applied` count), by node.
     seen: BTreeMap<NodeId, u64>,
     /// Times each (client, request) increment was applied, anywhere.
-    times: BTreeMap<(NodeId, u64), u32>,
+    /// Persistent: it grows with the run, and every checkpoint holds a copy.
+    times: RedBlackTreeMap<(NodeId, u64), u32>,
 }
 
 impl PfMonitor {
@@ -27,7 +29,7 @@ impl PfMonitor {
     pub fn duplicates(&self) -> impl Iterator<Item = (NodeId, u64, u32)> + '_ {
         self.times
             .iter()
-            .filter(|(_, &n)| n > 1)
+            .filter(|&(_, &n)| n > 1)
             .map(|(&(c, r), &n)| (c, r, n))
     }
 
@@ -49,9 +51,9 @@ impl PfMonitor {
             let Some((client, req, Op::Increment)) = server.last_applied else {
                 continue;
             };
-            let times = self.times.entry((client, req)).or_insert(0);
-            *times += 1;
-            if *times > 1 {
+            let times = self.times_applied(client, req) + 1;
+            self.times.insert_mut((client, req), times);
+            if times > 1 {
                 found.push((
                     APPLIED_AT_MOST_ONCE.name,
                     format!(

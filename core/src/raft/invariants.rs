@@ -1,7 +1,7 @@
 use super::{Raft, Role};
 use crate::sim::{InvariantInfo, NodeId, NodeView, Time};
+use rpds::RedBlackTreeMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub const ELECTION_SAFETY: InvariantInfo = InvariantInfo {
     name: "Election Safety",
@@ -24,8 +24,9 @@ pub struct Leadership {
 /// What the Raft invariant checks remember between events.
 #[derive(Clone, Debug, Default)]
 pub struct RaftMonitor {
-    /// The first leader of each term.
-    pub leaders: BTreeMap<u64, Leadership>,
+    /// The first leader of each term. Persistent: every checkpoint holds a
+    /// copy, and a copy shares all but what changed since.
+    pub leaders: RedBlackTreeMap<u64, Leadership>,
     /// The highest term each node has had.
     highest_term: Vec<u64>,
     /// Terms already reported as having two leaders (report each once).
@@ -70,7 +71,7 @@ impl RaftMonitor {
             let term = node.current_term;
             match self.leaders.get(&term) {
                 None => {
-                    self.leaders.insert(
+                    self.leaders.insert_mut(
                         term,
                         Leadership {
                             term,

@@ -305,10 +305,12 @@ fn test_breaking_one_vote_per_term_is_caught_by_election_safety() {
         run.advance_to(300);
         run.intervene(Action::AlignTimers).unwrap();
         run.advance_to(3_000);
-        run.world()
+        let caught = run
+            .world()
             .violations()
             .iter()
-            .any(|v| v.invariant == ELECTION_SAFETY.name)
+            .any(|v| v.invariant == ELECTION_SAFETY.name);
+        caught
     });
     assert!(caught, "double voting never produced two leaders in a term");
 }

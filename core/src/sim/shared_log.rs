@@ -106,6 +106,14 @@ impl<T: Clone> SharedLog<T> {
     }
 }
 
+impl<T: Clone> std::ops::Index<usize> for SharedLog<T> {
+    type Output = T;
+    fn index(&self, index: usize) -> &T {
+        assert!(index < self.len, "index {index} of a log of {}", self.len);
+        &self.chunks[index / CHUNK][index % CHUNK]
+    }
+}
+
 impl<T: Clone + PartialEq> PartialEq for SharedLog<T> {
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().eq(other.iter())

@@ -72,7 +72,8 @@ pub struct World<P: Protocol> {
     pub(super) next_msg_id: u64,
     pub(super) next_op_id: u64,
     monitor: P::Monitor,
-    violations: Vec<Violation>,
+    /// Shared between checkpoints: a copy costs what was added since.
+    violations: super::SharedLog<Violation>,
     steps: u64,
     records: u64,
     hasher: StableHasher,
@@ -115,7 +116,7 @@ impl<P: Protocol> World<P> {
             next_msg_id: 1,
             next_op_id: 1,
             monitor: P::Monitor::default(),
-            violations: Vec::new(),
+            violations: super::SharedLog::new(),
             steps: 0,
             records: 0,
             hasher: StableHasher::new(),
@@ -162,7 +163,7 @@ impl<P: Protocol> World<P> {
     pub fn network(&self) -> &super::Network {
         &self.network
     }
-    pub fn violations(&self) -> &[Violation] {
+    pub fn violations(&self) -> &super::SharedLog<Violation> {
         &self.violations
     }
     pub fn monitor(&self) -> &P::Monitor {
