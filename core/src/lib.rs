@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod budget;
+pub mod consistency;
 pub mod lab;
 pub mod partial_failure;
 pub mod raft;

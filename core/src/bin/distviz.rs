@@ -1,6 +1,7 @@
 //! `distviz`: replay scenarios headless, and benchmark the engine.
 
 use clap::{Parser, Subcommand};
+use distviz_core::consistency::{hierarchy, import, linearizable, model::Model, verdict};
 use distviz_core::sim::history;
 use distviz_core::{bench, report, scenario::Scenario};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -62,6 +63,34 @@ enum Command {
     },
     /// Print the share-link parameter (`s=`) for a scenario file.
     Link { scenario: String },
+    /// Check a client history against a consistency model and print the
+    /// verdict and its witness as JSON (docs/consistency-checking.md).
+    /// Exits 0 for a verdict either way, 2 for unreadable input.
+    Check {
+        /// The history file; "-" reads standard input.
+        history: String,
+        /// etcd, porcupine-kv, knossos or distviz (JSON lines).
+        #[arg(long, default_value = "distviz")]
+        format: String,
+        /// The data model: cas-register-nil, cas-register-0,
+        /// kv-string-append or multi-register-0 (default: the format's).
+        #[arg(long)]
+        model: Option<String>,
+        /// The consistency model: linearizable, sequential, causal, PRAM,
+        /// monotonic-reads, monotonic-writes, read-your-writes,
+        /// writes-follow-reads, or "all" (every one, and the map).
+        #[arg(long, default_value = "linearizable")]
+        consistency: String,
+        /// Most search states before answering "unknown".
+        #[arg(long, default_value_t = 10_000_000)]
+        budget: u64,
+    },
+    /// Time the linearizability checker on the reference histories.
+    BenchCheck {
+        /// The reference data folder (with histories/).
+        #[arg(default_value = "../shared/data")]
+        data_dir: String,
+    },
     /// Measure the engine and seeking (native figures).
     Bench {
         /// Virtual seconds for the engine run.
@@ -120,6 +149,14 @@ fn main() -> ExitCode {
                 .to_string())
         }),
         Command::Link { scenario } => read(&scenario).map(|s| s.to_link_param()),
+        Command::Check {
+            history,
+            format,
+            model,
+            consistency,
+            budget,
+        } => check(&history, &format, model.as_deref(), &consistency, budget),
+        Command::BenchCheck { data_dir } => bench_check(&data_dir),
         Command::Bench { seconds } => {
             let origin = Instant::now();
             let clock = move || origin.elapsed().as_secs_f64() * 1000.0;
@@ -145,4 +182,136 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn check(
+    path: &str,
+    format: &str,
+    model: Option<&str>,
+    consistency: &str,
+    budget: u64,
+) -> Result<String, String> {
+    let format = import::Format::from_name(format).ok_or_else(|| {
+        format!(
+            "unknown format `{format}` (use one of {})",
+            import::Format::NAMES.join(", ")
+        )
+    })?;
+    let model_name = model.unwrap_or(format.default_model());
+    let model = Model::from_name(model_name).ok_or_else(|| {
+        format!(
+            "unknown model `{model_name}` (use one of {})",
+            Model::NAMES.join(", ")
+        )
+    })?;
+    if consistency != "all" && !verdict::CHECKABLE.contains(&consistency) {
+        return Err(format!(
+            "unknown consistency model `{consistency}` (use all or one of {})",
+            verdict::CHECKABLE.join(", ")
+        ));
+    }
+    let text = if path == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("cannot read standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
+    };
+    let history = import::read(&text, format).map_err(|e| format!("{path}: {e}"))?;
+    model
+        .validate(&history)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let started = Instant::now();
+    let mut out = serde_json::json!({
+        "file": path, "model": model.name(), "operations": history.ops.len(),
+        "failed_operations_left_out": history.failed,
+    });
+    if consistency == "linearizable" {
+        let outcome = linearizable::check(&history, &model, budget);
+        out["consistency"] = "linearizable".into();
+        out["result"] = serde_json::to_value(&outcome).map_err(|e| e.to_string())?;
+    } else if consistency == "all" {
+        let verdicts = verdict::check_all(&history, &model, budget);
+        out["verdicts"] = serde_json::to_value(&verdicts).map_err(|e| e.to_string())?;
+        out["map"] = serde_json::to_value(hierarchy::map(&verdicts)).map_err(|e| e.to_string())?;
+    } else {
+        let v = verdict::check_model(&history, &model, consistency, budget);
+        out["consistency"] = consistency.into();
+        out["result"] = serde_json::to_value(&v).map_err(|e| e.to_string())?;
+    }
+    out["ms"] = (started.elapsed().as_secs_f64() * 1000.0).into();
+    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
+}
+
+/// Times the checker on the reference histories: every etcd log, and the
+/// key-value files split by key and (c01, c10) whole.
+fn bench_check(data_dir: &str) -> Result<String, String> {
+    let dir = std::path::Path::new(data_dir).join("histories");
+    let load = |rel: &str, format| -> Result<import::History, String> {
+        let path = dir.join(rel);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        import::read(&text, format).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let time = |history: &import::History, model: &Model, split: bool| {
+        let started = Instant::now();
+        let mut search = linearizable::Search::with(
+            history,
+            model,
+            linearizable::Options {
+                budget: u64::MAX,
+                split,
+            },
+        );
+        let outcome = loop {
+            if let linearizable::Progress::Done(o) = search.step(u64::MAX) {
+                break o;
+            }
+        };
+        (started.elapsed().as_secs_f64(), outcome)
+    };
+    let mut etcd: Vec<String> = std::fs::read_dir(dir.join("porcupine-etcd"))
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".log"))
+        .collect();
+    etcd.sort();
+    let register = Model::from_name("cas-register-nil").unwrap_or(Model::KvAppend);
+    let (mut total, mut linearizable, mut states) = (0.0, 0, 0);
+    for name in &etcd {
+        let history = load(&format!("porcupine-etcd/{name}"), import::Format::Etcd)?;
+        let (secs, outcome) = time(&history, &register, true);
+        total += secs;
+        states += outcome.states;
+        linearizable += usize::from(outcome.verdict == linearizable::Verdict::Linearizable);
+    }
+    let mut out = serde_json::json!({
+        "etcd": {"files": etcd.len(), "linearizable": linearizable, "seconds_total": total,
+                 "states": states, "porcupine_seconds": 0.48},
+    });
+    let kv = Model::KvAppend;
+    for (file, split, porcupine) in [
+        ("c01-ok", true, None),
+        ("c01-bad", true, None),
+        ("c10-ok", true, None),
+        ("c10-bad", true, None),
+        ("c50-ok", true, Some(0.20)),
+        ("c50-bad", true, Some(0.02)),
+        ("c01-ok", false, None),
+        ("c01-bad", false, None),
+        ("c10-ok", false, Some(2.0)),
+        ("c10-bad", false, Some(2.0)),
+    ] {
+        let history = load(
+            &format!("porcupine-kv/{file}.txt"),
+            import::Format::PorcupineKv,
+        )?;
+        let (secs, outcome) = time(&history, &kv, split);
+        let label = format!("{file}{}", if split { "" } else { "-whole" });
+        out[label] = serde_json::json!({
+            "split_by_key": split, "seconds": secs, "verdict": outcome.verdict,
+            "states": outcome.states, "porcupine_seconds": porcupine,
+        });
+    }
+    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
 }
