@@ -4,6 +4,7 @@ use crate::bench_page::BenchPage;
 use crate::browser;
 use crate::guide::{self, SECTIONS};
 use crate::hooks::use_hash;
+use crate::labs::consistency::ConsistencyLab;
 use crate::labs::partial_failure::PartialFailureLab;
 use crate::labs::raft_election::RaftElectionLab;
 use crate::route::{Page, Route, Theme};
@@ -37,8 +38,15 @@ pub fn App() -> Html {
         },
         Page::Lab(id) => {
             // A new shared scenario (say, a pasted link) starts the lab afresh.
-            let key = format!("{id}|{:?}|{:?}", route.scenario, route.at_ms);
+            let key = format!(
+                "{id}|{:?}|{:?}|{:?}",
+                route.scenario, route.at_ms, route.history
+            );
             let (intro, page) = match id.as_str() {
+                lab::CONSISTENCY_MODELS => (
+                    "A history is what clients saw: each operation from the moment it was asked to the moment it returned. A consistency model says which histories a system may produce. Drag the operations below and watch which models still hold.",
+                    html! { <ConsistencyLab key={key} route={route.clone()} /> },
+                ),
                 lab::PARTIAL_FAILURE => (
                     "A client asks a server to add one to a counter, and waits for the answer. Lose the request or the reply, delay them, crash or pause the server: the client only ever sees silence, and cannot tell which happened. Then turn on retries and watch one request count twice.",
                     html! { <PartialFailureLab key={key} route={route.clone()} /> },

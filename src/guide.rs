@@ -113,7 +113,7 @@ pub const SECTIONS: &[Section] = &[
         part: FOUNDATIONS,
         title: "Consistency models",
         blurb: "Linearizable, sequential, causal, and weaker.",
-        lab: None,
+        lab: Some(distviz_core::lab::CONSISTENCY_MODELS),
     },
 ];
 

@@ -2,7 +2,8 @@
 //!
 //! Lab options: `embed=1` (no site chrome, for an iframe), `controls=0`,
 //! `theme=light|dark`, `click=select|crash`, `s=<scenario>` (a share link),
-//! `t=<ms>` (open paused at that time). They may also stand before the `#`
+//! `t=<ms>` (open paused at that time); the consistency lab's `h=<history>`
+//! and `m=<model>`. They may also stand before the `#`
 //! (`index.html?theme=dark#/raft-election`); after it they win. Parsing
 //! never fails: problems are collected as sentences.
 
@@ -36,6 +37,9 @@ pub struct Route {
     /// The packed scenario of a share link.
     pub scenario: Option<String>,
     pub at_ms: Option<u64>,
+    /// The consistency lab's shared history (a sketch) and model.
+    pub history: Option<String>,
+    pub model: Option<String>,
     /// What was wrong with the URL, in words.
     pub problems: Vec<String>,
 }
@@ -67,6 +71,8 @@ impl Route {
             click_crashes: false,
             scenario: None,
             at_ms: None,
+            history: None,
+            model: None,
             problems: Vec::new(),
         };
         let search = search.trim_start_matches('?');
@@ -124,8 +130,16 @@ impl Route {
                     "t: \"{value}\" is not a time in whole milliseconds"
                 )),
             },
+            "h" => {
+                self.history = Some(value);
+                Ok(())
+            }
+            "m" => {
+                self.model = Some(value);
+                Ok(())
+            }
             other => Err(format!(
-                "\"{other}\" is not an option of this page (embed, controls, theme, click, s, t)"
+                "\"{other}\" is not an option of this page (embed, controls, theme, click, s, t, h, m)"
             )),
         };
         if let Err(problem) = outcome {

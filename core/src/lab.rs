@@ -11,6 +11,7 @@ use serde_json::Value;
 
 pub const RAFT_ELECTION: &str = "raft-election";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
+pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
 /// A lab as the rest of distviz knows it.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -23,6 +24,7 @@ pub struct LabInfo {
     /// One sentence for the landing page.
     pub blurb: &'static str,
     /// Its kinds of node; the first is the scenario's plain `nodes` count.
+    /// None for a lab that reads histories, not scenarios.
     pub kinds: &'static [Kind],
     /// How many of each kind a new scenario has.
     pub default_nodes: &'static [usize],
@@ -47,6 +49,15 @@ pub const LABS: &[LabInfo] = &[
                 pause, and see that it cannot tell which.",
         kinds: &[SERVERS, CLIENTS],
         default_nodes: &[1, 1],
+    },
+    LabInfo {
+        id: CONSISTENCY_MODELS,
+        title: "Consistency models",
+        section: "Consistency Models",
+        blurb: "Draw a history of reads and writes, drag its operations, and see which models \
+                it satisfies: linearizable, sequential, causal and weaker, on the map.",
+        kinds: &[],
+        default_nodes: &[],
     },
 ];
 

@@ -221,6 +221,15 @@ impl Scenario {
                 ),
             ));
         };
+        if info.kinds.is_empty() {
+            return Err(ScenarioError::new(
+                "lab",
+                format!(
+                    "the {} lab reads histories, not scenarios: check one with `distviz check`",
+                    info.id
+                ),
+            ));
+        }
         let (nodes, other_nodes) = read_nodes(raw.nodes, info)?;
         if raw.duration_ms > MAX_DURATION_MS {
             return Err(ScenarioError::new(

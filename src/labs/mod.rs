@@ -1,6 +1,7 @@
 //! One module per lab: each wires a core model to the shared components.
 
 mod common;
+pub mod consistency;
 pub mod partial_failure;
 mod pf_experiments;
 mod pf_settings;

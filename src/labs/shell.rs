@@ -84,7 +84,7 @@ fn perform<P: Protocol>(ctl: &RefCell<Controller<P>>, command: Command) {
     }
 }
 
-fn report_height(last: &RefCell<f64>) {
+pub(crate) fn report_height(last: &RefCell<f64>) {
     let Some(root) = browser::document().and_then(|d| d.document_element()) else {
         return;
     };
