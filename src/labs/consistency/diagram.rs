@@ -239,25 +239,29 @@ fn bar_view(
         Witness::Blocked => Some("✗".to_string()),
         _ => None,
     };
+    let badge_x = (x1 - 9.0).max(x0 + 9.0);
     html! {
-        <g key={op} {class} tabindex="0" role="button" aria-pressed={selected.to_string()}
-            aria-label={bar.words.clone()} data-op={op.to_string()} {onpointerdown} {onkeydown} {onfocus}>
-            <title>{&bar.words}</title>
-            <rect class="bar" x={x0.to_string()} y={y.to_string()} width={(x1 - x0).to_string()} height={BAR.to_string()} rx="4" />
-            if props.editable {
-                <rect class="handle" x={(x0 - 2.0).to_string()} y={y.to_string()} width="4" height={BAR.to_string()} />
-                if bar.end.is_some() {
-                    <rect class="handle" x={(x1 - 2.0).to_string()} y={y.to_string()} width="4" height={BAR.to_string()} />
+        <g key={op} class="op-wrap">
+            <g {class} tabindex="0" role="button" aria-pressed={selected.to_string()}
+                // The accessible name starts with the bar's visible words (WCAG 2.5.3).
+                aria-label={format!("{}: {}", bar.label, bar.words)} data-op={op.to_string()} {onpointerdown} {onkeydown} {onfocus}>
+                <rect class="bar" x={x0.to_string()} y={y.to_string()} width={(x1 - x0).to_string()} height={BAR.to_string()} rx="4" />
+                if props.editable {
+                    <rect class="handle" x={(x0 - 2.0).to_string()} y={y.to_string()} width="4" height={BAR.to_string()} />
+                    if bar.end.is_some() {
+                        <rect class="handle" x={(x1 - 2.0).to_string()} y={y.to_string()} width="4" height={BAR.to_string()} />
+                    }
                 }
-            }
-            <text class="label" x={(x0 + 6.0).to_string()} y={(y + BAR / 2.0 + 5.0).to_string()}>{&bar.label}</text>
-            if let Witness::Point { at, .. } = bar.witness {
-                <circle class="point" cx={x_of(at, span).clamp(x0, x1).to_string()} cy={(y + BAR).to_string()} r="5" />
-            }
+                <text class="label" x={(x0 + 6.0).to_string()} y={(y + BAR / 2.0 + 5.0).to_string()}>{&bar.label}</text>
+                if let Witness::Point { at, .. } = bar.witness {
+                    <circle class="point" cx={x_of(at, span).clamp(x0, x1).to_string()} cy={(y + BAR).to_string()} r="5" />
+                }
+            </g>
+            // Beside the button, not in it: its name already says this.
             if let Some(badge) = badge {
-                <g class="badge">
-                    <circle cx={(x1 - 9.0).max(x0 + 9.0).to_string()} cy={(y - 1.0).to_string()} r="8" />
-                    <text x={(x1 - 9.0).max(x0 + 9.0).to_string()} y={(y + 3.0).to_string()}>{badge}</text>
+                <g class={classes!("badge", matches!(bar.witness, Witness::Blocked).then_some("blocked"))} aria-hidden="true">
+                    <circle cx={badge_x.to_string()} cy={(y - 1.0).to_string()} r="8" />
+                    <text x={badge_x.to_string()} y={(y + 3.0).to_string()}>{badge}</text>
                 </g>
             }
         </g>
