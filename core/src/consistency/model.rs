@@ -132,7 +132,7 @@ impl Model {
         let result = op.result.as_ref();
         match op.f.as_str() {
             "read" | "get" => match result {
-                Some(v) if v != state => Step::Illegal,
+                Some(v) if v != state && !self.unknown_read(v) => Step::Illegal,
                 _ => Step::Same,
             },
             _ => match self.apply(state, op) {
@@ -141,6 +141,13 @@ impl Model {
                 None => Step::Illegal,
             },
         }
+    }
+
+    /// Knossos's registers start at 0 and a read that returns nil there
+    /// returned nothing known (as Knossos's model reads it).
+    pub fn unknown_read(&self, value: &OpValue) -> bool {
+        *value == OpValue::Nil
+            && matches!(self, Model::Register { initial } if *initial != OpValue::Nil)
     }
 
     fn apply(&self, state: &State, op: &Op) -> Option<State> {
