@@ -79,7 +79,6 @@ type Lane<'h> = (String, Vec<(bool, &'h Op, usize)>);
 /// A register history made ready: its writes and, per process, its
 /// operations in order (reads as the node they read from).
 struct Prepared<'h> {
-    model: &'h Model,
     writes: Vec<&'h Op>,
     /// Per process: (is a read, op, node read or written).
     lanes: Vec<Lane<'h>>,
@@ -167,11 +166,7 @@ fn prepare<'h>(history: &'h History, model: &'h Model) -> Result<Prepared<'h>, S
         }
         lane.1.push((true, op, node));
     }
-    Ok(Prepared {
-        model,
-        writes,
-        lanes,
-    })
+    Ok(Prepared { writes, lanes })
 }
 
 /// Checks one of [`MODELS`].
