@@ -244,7 +244,7 @@ fn atomic_run(choices: &[u8], procs: u8, with_cas: bool) -> History {
                     }
                     _ => {
                         next_value += 1;
-                        let from = if roll % 2 == 0 {
+                        let from = if roll.is_multiple_of(2) {
                             register.clone()
                         } else {
                             OpValue::Int(-1)
@@ -291,7 +291,7 @@ fn atomic_run(choices: &[u8], procs: u8, with_cas: bool) -> History {
                 clients[p] = Client::Invoked(op, true);
             }
             Client::Invoked(op, true) => {
-                if roll % 7 == 0 {
+                if roll.is_multiple_of(7) {
                     // The reply is lost: unknown to the client.
                     ops[op].result = None;
                     clients[p] = Client::Gone;
