@@ -156,3 +156,30 @@ fn the_examples_sit_between_their_two_models() {
         );
     }
 }
+
+#[test]
+fn key_value_histories_checked_whole_agree_with_split() {
+    let Some(dir) = data_dir() else { return };
+    for file in ["c01-ok", "c01-bad", "c10-ok", "c10-bad"] {
+        let rel = format!("porcupine-kv/{file}.txt");
+        let text = std::fs::read_to_string(dir.join(&rel)).unwrap();
+        let history = read(&text, Format::PorcupineKv).unwrap();
+        let model = Model::from_name("kv-string-append").unwrap();
+        let split = linearizable::check(&history, &model, BUDGET);
+        let mut whole = linearizable::Search::with(
+            &history,
+            &model,
+            linearizable::Options {
+                budget: BUDGET,
+                split: false,
+            },
+        );
+        let whole = loop {
+            if let linearizable::Progress::Done(o) = whole.step(100_000) {
+                break o;
+            }
+        };
+        assert_eq!(split.verdict, whole.verdict, "{rel}");
+        assert_ne!(split.verdict, linearizable::Verdict::Unknown, "{rel}");
+    }
+}
