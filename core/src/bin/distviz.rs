@@ -82,7 +82,7 @@ enum Command {
         #[arg(long, default_value = "linearizable")]
         consistency: String,
         /// Most search states before answering "unknown".
-        #[arg(long, default_value_t = 10_000_000)]
+        #[arg(long, default_value_t = 2_000_000)]
         budget: u64,
         /// Check a key-value history whole instead of key by key.
         #[arg(long)]
