@@ -129,3 +129,16 @@ fn unreadable_input_exits_2_naming_the_line() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown format"), "{err}");
 }
+
+#[test]
+fn our_format_refuses_a_second_completion() {
+    let text = "{\"index\":0,\"type\":\"invoke\",\"process\":\"C1\",\"op\":1,\"f\":\"write\",\"value\":1,\"time\":0}\n\
+                {\"index\":1,\"type\":\"info\",\"process\":\"C1\",\"op\":1,\"f\":\"write\",\"value\":null,\"time\":5}\n\
+                {\"index\":2,\"type\":\"ok\",\"process\":\"C1\",\"op\":1,\"f\":\"write\",\"value\":1,\"time\":9}\n";
+    let (code, _, err) = distviz(&["check", "-"], text);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line 3") && err.contains("completes twice"),
+        "{err}"
+    );
+}
