@@ -82,8 +82,11 @@ enum Command {
         #[arg(long, default_value = "linearizable")]
         consistency: String,
         /// Most search states before answering "unknown".
-        #[arg(long, default_value_t = 10_000_000)]
+        #[arg(long, default_value_t = 2_000_000)]
         budget: u64,
+        /// Check a key-value history whole instead of key by key.
+        #[arg(long)]
+        no_split: bool,
     },
     /// Time the linearizability checker on the reference histories.
     BenchCheck {
@@ -155,7 +158,15 @@ fn main() -> ExitCode {
             model,
             consistency,
             budget,
-        } => check(&history, &format, model.as_deref(), &consistency, budget),
+            no_split,
+        } => check(
+            &history,
+            &format,
+            model.as_deref(),
+            &consistency,
+            budget,
+            !no_split,
+        ),
         Command::BenchCheck { data_dir } => bench_check(&data_dir),
         Command::Bench { seconds } => {
             let origin = Instant::now();
@@ -190,6 +201,7 @@ fn check(
     model: Option<&str>,
     consistency: &str,
     budget: u64,
+    split: bool,
 ) -> Result<String, String> {
     let format = import::Format::from_name(format).ok_or_else(|| {
         format!(
@@ -226,7 +238,13 @@ fn check(
         "failed_operations_left_out": history.failed,
     });
     if consistency == "linearizable" {
-        let outcome = linearizable::check(&history, &model, budget);
+        let mut search =
+            linearizable::Search::with(&history, &model, linearizable::Options { budget, split });
+        let outcome = loop {
+            if let linearizable::Progress::Done(o) = search.step(u64::MAX) {
+                break o;
+            }
+        };
         out["consistency"] = "linearizable".into();
         out["result"] = serde_json::to_value(&outcome).map_err(|e| e.to_string())?;
     } else if consistency == "all" {

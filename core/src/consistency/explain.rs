@@ -18,7 +18,8 @@ pub fn not_linearizable(
     let ret = b
         .ret
         .map_or("never".to_string(), |r| format!("at event {r}"));
-    if let (Some(v), true) = (&b.result, matches!(b.f.as_str(), "read" | "get")) {
+    let read = matches!(b.f.as_str(), "read" | "get");
+    if let Some(v) = b.result.as_ref().filter(|v| read && !model.unknown_read(v)) {
         if matches!(model, Model::Register { .. }) {
             let writers: Vec<&Op> = ops.iter().filter(|o| writes(o, v)).collect();
             if writers.is_empty() && *v != model.init() {

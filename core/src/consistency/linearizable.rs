@@ -145,11 +145,17 @@ impl Search {
         } else {
             groups.push((None, history.ops.iter().map(|op| op.id).collect()));
         }
+        // A key-value history checked whole keeps every key in its state.
+        let init = if model.by_key() && !options.split {
+            model.init_keyed()
+        } else {
+            model.init()
+        };
         Search {
             model: model.clone(),
             parts: groups
                 .iter()
-                .map(|(_, ids)| Some(Part::new(&history.ops, ids)))
+                .map(|(_, ids)| Some(Part::new(&history.ops, ids, model, init.clone())))
                 .collect(),
             keys: groups.into_iter().map(|(k, _)| k).collect(),
             ops: history.ops.clone(),
@@ -256,14 +262,14 @@ impl Search {
         let blocked = part.blocked.map_or(0, |i| part.ids[i]);
         let state = longest
             .iter()
-            .try_fold(self.model.init(), |s, &id| {
+            .try_fold(part.init.clone(), |s, &id| {
                 match self.model.step(&s, &self.ops[id]) {
                     Step::Illegal => None,
                     Step::Same => Some(s),
                     Step::New(n) => Some(n),
                 }
             })
-            .unwrap_or_else(|| self.model.init());
+            .unwrap_or_else(|| part.init.clone());
         let explanation =
             explain::not_linearizable(&self.model, &self.ops, &longest, blocked, &state);
         Outcome {
@@ -319,11 +325,42 @@ struct Part {
     blocked: Option<usize>,
     started: bool,
     finished: bool,
+    /// The model's initial state (for the witness).
+    init: State,
+    /// The search's state is a combination: one value per slot (per key
+    /// for a whole key-value history, else one slot), each interned in
+    /// `states`; combinations are interned too, and `state` is one's id.
+    slot_init: State,
+    slot_of: Vec<u32>,
+    slots: usize,
+    combos: Vec<u32>,
+    combo_ids: HashMap<u64, Vec<u32>, FxBuild>,
 }
 
 impl Part {
-    fn new(ops: &[Op], ids: &[usize]) -> Part {
+    fn new(ops: &[Op], ids: &[usize], model: &Model, init: State) -> Part {
         let n = ids.len();
+        // A whole key-value history: one slot per key, each with its value.
+        let keyed = matches!(init, State::List(_)) && model.by_key();
+        let mut keys: Vec<Option<&String>> = Vec::new();
+        let slot_of: Vec<u32> = ids
+            .iter()
+            .map(|&id| {
+                let key = ops[id].key.as_ref();
+                if !keyed {
+                    return 0;
+                }
+                match keys.iter().position(|k| *k == key) {
+                    Some(i) => i as u32,
+                    None => {
+                        keys.push(key);
+                        keys.len() as u32 - 1
+                    }
+                }
+            })
+            .collect();
+        let slots = keys.len().max(1);
+        let slot_init = if keyed { model.init() } else { init.clone() };
         // (position, tie-break, entry)
         let mut order: Vec<(usize, usize, usize)> = Vec::with_capacity(2 * n);
         let mut op_of = vec![0; 2 * n];
@@ -369,6 +406,12 @@ impl Part {
             blocked: None,
             started: false,
             finished: false,
+            init,
+            slot_init,
+            slot_of,
+            slots,
+            combos: Vec::new(),
+            combo_ids: HashMap::default(),
         }
     }
 
@@ -382,6 +425,24 @@ impl Part {
         }
         let id = self.states.len() as u32;
         self.states.push(state);
+        ids.push(id);
+        id
+    }
+
+    fn intern_combo(&mut self, combo: &[u32]) -> u32 {
+        let ids = self
+            .combo_ids
+            .entry(FxBuild::default().hash_one(combo))
+            .or_default();
+        let k = self.slots;
+        if let Some(&id) = ids
+            .iter()
+            .find(|&&id| self.combos[id as usize * k..(id as usize + 1) * k] == *combo)
+        {
+            return id;
+        }
+        let id = (self.combos.len() / k) as u32;
+        self.combos.extend_from_slice(combo);
         ids.push(id);
         id
     }
@@ -407,7 +468,8 @@ impl Part {
     fn run(&mut self, model: &Model, ops: &[Op], max_steps: u64, budget: u64) -> (Run, u64, u64) {
         if !self.started {
             self.started = true;
-            self.state = self.intern(model.init());
+            let value = self.intern(self.slot_init.clone());
+            self.state = self.intern_combo(&vec![value; self.slots]);
             self.cursor = self.next[self.head];
         }
         let mut steps = 0;
@@ -428,11 +490,23 @@ impl Part {
             }
             let local = self.op_of[e];
             if self.is_call[e] {
-                let current = &self.states[self.state as usize];
-                let id = match model.step(current, &ops[self.ids[local]]) {
+                let slot = self.slot_of[local] as usize;
+                let at = self.state as usize * self.slots + slot;
+                let value = self.combos[at];
+                let id = match model.step_one(&self.states[value as usize], &ops[self.ids[local]]) {
                     Step::Illegal => None,
                     Step::Same => Some(self.state),
-                    Step::New(after) => Some(self.intern(after)),
+                    Step::New(after) => {
+                        let new_value = self.intern(after);
+                        if new_value == value {
+                            Some(self.state)
+                        } else {
+                            let start = self.state as usize * self.slots;
+                            let mut combo = self.combos[start..start + self.slots].to_vec();
+                            combo[slot] = new_value;
+                            Some(self.intern_combo(&combo))
+                        }
+                    }
                 };
                 if let Some(id) = id {
                     self.linearized[local / 64] |= 1 << (local % 64);

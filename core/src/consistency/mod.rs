@@ -6,7 +6,7 @@
 //! See docs/consistency-checking.md.
 
 pub mod explain;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod hierarchy;
 pub mod import;
 pub mod linearizable;

@@ -127,12 +127,48 @@ impl Model {
         Ok(())
     }
 
+    /// The state of a key-value history checked whole (not split by key):
+    /// a list of `[key value]` pairs, keys absent until first written.
+    pub fn init_keyed(&self) -> State {
+        OpValue::List(Vec::new())
+    }
+
     /// Applies `op` to `state`.
     pub fn step(&self, state: &State, op: &Op) -> Step {
+        if let (Model::KvAppend, OpValue::List(pairs)) = (self, state) {
+            return self.step_keyed(pairs, op);
+        }
+        self.step_one(state, op)
+    }
+
+    /// A key-value step on the whole store: the op's key's own step.
+    fn step_keyed(&self, pairs: &[OpValue], op: &Op) -> Step {
+        let key = OpValue::Str(op.key.clone().unwrap_or_default());
+        let at = pairs.iter().position(|p| first(p) == Some(&key));
+        let current = at
+            .and_then(|i| second(&pairs[i]))
+            .cloned()
+            .unwrap_or_else(|| self.init());
+        match self.step_one(&current, op) {
+            Step::New(value) => {
+                let mut pairs = pairs.to_vec();
+                let pair = OpValue::List(vec![key, value]);
+                match at {
+                    Some(i) => pairs[i] = pair,
+                    None => pairs.push(pair),
+                }
+                Step::New(OpValue::List(pairs))
+            }
+            other => other,
+        }
+    }
+
+    /// Applies `op` to one key's (or the register's) state.
+    pub fn step_one(&self, state: &State, op: &Op) -> Step {
         let result = op.result.as_ref();
         match op.f.as_str() {
             "read" | "get" => match result {
-                Some(v) if v != state => Step::Illegal,
+                Some(v) if v != state && !self.unknown_read(v) => Step::Illegal,
                 _ => Step::Same,
             },
             _ => match self.apply(state, op) {
@@ -141,6 +177,13 @@ impl Model {
                 None => Step::Illegal,
             },
         }
+    }
+
+    /// Knossos's registers start at 0 and a read that returns nil there
+    /// returned nothing known (as Knossos's model reads it).
+    pub fn unknown_read(&self, value: &OpValue) -> bool {
+        *value == OpValue::Nil
+            && matches!(self, Model::Register { initial } if *initial != OpValue::Nil)
     }
 
     fn apply(&self, state: &State, op: &Op) -> Option<State> {
@@ -237,9 +280,12 @@ impl Model {
     /// A state in words: "3", "nil", "\"x 0 0 y\"", "x=1 y=2".
     pub fn describe_state(&self, state: &State) -> String {
         match (self, state) {
-            (Model::MultiRegister, OpValue::List(regs)) => {
+            (Model::MultiRegister | Model::KvAppend, OpValue::List(regs)) => {
                 if regs.is_empty() {
-                    return "every register 0".into();
+                    return match self {
+                        Model::KvAppend => "every key empty".into(),
+                        _ => "every register 0".into(),
+                    };
                 }
                 regs.iter()
                     .map(|p| match (first(p), second(p)) {

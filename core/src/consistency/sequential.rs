@@ -4,10 +4,16 @@
 //! (how far each process has got, state). An operation whose outcome is
 //! unknown may also never take effect.
 
-use super::model::{Model, State};
+use super::fxhash::{FxBuild, KeySet};
+use super::model::{Model, State, Step};
 use super::verdict::{ModelVerdict, Status};
 use super::{History, Op};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+/// A search frame: the next choice to try (2 per lane: take, skip) and
+/// the move that led here: (lane, the op placed or None if skipped, the
+/// state before it).
+type Frame = (usize, Option<(usize, Option<usize>, u32)>);
 
 pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
     let names = history.processes();
@@ -17,22 +23,32 @@ pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
             lanes[p].push(op);
         }
     }
+    let width = lanes.len();
     let mut states: Vec<State> = vec![model.init()];
-    let mut ids: HashMap<State, u32> = HashMap::from([(model.init(), 0)]);
-    let mut seen: HashSet<(Vec<u32>, u32)> = HashSet::new();
-    // A frame: positions, state, the next choice to try (2 per lane: take, skip).
-    let mut stack: Vec<(Vec<u32>, u32, usize)> = vec![(vec![0; lanes.len()], 0, 0)];
-    let mut path: Vec<Option<usize>> = Vec::new();
-    let mut best: (usize, Vec<usize>, Vec<u32>, u32) = (0, Vec::new(), vec![0; lanes.len()], 0);
+    let mut ids: HashMap<State, u32, FxBuild> = HashMap::default();
+    ids.insert(model.init(), 0);
+    // Seen (positions, state), end to end in one arena.
+    let mut seen = KeySet::new(width + 1);
+    let mut key: Vec<u64> = Vec::with_capacity(width + 1);
+    let mut positions: Vec<u32> = vec![0; width];
+    let mut state: u32 = 0;
+    let mut stack: Vec<Frame> = vec![(0, None)];
+    let mut best: (Vec<usize>, Vec<u32>, u32) = (Vec::new(), positions.clone(), 0);
     let mut visited = 0u64;
-    while let Some(frame) = stack.last_mut() {
-        let (positions, state, choice) = (frame.0.clone(), frame.1, frame.2);
+    let mut placed_count = 0;
+    let placed = |stack: &[Frame]| -> Vec<usize> {
+        stack
+            .iter()
+            .filter_map(|(_, m)| m.and_then(|(_, op, _)| op))
+            .collect()
+    };
+    while let Some(&(choice, _)) = stack.last() {
         if positions
             .iter()
             .zip(&lanes)
             .all(|(&p, lane)| p as usize == lane.len())
         {
-            let order: Vec<usize> = path.iter().flatten().copied().collect();
+            let order = placed(&stack);
             return ModelVerdict {
                 model: "sequential".into(),
                 status: Status::Holds,
@@ -44,12 +60,18 @@ pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
                 order,
             };
         }
-        if choice >= 2 * lanes.len() {
-            stack.pop();
-            path.pop();
+        if choice >= 2 * width {
+            // Every choice from here failed: undo the move that led here.
+            if let Some((_, Some((lane, op, before)))) = stack.pop() {
+                positions[lane] -= 1;
+                state = before;
+                placed_count -= usize::from(op.is_some());
+            }
             continue;
         }
-        frame.2 += 1;
+        if let Some(top) = stack.last_mut() {
+            top.0 += 1;
+        }
         let lane = choice / 2;
         let Some(op) = lanes[lane].get(positions[lane] as usize) else {
             continue;
@@ -61,24 +83,27 @@ pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
         let next_state = if skip {
             state
         } else {
-            match model
-                .step(&states[state as usize], op)
-                .after(&states[state as usize])
-            {
-                Some(s) => match ids.get(&s) {
+            let current = &states[state as usize];
+            match model.step(current, op) {
+                Step::Illegal => continue,
+                Step::Same => state,
+                Step::New(s) => match ids.get(&s) {
                     Some(&id) => id,
                     None => {
-                        ids.insert(s.clone(), states.len() as u32);
+                        let id = states.len() as u32;
+                        ids.insert(s.clone(), id);
                         states.push(s);
-                        states.len() as u32 - 1
+                        id
                     }
                 },
-                None => continue,
             }
         };
-        let mut moved = positions;
-        moved[lane] += 1;
-        if !seen.insert((moved.clone(), next_state)) {
+        positions[lane] += 1;
+        key.clear();
+        key.extend(positions.iter().map(|&p| u64::from(p)));
+        key.push(u64::from(next_state));
+        if !seen.insert(&key) {
+            positions[lane] -= 1;
             continue;
         }
         visited += 1;
@@ -92,14 +117,14 @@ pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
                 order: Vec::new(),
             };
         }
-        path.push((!skip).then_some(op.id));
-        let placed: Vec<usize> = path.iter().flatten().copied().collect();
-        if placed.len() > best.0 {
-            best = (placed.len(), placed, moved.clone(), next_state);
+        stack.push((0, Some((lane, (!skip).then_some(op.id), state))));
+        state = next_state;
+        placed_count += usize::from(!skip);
+        if placed_count > best.0.len() {
+            best = (placed(&stack), positions.clone(), state);
         }
-        stack.push((moved, next_state, 0));
     }
-    let (_, order, positions, state) = best;
+    let (order, positions, state) = best;
     let state = &states[state as usize];
     let stuck: Vec<String> = lanes
         .iter()

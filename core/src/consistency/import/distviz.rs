@@ -21,11 +21,23 @@ pub fn read(text: &str) -> Result<History, ImportError> {
     from_events(&events)
 }
 
+/// A history from a run's events (`sim::history::history`), as the lab has
+/// them; "lines" are the events' positions from 1.
+pub fn from_history(events: &[HistoryEvent]) -> Result<History, ImportError> {
+    let numbered: Vec<(usize, HistoryEvent)> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i + 1, e.clone()))
+        .collect();
+    from_events(&numbered)
+}
+
 /// A history from our events (each with its source line).
 pub fn from_events(events: &[(usize, HistoryEvent)]) -> Result<History, ImportError> {
     let mut history = History::default();
     let mut slots: Vec<Option<Op>> = Vec::new();
     let mut by_op: HashMap<u64, usize> = HashMap::new();
+    let mut completed: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for (position, (line, e)) in events.iter().enumerate() {
         history.events += 1;
         if e.kind == HistoryKind::Invoke {
@@ -54,12 +66,12 @@ pub fn from_events(events: &[(usize, HistoryEvent)]) -> Result<History, ImportEr
                 format!("operation {} completes but was never invoked", e.op),
             );
         };
-        let Some(op) = slots[slot].as_mut() else {
-            return err(*line, format!("operation {} completes twice", e.op));
-        };
-        if op.ret.is_some() {
+        if !completed.insert(e.op) {
             return err(*line, format!("operation {} completes twice", e.op));
         }
+        let Some(op) = slots[slot].as_mut() else {
+            continue;
+        };
         match e.kind {
             HistoryKind::Ok => {
                 op.ret = Some(position);
