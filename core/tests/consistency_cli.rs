@@ -1,6 +1,9 @@
 //! `distviz check`: a verdict either way exits 0; unreadable input exits 2
 //! with a message naming the line.
 
+use distviz_core::consistency::examples::EXAMPLES;
+use distviz_core::consistency::sketch::Sketch;
+use distviz_core::sim::history::to_json_lines;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -26,19 +29,28 @@ fn distviz(args: &[&str], stdin: &str) -> (i32, String, String) {
     )
 }
 
-fn example(name: &str) -> String {
-    format!(
-        "{}/data/consistency-examples/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+/// A built-in example (by its title's start) written to a file in our format.
+fn example(title: &str) -> String {
+    let example = EXAMPLES
+        .iter()
+        .find(|e| e.title.starts_with(title))
+        .expect("an example with that title");
+    let events: Vec<_> = Sketch::parse(example.text)
+        .unwrap()
+        .events()
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let dir = std::env::temp_dir().join(format!("distviz-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.jsonl", title.replace([' ', ','], "-")));
+    std::fs::write(&path, to_json_lines(&events)).unwrap();
+    path.to_string_lossy().into_owned()
 }
 
 #[test]
 fn a_verdict_either_way_exits_0() {
-    let (code, out, _) = distviz(
-        &["check", &example("sequential-not-linearizable.jsonl")],
-        "",
-    );
+    let (code, out, _) = distviz(&["check", &example("Sequential, not linearizable")], "");
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["result"]["verdict"], "not_linearizable");
@@ -46,12 +58,12 @@ fn a_verdict_either_way_exits_0() {
     assert!(v["result"]["failure"]["explanation"]
         .as_str()
         .unwrap()
-        .contains("C2's read"));
+        .contains("P2's read"));
 
     let (code, out, _) = distviz(
         &[
             "check",
-            &example("sequential-not-linearizable.jsonl"),
+            &example("Sequential, not linearizable"),
             "--consistency",
             "sequential",
         ],
@@ -67,7 +79,7 @@ fn all_prints_every_verdict_and_the_map() {
     let (code, out, _) = distviz(
         &[
             "check",
-            &example("pram-not-causal.jsonl"),
+            &example("PRAM, not causal"),
             "--consistency",
             "all",
         ],

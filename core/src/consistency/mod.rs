@@ -5,6 +5,7 @@
 //! histories, and the map of which models a history satisfies.
 //! See docs/consistency-checking.md.
 
+pub mod examples;
 pub mod explain;
 pub(crate) mod fxhash;
 pub mod hierarchy;
@@ -12,6 +13,7 @@ pub mod import;
 pub mod linearizable;
 pub mod model;
 pub mod sequential;
+pub mod sketch;
 pub mod verdict;
 pub mod weak;
 

@@ -202,9 +202,12 @@ pub fn check(history: &History, model: &Model, name: &str) -> ModelVerdict {
     verdict(
         Status::Holds,
         format!(
-            "Holds: every process's view of the {} writes can be ordered so that each read \
+            "Holds: every process's view of the {} can be ordered so that each read \
              returns the last write visible to it.",
-            prepared.writes.len()
+            match prepared.writes.len() {
+                1 => "one write".to_string(),
+                n => format!("{n} writes"),
+            }
         ),
     )
 }

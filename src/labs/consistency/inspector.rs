@@ -2,8 +2,8 @@
 //! its value(s) and when it starts and ends. A change applies as soon as
 //! a field is left (or Enter pressed); a bad value is refused with a reason.
 
-use super::sketch::{Func, Sketch, SketchOp, Value, MAX_PROCESSES, MAX_TIME};
 use super::state::Edit;
+use distviz_core::consistency::sketch::{Func, Sketch, SketchOp, Value, MAX_PROCESSES, MAX_TIME};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -3,23 +3,21 @@
 //! the witness drawn and the map of models lit.
 
 mod diagram;
-mod examples;
 mod inspector;
 mod map;
-mod sketch;
 mod state;
 
 use crate::browser;
 use crate::hooks::{use_animation_frames, use_window_keys};
 use crate::route::Route;
 use diagram::{Bar, HistoryDiagram, Witness};
+use distviz_core::consistency::examples::EXAMPLES;
 use distviz_core::consistency::hierarchy;
 use distviz_core::consistency::import::Format;
 use distviz_core::consistency::model::Model;
 use distviz_core::consistency::verdict::Status;
 use distviz_core::lab::CONSISTENCY_MODELS;
 use distviz_core::sim::history::to_json_lines;
-use examples::EXAMPLES;
 use inspector::OpInspector;
 use map::ModelMap;
 use state::{Check, Checked, Edit, LabState};

@@ -3,20 +3,22 @@
 //! history), the model it is checked against, and the verdicts. Pure, so
 //! it is tested natively; the page only draws it and sends `Edit`s.
 
-use super::examples::{Example, EXAMPLES};
-use super::sketch::{Func, Sketch, SketchOp, MAX_OPS, MAX_PROCESSES, MAX_TIME};
+use distviz_core::consistency::examples::{Example, EXAMPLES};
 use distviz_core::consistency::import::{self, Format};
 use distviz_core::consistency::linearizable::{self, Outcome, Progress, Search, Verdict};
 use distviz_core::consistency::model::Model;
+use distviz_core::consistency::sketch::{Func, Sketch, SketchOp, MAX_OPS, MAX_PROCESSES, MAX_TIME};
 use distviz_core::consistency::verdict::{check_model, ModelVerdict, Status, CHECKABLE};
 use distviz_core::consistency::History;
 
-/// Histories up to this many operations get every model checked at once;
-/// longer ones get linearizability, a slice a frame, and the rest from
-/// the command line.
+/// Histories up to this many operations get every model checked; longer
+/// ones get linearizability only, and the rest from the command line.
 pub const CHECK_ALL_OPS: usize = 150;
-/// States the searches may visit before answering "unknown".
+/// States the linearizability search may visit before answering "unknown".
 pub const SEARCH_BUDGET: u64 = 2_000_000;
+/// The sequential search is not chunked: a smaller budget keeps a check
+/// that runs at once short (it answers "unknown" past it).
+pub const SEQUENTIAL_BUDGET: u64 = 100_000;
 /// Search steps in one animation frame (a few ms in Chromium).
 pub const STEPS_PER_FRAME: u64 = 20_000;
 const NOT_EDITABLE: &str = "This history is too large to edit here (or not a register history); it is drawn and checked. Open an example to edit one.";
@@ -207,7 +209,8 @@ impl LabState {
                 self.model.name()
             ));
         }
-        if self.history.ops.len() <= CHECK_ALL_OPS {
+        // A sketch is small: checked at once, so a drag shows its verdict as it moves.
+        if self.sketch.is_some() {
             let linearizable = linearizable::check(&self.history, &self.model, SEARCH_BUDGET);
             self.check = Check::Done(Box::new(self.checked(linearizable)));
         } else {
@@ -237,7 +240,7 @@ impl LabState {
         let short = self.history.ops.len() <= CHECK_ALL_OPS;
         for name in CHECKABLE.iter().skip(1) {
             verdicts.push(if short {
-                check_model(&self.history, &self.model, name, SEARCH_BUDGET)
+                check_model(&self.history, &self.model, name, SEQUENTIAL_BUDGET)
             } else {
                 ModelVerdict {
                     model: name.to_string(),

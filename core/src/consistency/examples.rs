@@ -1,7 +1,9 @@
-//! Built-in histories: one that every model accepts, then one for each
-//! step down the map (it satisfies the weaker model and not the
-//! stronger), so a learner can see what each model forbids. Written
-//! values are unique, as the weaker models' checks assume.
+//! Built-in histories, as sketches (see `sketch.rs`): one that every model
+//! accepts, then one for each step down the map below linearizable (it
+//! satisfies the weaker model and not the stronger), so a learner can see
+//! what each model forbids. Written values are unique, as the weaker
+//! models' checks assume. tests/consistency_data.rs checks each against
+//! its two models.
 
 pub struct Example {
     pub title: &'static str,
@@ -45,7 +47,7 @@ pub const EXAMPLES: &[Example] = &[
     },
     Example {
         title: "Writes-follow-reads, not causal: one writer's writes out of order",
-        description: "P1 writes 1 and then 2; P2 sees 2 and then 1, going back in time. No one read before writing, so writes-follow-reads has nothing to forbid; causal consistency (and PRAM, and monotonic reads) do.",
+        description: "P1 writes 1 and then 2; P2 sees 2 and then 1, against P1's order. No one read before writing, so writes-follow-reads has nothing to forbid; causal consistency does (through PRAM: monotonic writes keep a writer's order for every reader).",
         text: "P1 write 1 0-10\nP1 write 2 20-30\nP2 read 2 40-50\nP2 read 1 60-70",
         holds: Some("writes-follow-reads"),
         fails: Some("causal"),

@@ -3,12 +3,14 @@
 //! (`P1 write 1 0-10`, `P2 read 1 5-15`, `P3 cas 1 2 12-?`). The same text
 //! is the share link's `h=` (with `;` between operations and `_` for
 //! spaces), so a history travels in a URL and reads back the same.
-//! It becomes a checker's `History` through our history format.
+//! It becomes a checker's `History` through our history format. The
+//! consistency lab edits histories in this form, and the examples are
+//! written in it.
 
-use distviz_core::consistency::import::distviz::from_events;
-use distviz_core::consistency::{History, OpValue};
-use distviz_core::sim::history::{HistoryEvent, HistoryKind};
-use distviz_core::sim::NodeId;
+use super::import::distviz::from_events;
+use super::{History, OpValue};
+use crate::sim::history::{HistoryEvent, HistoryKind};
+use crate::sim::NodeId;
 
 /// The most processes and operations a sketch may have (a link is
 /// untrusted; bigger histories are imported, drawn and checked, not edited).
@@ -342,8 +344,8 @@ fn parse_op(line: &str) -> Result<SketchOp, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use distviz_core::consistency::linearizable::{check, Verdict};
-    use distviz_core::consistency::model::Model;
+    use crate::consistency::linearizable::{check, Verdict};
+    use crate::consistency::model::Model;
 
     fn register_nil() -> Model {
         Model::from_name("cas-register-nil").unwrap()
