@@ -7,14 +7,31 @@
 //    frame, from a Chromium trace: each main-thread task that ran an
 //    animation frame, timed whole (rAF callbacks, style, layout, paint), as
 //    p50/p95/max;
-//  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory).
+//  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory);
+//  - the linearizability checker on the reference histories (as `distviz bench-check`).
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
-import { serveDist, launch, openPage } from '../e2e/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, serveDist, launch, openPage } from '../e2e/harness.mjs';
+
+// The reference histories, for the consistency checker's figures (skipped
+// without ../shared/data): every etcd log and Porcupine's key-value runs.
+function referenceHistories() {
+  const dir = path.join(ROOT, '..', 'shared', 'data', 'histories');
+  if (!fs.existsSync(dir)) return [];
+  const etcd = fs.readdirSync(path.join(dir, 'porcupine-etcd')).filter((n) => n.endsWith('.log')).sort()
+    .map((n) => `porcupine-etcd/${n}`);
+  const kv = ['c50-ok', 'c50-bad', 'c10-ok', 'c10-bad'].map((n) => `porcupine-kv/${n}.txt`);
+  return [...etcd, ...kv].map((rel) => [rel, fs.readFileSync(path.join(dir, rel), 'utf8')]);
+}
 
 const server = await serveDist();
 const browser = await launch();
 try {
-  const bench = await openPage(browser, `${server.url}#/bench`);
+  const histories = referenceHistories();
+  const bench = await openPage(browser, 'about:blank');
+  await bench.addInitScript((list) => { window.distvizHistories = list; }, histories);
+  await bench.goto(`${server.url}#/bench`);
   await bench.waitForSelector('[data-testid="bench-result"]', { timeout: 120000 });
   const figures = JSON.parse(await bench.locator('[data-testid="bench-result"]').textContent());
   await bench.context().close();

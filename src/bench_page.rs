@@ -16,6 +16,22 @@ fn memory_bytes() -> u64 {
         .map_or(0, |b| b.byte_length() as u64)
 }
 
+/// The reference histories a benchmark script put on the page
+/// (`window.distvizHistories`: [path, text] pairs), if it did.
+fn reference_histories() -> Option<Vec<(String, String)>> {
+    let window = browser::window()?;
+    let list = js_sys::Reflect::get(&window, &"distvizHistories".into()).ok()?;
+    let list: &js_sys::Array = wasm_bindgen::JsCast::dyn_ref(&list)?;
+    Some(
+        list.iter()
+            .filter_map(|pair| {
+                let pair: &js_sys::Array = wasm_bindgen::JsCast::dyn_ref(&pair)?;
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect(),
+    )
+}
+
 #[component]
 pub fn BenchPage() -> Html {
     let result = use_state(|| None::<String>);
@@ -35,6 +51,8 @@ pub fn BenchPage() -> Html {
                     "engine_9_nodes": bench::engine(&clock, 9, 600_000),
                     "seek_10_minutes": bench::seek(&clock, 600_000, 200),
                     "memory_9_nodes_2_hours": memory,
+                    "consistency": reference_histories()
+                        .map(|files| bench::consistency(&clock, &files)),
                 });
                 result.set(Some(
                     serde_json::to_string_pretty(&figures).unwrap_or_default(),

@@ -173,3 +173,99 @@ pub fn memory(
         seek_max_ms: times.last().copied().unwrap_or(0.0),
     }
 }
+
+/// The reference histories `consistency` times, as paths under the data's
+/// `histories/` folder: every etcd log (listed from `etcd_dir`) and the
+/// Porcupine key-value files.
+#[cfg(feature = "cli")]
+pub fn consistency_files(etcd_dir: &std::path::Path) -> std::io::Result<Vec<String>> {
+    let mut etcd: Vec<String> = std::fs::read_dir(etcd_dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".log"))
+        .map(|n| format!("porcupine-etcd/{n}"))
+        .collect();
+    etcd.sort();
+    etcd.extend(
+        KV_RUNS
+            .iter()
+            .map(|(file, ..)| format!("porcupine-kv/{file}.txt")),
+    );
+    etcd.dedup();
+    Ok(etcd)
+}
+
+/// Porcupine's key-value runs: file, split by key, Porcupine's seconds
+/// on this project's machines.
+const KV_RUNS: [(&str, bool, Option<f64>); 6] = [
+    ("c50-ok", true, Some(0.20)),
+    ("c50-bad", true, Some(0.02)),
+    ("c10-ok", true, None),
+    ("c10-bad", true, None),
+    ("c10-ok", false, Some(2.0)),
+    ("c10-bad", false, Some(2.0)),
+];
+
+/// Times the linearizability checker on the reference histories (`files`:
+/// path under `histories/` and text), as `distviz bench-check` and the
+/// #/bench page do: all etcd logs together (Porcupine: 0.48 s), and the
+/// key-value runs of `KV_RUNS`. Reading the files is not timed.
+pub fn consistency(
+    clock: &dyn Fn() -> f64,
+    files: &[(String, String)],
+) -> Result<serde_json::Value, String> {
+    use crate::consistency::import::{read, Format};
+    use crate::consistency::linearizable::{Options, Progress, Search, Verdict};
+    use crate::consistency::model::Model;
+    let time = |text: &str, format, model: &Model, split: bool| {
+        let history = read(text, format).map_err(|e| e.to_string())?;
+        let start = clock();
+        let mut search = Search::with(
+            &history,
+            model,
+            Options {
+                budget: u64::MAX,
+                split,
+            },
+        );
+        let outcome = loop {
+            if let Progress::Done(outcome) = search.step(u64::MAX) {
+                break outcome;
+            }
+        };
+        Ok::<_, String>(((clock() - start) / 1000.0, outcome))
+    };
+    let register = Model::Register {
+        initial: crate::consistency::OpValue::Nil,
+    };
+    let (mut seconds, mut count, mut linearizable, mut states) = (0.0, 0, 0, 0);
+    for (rel, text) in files
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("porcupine-etcd/"))
+    {
+        let (secs, outcome) =
+            time(text, Format::Etcd, &register, true).map_err(|e| format!("{rel}: {e}"))?;
+        seconds += secs;
+        count += 1;
+        states += outcome.states;
+        linearizable += usize::from(outcome.verdict == Verdict::Linearizable);
+    }
+    let mut out = serde_json::json!({
+        "etcd": {"files": count, "linearizable": linearizable, "seconds_total": seconds,
+                 "states": states, "porcupine_seconds": 0.48},
+    });
+    for (file, split, porcupine) in KV_RUNS {
+        let rel = format!("porcupine-kv/{file}.txt");
+        let Some((_, text)) = files.iter().find(|(r, _)| *r == rel) else {
+            continue;
+        };
+        let (secs, outcome) = time(text, Format::PorcupineKv, &Model::KvAppend, split)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        let label = format!("{file}{}", if split { "" } else { "-whole" });
+        out[label] = serde_json::json!({
+            "split_by_key": split, "seconds": secs, "verdict": outcome.verdict,
+            "states": outcome.states, "porcupine_seconds": porcupine,
+        });
+    }
+    Ok(out)
+}

@@ -264,72 +264,17 @@ fn check(
 /// key-value files split by key and (c01, c10) whole.
 fn bench_check(data_dir: &str) -> Result<String, String> {
     let dir = std::path::Path::new(data_dir).join("histories");
-    let load = |rel: &str, format| -> Result<import::History, String> {
-        let path = dir.join(rel);
+    let mut files = Vec::new();
+    for rel in bench::consistency_files(&dir.join("porcupine-etcd"))
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+    {
+        let path = dir.join(&rel);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        import::read(&text, format).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    let time = |history: &import::History, model: &Model, split: bool| {
-        let started = Instant::now();
-        let mut search = linearizable::Search::with(
-            history,
-            model,
-            linearizable::Options {
-                budget: u64::MAX,
-                split,
-            },
-        );
-        let outcome = loop {
-            if let linearizable::Progress::Done(o) = search.step(u64::MAX) {
-                break o;
-            }
-        };
-        (started.elapsed().as_secs_f64(), outcome)
-    };
-    let mut etcd: Vec<String> = std::fs::read_dir(dir.join("porcupine-etcd"))
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".log"))
-        .collect();
-    etcd.sort();
-    let register = Model::from_name("cas-register-nil").unwrap_or(Model::KvAppend);
-    let (mut total, mut linearizable, mut states) = (0.0, 0, 0);
-    for name in &etcd {
-        let history = load(&format!("porcupine-etcd/{name}"), import::Format::Etcd)?;
-        let (secs, outcome) = time(&history, &register, true);
-        total += secs;
-        states += outcome.states;
-        linearizable += usize::from(outcome.verdict == linearizable::Verdict::Linearizable);
+        files.push((rel, text));
     }
-    let mut out = serde_json::json!({
-        "etcd": {"files": etcd.len(), "linearizable": linearizable, "seconds_total": total,
-                 "states": states, "porcupine_seconds": 0.48},
-    });
-    let kv = Model::KvAppend;
-    for (file, split, porcupine) in [
-        ("c01-ok", true, None),
-        ("c01-bad", true, None),
-        ("c10-ok", true, None),
-        ("c10-bad", true, None),
-        ("c50-ok", true, Some(0.20)),
-        ("c50-bad", true, Some(0.02)),
-        ("c01-ok", false, None),
-        ("c01-bad", false, None),
-        ("c10-ok", false, Some(2.0)),
-        ("c10-bad", false, Some(2.0)),
-    ] {
-        let history = load(
-            &format!("porcupine-kv/{file}.txt"),
-            import::Format::PorcupineKv,
-        )?;
-        let (secs, outcome) = time(&history, &kv, split);
-        let label = format!("{file}{}", if split { "" } else { "-whole" });
-        out[label] = serde_json::json!({
-            "split_by_key": split, "seconds": secs, "verdict": outcome.verdict,
-            "states": outcome.states, "porcupine_seconds": porcupine,
-        });
-    }
-    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
+    let origin = Instant::now();
+    let clock = move || origin.elapsed().as_secs_f64() * 1000.0;
+    let figures = bench::consistency(&clock, &files)?;
+    serde_json::to_string_pretty(&figures).map_err(|e| e.to_string())
 }
