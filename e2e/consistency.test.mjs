@@ -103,30 +103,36 @@ test('Things to try 3: making both readers agree makes the history sequential', 
   await page.context().close();
 });
 
-test('Things to try 4: deleting the read that made 2 depend on 1 makes it causal (by keyboard)', async () => {
+test('Things to try 4: deleting the read that made 2 depend on 1 makes it causal (click, then Delete)', async () => {
   const page = await open();
   await example(page, 3);
   assert.equal(await status(page, 'causal'), 'fails');
   assert.equal(await status(page, 'PRAM'), 'holds');
-  await page.locator('.op[data-op="1"]').focus();
+  await page.locator('.op[data-op="1"]').click();
   await page.keyboard.press('Delete');
   assert.equal(await page.locator('[data-testid="history"] .op').count(), 4);
   assert.equal(await status(page, 'causal'), 'holds');
+  // The keyboard goes on from the next bar, not from the top of the page.
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-op')), '1');
+  assert.match(await page.locator('[data-testid="history-title"]').textContent(), /^Yours, from “PRAM, not causal/);
   await page.context().close();
 });
 
-test('Things to try 5: an added read that never returns is drawn open, and every model still gets a verdict', async () => {
+test('Things to try 5: a write that never returns makes the stale read linearizable', async () => {
   const page = await open();
-  await page.getByRole('button', { name: '+ Add an operation' }).click();
-  assert.equal(await page.locator('[data-testid="history"] .op').count(), 7);
-  await page.locator('[data-testid="op-function"]').selectOption('read');
+  await example(page, 1);
+  await page.locator('.op[data-op="0"]').click();
   const end = page.locator('[data-testid="op-end"]');
   await end.fill('');
   await end.press('Enter');
   await end.blur();
   assert.equal(await page.locator('.op.open').count(), 1);
+  assert.equal(await status(page, 'linearizable'), 'holds');
   assert.equal(await page.locator('[data-testid="verdicts"] li').count(), 8);
   assert.equal(await page.locator('[data-testid="problem"]').count(), 0);
+  // Add puts the new operation under the keyboard.
+  await page.getByRole('button', { name: '+ Add an operation' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-op')), '2');
   await page.context().close();
 });
 
@@ -159,8 +165,21 @@ test('Things to try 6 and the keyboard: keys move an operation, Ctrl+Z undoes, a
   assert.equal(await status(again, 'linearizable'), 'holds');
   assert.equal(await again.locator('[data-testid="sketch-text"]').inputValue(), 'P1 write 1 0-10\nP2 read nil 9-20');
   assert.deepEqual([...page.errors, ...again.errors], []);
-  await page.context().close();
   await again.context().close();
+
+  // Export and Import give back the same history, processes and model.
+  await page.locator('[data-testid="initial"]').selectOption('0');
+  const verdicts = await page.locator('[data-testid="verdicts"] li').evaluateAll((ls) => ls.map((l) => l.dataset.status));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '⬇ Export history' }).click()]);
+  assert.equal(download.suggestedFilename(), 'distviz-history-cas-register-0.jsonl');
+  const file = await download.path();
+  await example(page, 2);
+  await page.locator('[data-testid="import"]').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: fs.readFileSync(file) });
+  await page.waitForSelector('[data-testid="history-title"]:text("distviz-history")');
+  assert.equal(await page.locator('[data-testid="sketch-text"]').inputValue(), 'P1 write 1 0-10\nP2 read nil 9-20');
+  assert.equal(await page.locator('[data-testid="initial"]').inputValue(), '0');
+  assert.deepEqual(await page.locator('[data-testid="verdicts"] li').evaluateAll((ls) => ls.map((l) => l.dataset.status)), verdicts);
+  await page.context().close();
 });
 
 test('a Jepsen etcd history imported through the file input gets the verdict of verdicts.csv, explained', async (t) => {
@@ -180,7 +199,7 @@ test('a Jepsen etcd history imported through the file input gets the verdict of 
     const words = await page.locator('[data-model="linearizable"] p').textContent();
     assert.ok(words.length > 40, `an explanation for ${file}: ${words}`);
     if (verdict === 'fails') assert.equal(await page.locator('.op.blocked').count(), 1, 'the operation that cannot be placed is drawn');
-    assert.match(await page.locator('.history-panel .note').first().textContent(), /Imported \(Jepsen etcd log format\): \d+ operations/);
+    assert.match(await page.locator('.history-panel .note').first().textContent(), /Imported \(Jepsen etcd log format\), checked as cas-register-nil: \d+ operations/);
   }
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -193,6 +212,11 @@ test('bad links and files explain themselves and lose nothing', async () => {
   assert.match(problem, /operation 2 \(“P2_frobnicate_1_5-9”\): “frobnicate” is not an operation/);
   assert.ok(await page.locator('[data-testid="history"] .op').count() > 0, 'an example is shown instead');
   const before = await page.locator('[data-testid="sketch-text"]').inputValue();
+  for (const [name, text, says] of [['empty.txt', '  \n', /empty\.txt was not opened: it is empty/], ['noise.bin', '\u0001\u0002PNG\u0000', /noise\.bin was not opened: it does not look like a history/]]) {
+    await page.locator('[data-testid="import"]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(text) });
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="problem"]')?.textContent ?? '').includes(n), name);
+    assert.match(await page.locator('[data-testid="problem"]').textContent(), says);
+  }
   await page.locator('[data-testid="import"]').setInputFiles({ name: 'broken.edn', mimeType: 'text/plain', buffer: Buffer.from('[{:process 0 :type :invoke :f :read :value nil}\n{:process 0 :type') });
   await page.waitForFunction(() => /broken\.edn was not opened: line \d+/.test(document.querySelector('[data-testid="problem"]')?.textContent ?? ''));
   assert.equal(await page.locator('[data-testid="sketch-text"]').inputValue(), before);

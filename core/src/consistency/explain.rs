@@ -15,16 +15,18 @@ pub fn not_linearizable(
         return "No order of the operations respects both real time and the model.".into();
     };
     let who = model.describe(b);
-    let ret = b
-        .ret
-        .map_or("never".to_string(), |r| format!("at event {r}"));
+    let ret = match (b.ret, b.ret_time) {
+        (None, _) => String::new(),
+        (Some(_), Some(t)) => format!(" (at {t})"),
+        (Some(_), None) => String::new(),
+    };
     let read = matches!(b.f.as_str(), "read" | "get");
     if let Some(v) = b.result.as_ref().filter(|v| read && !model.unknown_read(v)) {
         if matches!(model, Model::Register { .. }) {
             let writers: Vec<&Op> = ops.iter().filter(|o| writes(o, v)).collect();
             if writers.is_empty() && *v != model.init() {
                 return format!(
-                    "{who}, but no operation ever wrote {v} (the register started at {}).",
+                    "Look at {who}: no operation ever wrote {v}, and the register started at {}.",
                     model.describe_state(&model.init())
                 );
             }
@@ -47,10 +49,15 @@ pub fn not_linearizable(
                         list(model, &writers)
                     )
                 };
+                let after = if writers.is_empty() {
+                    "before the read".to_string()
+                } else {
+                    format!("after the last write of {v}")
+                };
                 return format!(
-                    "{who}, but {} finished before that read began, and {origin}: every order \
-                     that respects real time places {} after the last write of {v}, so the read \
-                     should have seen {} or a later value.",
+                    "Look at {who}: {} finished before that read began, and {origin}. Every \
+                     order that respects real time places {} {after}, so the read should have \
+                     seen {} or a later value.",
                     model.describe(x),
                     x.process.clone() + "'s " + &x.f,
                     x.value_written().map_or("it".into(), |w| w.to_string()),
@@ -63,11 +70,14 @@ pub fn not_linearizable(
         .and_then(|&id| ops.get(id))
         .map(|op| format!(", the last being {}", model.describe(op)))
         .unwrap_or_default();
+    let placed = match longest.len() {
+        1 => "one operation".to_string(),
+        n => format!("{n} operations"),
+    };
     format!(
-        "{who} cannot be placed: it must take effect before it completed ({ret}), but the longest \
-         valid order of the operations that can come first places {} of them{last}, leaves the \
+        "{who} cannot be placed: it must take effect before it completed{ret}, but the longest \
+         valid order of the operations that can come first places {placed}{last} and leaves the \
          state at {}, and in no such order can it take effect.",
-        longest.len(),
         model.describe_state(state)
     )
 }

@@ -138,9 +138,12 @@ pub fn check(history: &History, model: &Model, budget: u64) -> ModelVerdict {
         status: Status::Fails,
         explanation: format!(
             "Not sequentially consistent: the longest order that keeps each process's own order \
-             places {} operations and leaves the state at {}; then no process can go on: {} \
+             places {} and leaves the state at {}; then no process can go on: {} \
              cannot take effect in that state, and no other order gets further.",
-            order.len(),
+            match order.len() {
+                1 => "one operation".to_string(),
+                n => format!("{n} operations"),
+            },
             model.describe_state(state),
             stuck.join(", ")
         ),

@@ -244,11 +244,21 @@ impl Sketch {
             OpValue::Int(n) => Some(Some(*n)),
             _ => None,
         };
+        // Our own P1…P9 keep their numbers; other names are numbered in order.
+        let numbered = |name: &str| {
+            name.strip_prefix('P')
+                .and_then(|n| n.parse::<u8>().ok())
+                .filter(|n| (1..=MAX_PROCESSES).contains(n))
+        };
+        let keep = names.iter().all(|n| numbered(n).is_some());
         let ops = history
             .ops
             .iter()
             .map(|op| {
-                let process = names.iter().position(|n| *n == op.process)? as u8 + 1;
+                let process = match numbered(&op.process).filter(|_| keep) {
+                    Some(n) => n,
+                    None => names.iter().position(|n| *n == op.process)? as u8 + 1,
+                };
                 let func = match (op.f.as_str(), &op.value) {
                     ("read", _) => Func::Read(value(op.result.as_ref()?)?),
                     ("write", v) => Func::Write(value(v)?),
@@ -403,7 +413,8 @@ mod tests {
         assert_eq!(history.ops[1].f, "write");
         assert_eq!(history.ops[2].ret, None);
         let back = Sketch::from_history(&history).unwrap();
-        // Processes are numbered in order of first appearance.
+        // P1…P9 keep their numbers through the history format.
+        assert_eq!(back, sketch);
         assert_eq!(back.ops.len(), 3);
         assert_eq!(back.ops[0].start, 5);
         assert_eq!(back.ops[2].end, None);

@@ -47,6 +47,19 @@ struct Rules {
     wfr: bool,
 }
 
+/// What a model promises, in a sentence.
+fn promise(model: &str) -> &'static str {
+    match model {
+        "monotonic-reads" => "no process's reads go back to an older value than one it has already read.",
+        "read-your-writes" => "every process reads its own writes (or later ones) after making them.",
+        "monotonic-writes" => "every process sees each writer's writes in the order they were made.",
+        "writes-follow-reads" => "a write made after reading a value is never seen before that value.",
+        "PRAM" => "every process sees each writer's writes in order, reads its own writes, and never reads back in time.",
+        "causal" => "every process sees causes before their effects: writes in each writer's order, and a write after the writes its writer had read.",
+        _ => "",
+    }
+}
+
 fn rules(model: &str) -> Option<Rules> {
     let none = Rules::default();
     Some(match model {
@@ -199,15 +212,16 @@ pub fn check(history: &History, model: &Model, name: &str) -> ModelVerdict {
             );
         }
     }
+    let writes = match prepared.writes.len() {
+        1 => "one write".to_string(),
+        n => format!("{n} writes"),
+    };
     verdict(
         Status::Holds,
         format!(
-            "Holds: every process's view of the {} can be ordered so that each read \
+            "Holds: {} Every process's view of the {writes} can be ordered so that each read \
              returns the last write visible to it.",
-            match prepared.writes.len() {
-                1 => "one write".to_string(),
-                n => format!("{n} writes"),
-            }
+            promise(name)
         ),
     )
 }

@@ -55,7 +55,7 @@ pub struct DiagramProps {
 
 const WIDTH: f64 = 720.0;
 const LEFT: f64 = 36.0;
-const RIGHT: f64 = 14.0;
+const RIGHT: f64 = 30.0;
 const LANE: f64 = 44.0;
 const TOP: f64 = 22.0;
 const BAR: f64 = 26.0;
@@ -73,13 +73,25 @@ struct Drag {
     part: Part,
     /// Grab point minus the part's time, so the bar does not jump.
     offset: f64,
+    /// The time axis when the drag began: it may grow while dragging but
+    /// not shrink, so the bar stays under the pointer.
+    span: f64,
 }
 
 #[component]
 pub fn HistoryDiagram(props: &DiagramProps) -> Html {
     let svg = use_node_ref();
     let drag = use_state(|| None::<Drag>);
-    let span = props.span;
+    let span = drag.map_or(props.span, |d| d.span.max(props.span));
+    {
+        // The selected bar takes the focus when nothing in the drawing has
+        // it and no field is being typed in (after Add, Delete or a click),
+        // so the keys go on from there.
+        let (svg, selected) = (svg.clone(), props.selected);
+        use_effect_with((selected, props.bars.len()), move |_| {
+            focus_selected(&svg, selected)
+        });
+    }
     let height = TOP + LANE * props.lanes.len() as f64 + 18.0;
     // The time under a pointer, from the drawing's box on the page.
     let time_at = {
@@ -114,6 +126,10 @@ pub fn HistoryDiagram(props: &DiagramProps) -> Html {
         })
     };
     let ticks = tick_marks(span);
+    let props_view = DiagramView {
+        span,
+        ..DiagramView::from(props)
+    };
     html! {
         // On a narrow screen the drawing keeps a readable size and scrolls sideways.
         <div class="history-scroll">
@@ -133,9 +149,56 @@ pub fn HistoryDiagram(props: &DiagramProps) -> Html {
                     <text x="6" y={(TOP + LANE * i as f64 + LANE / 2.0 + 5.0).to_string()}>{name}</text>
                 </g>
             })}
-            {for props.bars.iter().map(|bar| bar_view(bar, props, &drag, &time_at))}
+            {for props.bars.iter().map(|bar| bar_view(bar, &props_view, &drag, &time_at))}
         </svg>
         </div>
+    }
+}
+
+/// What `bar_view` needs of the props, with the span as drawn.
+struct DiagramView {
+    span: f64,
+    editable: bool,
+    selected: Option<usize>,
+    step: u64,
+    send: Callback<Edit>,
+}
+
+impl From<&DiagramProps> for DiagramView {
+    fn from(props: &DiagramProps) -> Self {
+        DiagramView {
+            span: props.span,
+            editable: props.editable,
+            selected: props.selected,
+            step: props.step,
+            send: props.send.clone(),
+        }
+    }
+}
+
+fn focus_selected(svg: &NodeRef, selected: Option<usize>) {
+    let (Some(svg), Some(op)) = (svg.cast::<web_sys::Element>(), selected) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let typing = active.as_ref().is_some_and(|a| {
+        matches!(
+            a.tag_name().to_ascii_lowercase().as_str(),
+            "input" | "select" | "textarea"
+        )
+    });
+    if typing || active.as_ref().is_some_and(|a| svg.contains(Some(a))) {
+        return;
+    }
+    let bar = svg
+        .query_selector(&format!("g.op[data-op=\"{op}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|g| wasm_bindgen::JsCast::dyn_into::<web_sys::SvgElement>(g).ok());
+    if let Some(bar) = bar {
+        let _ = bar.focus();
     }
 }
 
@@ -155,7 +218,7 @@ fn tick_marks(span: f64) -> Vec<f64> {
 
 fn bar_view(
     bar: &Bar,
-    props: &DiagramProps,
+    props: &DiagramView,
     drag: &UseStateHandle<Option<Drag>>,
     time_at: &(impl Fn(i32) -> Option<f64> + Clone + 'static),
 ) -> Html {
@@ -172,6 +235,14 @@ fn bar_view(
         let (drag, send, time_at) = (drag.clone(), props.send.clone(), time_at.clone());
         let (start, end, editable) = (bar.start, bar.end, props.editable);
         Callback::from(move |e: PointerEvent| {
+            // A click gives the bar the keyboard too (Delete, arrows).
+            let bar = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("g.op").ok().flatten())
+                .and_then(|g| wasm_bindgen::JsCast::dyn_into::<web_sys::SvgElement>(g).ok());
+            if let Some(bar) = &bar {
+                let _ = bar.focus();
+            }
             send.emit(Edit::Select(Some(op)));
             let Some(t) = time_at(e.client_x()).filter(|_| editable) else {
                 return;
@@ -186,7 +257,12 @@ fn bar_view(
             if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
-            drag.set(Some(Drag { op, part, offset }));
+            drag.set(Some(Drag {
+                op,
+                part,
+                offset,
+                span,
+            }));
         })
     };
     let onkeydown = {

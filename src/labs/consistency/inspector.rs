@@ -152,8 +152,8 @@ pub fn OpInspector(props: &InspectorProps) -> Html {
     };
     html! {
         <section class="panel inspector" aria-labelledby="op-title" data-testid="op-inspector">
-            <header><h2 id="op-title">{format!("Operation {}", index + 1)}</h2></header>
-            <p class="note">{op.words()}</p>
+            <header><h2 id="op-title">{"Selected operation"}</h2></header>
+            <p class="note" data-testid="op-words">{op.words()}</p>
             <div class="fields">
                 <label>{"Process"}
                     <select onchange={on(Field::Process)} data-testid="op-process">

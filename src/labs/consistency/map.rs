@@ -113,7 +113,7 @@ pub fn ModelMap(props: &MapProps) -> Html {
             </svg>
             </div>
             <figcaption>
-                {"Lit: the models this history satisfies (a stronger model implies every model below it). Strict serializability is about transactions over many objects, so it stays unchecked here. Border: "}
+                {"Lit: the models this history satisfies (a stronger model implies every model below it). Strict serializability is about transactions over many objects; with one register it is linearizability, so it follows that verdict. Border: "}
                 <span class="avail-key unavailable">{"solid"}</span>{" unavailable under a partition, "}
                 <span class="avail-key sticky">{"dashed"}</span>{" sticky available, "}
                 <span class="avail-key total">{"dotted"}</span>{" totally available."}

@@ -34,9 +34,10 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
     let state = {
         let route = props.route.clone();
         use_mut_ref(move || {
-            let mut state = match &route.history {
-                Some(h) => LabState::from_link(h, route.model.as_deref()),
-                None => LabState::new(),
+            let mut state = if route.history.is_some() || route.model.is_some() {
+                LabState::from_link(route.history.as_deref(), route.model.as_deref())
+            } else {
+                LabState::new()
             };
             if !route.problems.is_empty() {
                 let mut problems = route.problems.clone();
@@ -122,7 +123,9 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
             let s = state.borrow();
             if let Some(sketch) = &s.sketch {
                 let events: Vec<_> = sketch.events().into_iter().map(|(_, e)| e).collect();
-                browser::download("distviz-history.jsonl", &to_json_lines(&events));
+                // The model travels in the name: Import reads it back from there.
+                let name = format!("distviz-history-{}.jsonl", s.model.name());
+                browser::download(&name, &to_json_lines(&events));
             }
         })
     };
@@ -137,7 +140,8 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
             }
             <div class="tools" role="toolbar" aria-label="History">
                 <label>{"Example "}
-                    <select data-testid="example" onchange={send.reform(|e: Event| {
+                    // Keyed, so the shown choice follows the history (not the last click).
+                    <select key={s.title.clone()} data-testid="example" onchange={send.reform(|e: Event| {
                         let index = e.target_dyn_into::<web_sys::HtmlSelectElement>()
                             .and_then(|s| s.value().parse().ok()).unwrap_or(0);
                         Edit::OpenExample(index)
@@ -153,7 +157,7 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
                 <button onclick={send.reform(|_| Edit::Add)} disabled={!editable}>{"+ Add an operation"}</button>
                 <button onclick={send.reform(|_| Edit::Undo)} disabled={!s.can_undo()} title="Ctrl+Z">{"↶ Undo"}</button>
                 <label>{"Register starts "}
-                    <select data-testid="initial" disabled={!matches!(s.model, Model::Register { .. })}
+                    <select key={s.model.name()} data-testid="initial" disabled={!matches!(s.model, Model::Register { .. })}
                         onchange={send.reform(|e: Event| {
                             let v = e.target_dyn_into::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
                             Edit::SetModel(if v == "0" { "cas-register-0" } else { "cas-register-nil" })
@@ -163,11 +167,14 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
                     </select>
                 </label>
             </div>
+            <div class="main-col">
             <section class="panel history-panel" aria-labelledby="history-title">
                 <header><h2 id="history-title" data-testid="history-title">{s.title.clone()}</h2></header>
                 <p class="note">{s.description.clone()}</p>
                 <HistoryDiagram lanes={lanes} bars={bars} span={span} editable={editable}
                     selected={s.selected} step={s.nudge_step()} send={send.clone()} />
+                <p class="hint" data-testid="witness-key">{"Numbers and dots: the order in which the operations can take effect, if the history is linearizable. Red ✗: the operation no such order can place next (the numbers are then the longest order found)."}</p>
+                <p class="scroll-hint">{"Scroll the drawing sideways to see all of it."}</p>
                 <p class="hint">{if editable {
                     "Drag a bar, or its ends. Keys: Tab to a bar, ←/→ move it, Shift+←/→ its end, Alt+←/→ its start, Delete removes it, Ctrl+Z undoes."
                 } else {
@@ -180,16 +187,17 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
                 }
                 {checking(&s, &send)}
             </section>
-            <div class="side">
-                {verdicts_panel(checked)}
-                if let Some(sketch) = &s.sketch {
-                    <OpInspector sketch={sketch.clone()} selected={s.selected} send={send.clone()} />
-                }
-            </div>
             <section class="panel" aria-labelledby="map-title">
                 <header><h2 id="map-title">{"The map"}</h2></header>
                 <ModelMap entries={entries} />
             </section>
+            </div>
+            <div class="side">
+                if let Some(sketch) = &s.sketch {
+                    <OpInspector sketch={sketch.clone()} selected={s.selected} send={send.clone()} />
+                }
+                {verdicts_panel(checked)}
+            </div>
             <SketchText text={s.sketch.as_ref().map(|k| k.to_text())} revision={s.revision} send={send.clone()} />
             <section class="panel share" aria-labelledby="share-title">
                 <header><h2 id="share-title">{"Share and save"}</h2></header>
@@ -465,10 +473,7 @@ fn ImportHistory(props: &ImportProps) -> Html {
     };
     html! {
         <>
-            <label class="button">{"⬆ Import history"}
-                <input type="file" class="visually-hidden" {onchange} data-testid="import" />
-            </label>
-            <label>{"read as "}
+            <label>{"Read files as "}
                 <select onchange={choose} data-testid="import-format">
                     <option value="auto" selected=true>{"any (guess)"}</option>
                     <option value="distviz">{"distviz history (JSON lines)"}</option>
@@ -476,6 +481,9 @@ fn ImportHistory(props: &ImportProps) -> Html {
                     <option value="porcupine-kv">{"Porcupine key-value"}</option>
                     <option value="knossos">{"Knossos EDN"}</option>
                 </select>
+            </label>
+            <label class="button">{"⬆ Import history"}
+                <input type="file" class="visually-hidden" {onchange} data-testid="import" />
             </label>
         </>
     }
@@ -491,7 +499,7 @@ fn ThingsToTry() -> Html {
                 <li>{"In the first example, drag P1’s “w 2” to the right, past P2’s “r 2”. P2 read a value nobody had written yet: not linearizable. Sequential still holds, because it ignores real time."}</li>
                 <li>{"Open “Causal, not sequential”. Select P4’s first read and change its value to 1 in the inspector, and its second to 2: both readers now agree, and sequential holds."}</li>
                 <li>{"Open “PRAM, not causal” and delete P2’s read of 1 (select it, Delete). The write of 2 no longer depends on 1, and causal consistency holds."}</li>
-                <li>{"Add an operation, then make it a read that never returns (clear its end). A timeout may or may not have taken effect: see which models still hold."}</li>
+                <li>{"Open “Sequential, not linearizable”, select P1’s write and clear its end: now it never returns, like a request that timed out. P2’s read of nothing becomes linearizable: the write may take effect after the read, or never."}</li>
                 <li>{"Copy link and open it in another tab: the same history, the same verdicts."}</li>
             </ol>
         </section>

@@ -102,7 +102,8 @@ pub struct LabState {
     pub problem: Option<String>,
     /// The log: what the learner did and what it changed.
     pub log: Vec<String>,
-    undo: Vec<(Sketch, String)>,
+    /// Earlier sketches, with their title and description.
+    undo: Vec<(Sketch, String, String)>,
     /// The sketch before a drag began (for one Undo step per drag).
     drag_from: Option<Sketch>,
     /// Bumped on every change of the history (views re-read it).
@@ -138,8 +139,8 @@ impl LabState {
         state
     }
 
-    /// The lab from a share link's history (`h=`) and model (`m=`).
-    pub fn from_link(h: &str, m: Option<&str>) -> LabState {
+    /// The lab from a share link's history (`h=`, if any) and model (`m=`).
+    pub fn from_link(h: Option<&str>, m: Option<&str>) -> LabState {
         let mut state = LabState::new();
         if let Some(name) = m {
             match Model::from_name(name).filter(|m| matches!(m, Model::Register { .. })) {
@@ -149,6 +150,10 @@ impl LabState {
                 )),
             }
         }
+        let Some(h) = h else {
+            state.recheck();
+            return state;
+        };
         match Sketch::parse(h) {
             Ok(sketch) => {
                 state.title = "A shared history".into();
@@ -323,12 +328,22 @@ impl LabState {
         }
         self.push_undo(before);
         self.set_sketch(next);
+        self.mark_edited();
         let verdicts = self.verdict_words();
         self.log.push(format!("{what} Now {verdicts}."));
     }
 
+    /// An example once edited is the learner's own history: the title says so.
+    fn mark_edited(&mut self) {
+        if !self.title.starts_with("Yours") {
+            self.title = format!("Yours, from “{}”", self.title);
+            self.description = format!("As it was before your edits: {}", self.description);
+        }
+    }
+
     fn push_undo(&mut self, sketch: Sketch) {
-        self.undo.push((sketch, self.title.clone()));
+        self.undo
+            .push((sketch, self.title.clone(), self.description.clone()));
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
@@ -415,11 +430,13 @@ impl LabState {
                 let Some(op) = self.editable_op(i) else {
                     return;
                 };
-                self.selected = None;
                 self.edit_sketch(format!("Deleted: {}.", op.words()), |s| {
                     s.ops.remove(i);
                     Ok(())
                 });
+                // Its neighbour is selected, so the keyboard goes on from there.
+                let left = self.history.ops.len();
+                self.selected = (left > 0).then(|| i.min(left - 1));
             }
             Edit::Add => {
                 let mut added = None;
@@ -443,7 +460,8 @@ impl LabState {
             }
             Edit::SetText(text) => match Sketch::parse(&text) {
                 Ok(sketch) => {
-                    self.title = "Your history".into();
+                    self.title = "Yours".into();
+                    self.description = "Typed in as text.".into();
                     if self.sketch.is_none() {
                         // Typed over an imported history: a register sketch again.
                         self.model = register_model();
@@ -468,8 +486,9 @@ impl LabState {
                 None => self.problem = Some(format!("There is no model “{name}”.")),
             },
             Edit::Undo => match self.undo.pop() {
-                Some((sketch, title)) => {
+                Some((sketch, title, description)) => {
                     self.title = title;
+                    self.description = description;
                     self.set_sketch(sketch);
                     let verdicts = self.verdict_words();
                     self.log
@@ -491,10 +510,28 @@ impl LabState {
     }
 
     fn import(&mut self, name: &str, text: &str, format: Option<Format>) {
-        let format = format.unwrap_or_else(|| guess_format(text));
+        if text.trim().is_empty() {
+            self.problem = Some(format!(
+                "{name} was not opened: it is empty. The history shown is unchanged."
+            ));
+            return;
+        }
+        let format = match format.or_else(|| guess_format(text)) {
+            Some(format) => format,
+            None => {
+                self.problem = Some(format!(
+                    "{name} was not opened: it does not look like a history (distviz JSON lines, a Jepsen etcd log, Porcupine key-value or Knossos EDN lines). The history shown is unchanged."
+                ));
+                return;
+            }
+        };
         match import::read(text, format) {
             Ok(history) => {
-                let model_name = format.default_model();
+                // Our export names the model in the file name (…cas-register-0.jsonl).
+                let model_name = Model::NAMES
+                    .into_iter()
+                    .find(|m| format == Format::Distviz && name.contains(m))
+                    .unwrap_or(format.default_model());
                 let model = Model::from_name(model_name).unwrap_or_else(register_model);
                 if let Err(e) = model.validate(&history) {
                     self.problem = Some(format!(
@@ -507,7 +544,7 @@ impl LabState {
                 }
                 self.title = name.to_string();
                 self.description = format!(
-                    "Imported ({} format): {} operations by {} processes{}.",
+                    "Imported ({} format), checked as {model_name}: {} operations by {} processes{}.",
                     format_name(format),
                     history.ops.len(),
                     history.processes().len(),
@@ -571,22 +608,26 @@ pub fn format_name(format: Format) -> &'static str {
     }
 }
 
-/// The format a file's text looks like.
-pub fn guess_format(text: &str) -> Format {
+/// The format a file's text looks like, if any.
+pub fn guess_format(text: &str) -> Option<Format> {
     let first = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with(';'))
         .unwrap_or("");
-    if first.contains("jepsen.util") || first.starts_with("INFO") {
-        Format::Etcd
-    } else if first.starts_with("{\"") {
-        Format::Distviz
-    } else if first.starts_with("{:") && (first.contains(":key") || first.contains(":append")) {
-        Format::PorcupineKv
-    } else {
-        Format::Knossos
-    }
+    Some(
+        if first.contains("jepsen.util") || first.starts_with("INFO") {
+            Format::Etcd
+        } else if first.starts_with("{\"") {
+            Format::Distviz
+        } else if first.starts_with("{:") && (first.contains(":key") || first.contains(":append")) {
+            Format::PorcupineKv
+        } else if first.starts_with(['[', '(', '{']) {
+            Format::Knossos
+        } else {
+            return None;
+        },
+    )
 }
 
 /// `op` with a part moved by `by` ms, kept within 0..=MAX_TIME and with
@@ -758,7 +799,7 @@ mod tests {
             "{problem}"
         );
         assert_eq!(state.history, before);
-        let linked = LabState::from_link("P1_write_1_0-10;P2_rad_1_0-5", Some("nope"));
+        let linked = LabState::from_link(Some("P1_write_1_0-10;P2_rad_1_0-5"), Some("nope"));
         let problem = linked.problem.clone().unwrap();
         assert!(problem.contains("m: “nope”"), "{problem}");
         assert!(problem.contains("operation 2"), "{problem}");
