@@ -845,16 +845,17 @@ mod tests {
     fn the_format_is_guessed_from_the_text() {
         assert_eq!(
             guess_format("INFO  jepsen.util - 1\t:invoke\t:read\tnil"),
-            Format::Etcd
+            Some(Format::Etcd)
         );
         assert_eq!(
             guess_format("{:process 0, :type :invoke, :f :append, :key \"0\", :value \"x\"}"),
-            Format::PorcupineKv
+            Some(Format::PorcupineKv)
         );
         assert_eq!(
             guess_format("[{:process 0, :type :invoke, :f :read, :value nil}]"),
-            Format::Knossos
+            Some(Format::Knossos)
         );
-        assert_eq!(guess_format("{\"index\":0}"), Format::Distviz);
+        assert_eq!(guess_format("{\"index\":0}"), Some(Format::Distviz));
+        assert_eq!(guess_format("\u{1}\u{2}PNG garbage"), None);
     }
 }
