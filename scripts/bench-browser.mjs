@@ -68,6 +68,8 @@ try {
     errors: page.errors,
   };
   figures.whole_frame_tasks_9_nodes_1x = await frameTasks(browser, page);
+  await page.context().close();
+  figures.consistency_lab_long_tasks = await checkerBlocking(browser, histories);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   await browser.close();
@@ -91,4 +93,31 @@ async function frameTasks(browser, page) {
     .sort((a, b) => a - b);
   const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
   return { frames: durations.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: durations[durations.length - 1] };
+}
+
+// Imports the biggest reference histories into the consistency lab and
+// records every task that blocked the page over 50 ms while it read and
+// checked them (the lab checks a slice a frame).
+async function checkerBlocking(browser, histories) {
+  const page = await openPage(browser, `${server.url}#/consistency-models`);
+  await page.waitForSelector('[data-testid="history"] .op');
+  await page.evaluate(() => {
+    window.distvizLongTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.distvizLongTasks.push(e.duration))).observe({ type: 'longtask' });
+  });
+  const out = {};
+  for (const rel of ['porcupine-kv/c50-ok.txt', 'porcupine-kv/c10-bad.txt', 'porcupine-etcd/etcd_000.log']) {
+    const found = histories.find(([r]) => r === rel);
+    if (!found) continue;
+    await page.evaluate(() => { window.distvizLongTasks = []; });
+    const start = Date.now();
+    await page.locator('[data-testid="import"]').setInputFiles({ name: path.basename(rel), mimeType: 'text/plain', buffer: Buffer.from(found[1]) });
+    await page.waitForSelector(`[data-testid="history-title"]:text("${path.basename(rel)}")`);
+    await page.waitForSelector('[data-testid="verdicts"]', { timeout: 120000 });
+    const long = await page.evaluate(() => window.distvizLongTasks.slice());
+    out[rel] = { seconds_to_verdict: (Date.now() - start) / 1000, long_tasks_ms: long.map(Math.round),
+      verdict: await page.locator('[data-testid="verdicts"] [data-model="linearizable"]').getAttribute('data-status') };
+  }
+  await page.context().close();
+  return out;
 }

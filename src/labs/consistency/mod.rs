@@ -62,8 +62,8 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
         // A long check goes on a slice a frame, so the page never blocks.
         let (state, update) = (state.clone(), update.clone());
         use_animation_frames(move |_| {
-            let running = matches!(state.borrow().check, Check::Running(_));
-            if running {
+            let busy = state.borrow().busy();
+            if busy {
                 state.borrow_mut().frame();
                 update.force_update();
             }
@@ -93,7 +93,7 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
     let s = state.borrow();
     let bars = bars(&s);
     let lanes = lanes(&s);
-    let span = span(&s);
+    let span = span(&bars);
     let checked = s.checked_result();
     let entries = checked
         .map(|c| hierarchy::map(&c.verdicts))
@@ -173,6 +173,11 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
                 <p class="note">{s.description.clone()}</p>
                 <HistoryDiagram lanes={lanes} bars={bars} span={span} editable={editable}
                     selected={s.selected} step={s.nudge_step()} send={send.clone()} />
+                if s.history.ops.len() > MAX_DRAWN {
+                    <p class="notice" data-testid="drawn-part">{format!(
+                        "Drawn: the first {MAX_DRAWN} of {} operations. The check covers them all.",
+                        s.history.ops.len())}</p>
+                }
                 <p class="hint" data-testid="witness-key">{"Numbers and dots: the order in which the operations can take effect, if the history is linearizable. Red ✗: the operation no such order can place next (the numbers are then the longest order found)."}</p>
                 <p class="scroll-hint">{"Scroll the drawing sideways to see all of it."}</p>
                 <p class="hint">{if editable {
@@ -237,6 +242,15 @@ fn status_word(status: Status) -> &'static str {
 
 fn checking(s: &LabState, send: &Callback<Edit>) -> Html {
     match &s.check {
+        Check::Queued => html! {
+            <div class="notice" role="status" data-testid="checking">{"Checking linearizability…"}</div>
+        },
+        Check::Done(_) if s.busy() => html! {
+            <div class="notice" role="status" data-testid="checking">
+                <span>{"Checking the other models…"}</span>
+                <button onclick={send.reform(|_| Edit::Cancel)}>{"Cancel"}</button>
+            </div>
+        },
         Check::Running(search) => html! {
             <div class="notice" role="status" data-testid="checking">
                 <span>{format!("Checking linearizability… {} states so far", search.states())}</span>
@@ -310,8 +324,16 @@ fn event_times(s: &LabState) -> Vec<f64> {
     times
 }
 
-fn span(s: &LabState) -> f64 {
-    let last = event_times(s).into_iter().fold(0.0, f64::max);
+/// The most operations drawn: a long history is checked whole, but its
+/// first operations are enough to look at, and drawing thousands of bars
+/// would hold the page up.
+const MAX_DRAWN: usize = 150;
+
+fn span(bars: &[Bar]) -> f64 {
+    let last = bars
+        .iter()
+        .map(|b| b.end.unwrap_or(b.start))
+        .fold(0.0, f64::max);
     (last * 1.12).max(20.0)
 }
 
@@ -323,6 +345,7 @@ fn bars(s: &LabState) -> Vec<Bar> {
     s.history
         .ops
         .iter()
+        .take(MAX_DRAWN)
         .map(|op| {
             let lane = match &s.sketch {
                 Some(sketch) => sketch.ops[op.id].process as usize - 1,

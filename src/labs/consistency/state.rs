@@ -17,10 +17,12 @@ pub const CHECK_ALL_OPS: usize = 150;
 /// States the linearizability search may visit before answering "unknown".
 pub const SEARCH_BUDGET: u64 = 2_000_000;
 /// The sequential search is not chunked: a smaller budget keeps a check
-/// that runs at once short (it answers "unknown" past it).
+/// that runs at once short (it answers "unknown" past it). An imported
+/// history gets less, as its models are checked a frame each.
 pub const SEQUENTIAL_BUDGET: u64 = 100_000;
+const IMPORTED_SEQUENTIAL_BUDGET: u64 = 5_000;
 /// Search steps in one animation frame (a few ms in Chromium).
-pub const STEPS_PER_FRAME: u64 = 20_000;
+pub const STEPS_PER_FRAME: u64 = 8_000;
 const NOT_EDITABLE: &str = "This history is too large to edit here (or not a register history); it is drawn and checked. Open an example to edit one.";
 /// Edits Undo remembers.
 const UNDO_DEPTH: usize = 50;
@@ -68,15 +70,21 @@ pub enum Edit {
 
 /// A check of the current history, finished or going on.
 pub enum Check {
+    /// To start next frame: reading a long file is this frame's work.
+    Queued,
     Running(Box<Search>),
     Done(Box<Checked>),
-    Cancelled { states: u64 },
+    Cancelled {
+        states: u64,
+    },
 }
 
 pub struct Checked {
     pub linearizable: Outcome,
     /// Every checkable model's verdict, linearizability's first.
     pub verdicts: Vec<ModelVerdict>,
+    /// Models still to check, one a frame (an imported history).
+    pending: Vec<&'static str>,
 }
 
 impl Checked {
@@ -219,17 +227,14 @@ impl LabState {
             let linearizable = linearizable::check(&self.history, &self.model, SEARCH_BUDGET);
             self.check = Check::Done(Box::new(self.checked(linearizable)));
         } else {
-            self.check = Check::Running(Box::new(Search::new(
-                &self.history,
-                &self.model,
-                SEARCH_BUDGET,
-            )));
+            self.check = Check::Queued;
         }
     }
 
-    /// Every model's verdict, given linearizability's.
+    /// Every model's verdict, given linearizability's: at once for a
+    /// sketch, else placeholders that `frame` fills in, one a frame.
     fn checked(&self, linearizable: Outcome) -> Checked {
-        let mut verdicts = vec![ModelVerdict {
+        let first = ModelVerdict {
             model: "linearizable".into(),
             status: match linearizable.verdict {
                 Verdict::Linearizable => Status::Holds,
@@ -241,41 +246,76 @@ impl LabState {
                 .as_ref()
                 .map_or_else(|| linearizable.summary.clone(), |f| f.explanation.clone()),
             order: linearizable.order.iter().map(|p| p.op).collect(),
-        }];
+        };
         let short = self.history.ops.len() <= CHECK_ALL_OPS;
-        for name in CHECKABLE.iter().skip(1) {
-            verdicts.push(if short {
-                check_model(&self.history, &self.model, name, SEQUENTIAL_BUDGET)
+        let mut checked = Checked {
+            linearizable,
+            verdicts: vec![first],
+            pending: Vec::new(),
+        };
+        for &name in CHECKABLE.iter().skip(1) {
+            let explanation = if !short {
+                format!(
+                    "Not checked in the page for a history this long ({} operations, more than {CHECK_ALL_OPS}): `distviz check` checks every model.",
+                    self.history.ops.len()
+                )
+            } else if self.sketch.is_some() {
+                checked.verdicts.push(check_model(
+                    &self.history,
+                    &self.model,
+                    name,
+                    SEQUENTIAL_BUDGET,
+                ));
+                continue;
             } else {
-                ModelVerdict {
-                    model: name.to_string(),
-                    status: Status::Unknown,
-                    explanation: format!(
-                        "Not checked in the page for a history this long ({} operations, more than {CHECK_ALL_OPS}): `distviz check` checks every model.",
-                        self.history.ops.len()
-                    ),
-                    order: Vec::new(),
-                }
+                checked.pending.push(name);
+                "Checking…".to_string()
+            };
+            checked.verdicts.push(ModelVerdict {
+                model: name.to_string(),
+                status: Status::Unknown,
+                explanation,
+                order: Vec::new(),
             });
         }
-        Checked {
-            linearizable,
-            verdicts,
+        checked
+    }
+
+    /// Whether a check is still going on (a slice a frame).
+    pub fn busy(&self) -> bool {
+        match &self.check {
+            Check::Queued | Check::Running(_) => true,
+            Check::Done(checked) => !checked.pending.is_empty(),
+            Check::Cancelled { .. } => false,
         }
     }
 
-    /// One frame's slice of a long check. True while it goes on.
+    /// One frame's slice of a long check: search steps, or one model.
+    /// True while it goes on.
     pub fn frame(&mut self) -> bool {
-        let Check::Running(search) = &mut self.check else {
-            return false;
-        };
-        match search.step(STEPS_PER_FRAME) {
-            Progress::Running { .. } => true,
-            Progress::Done(outcome) => {
-                self.check = Check::Done(Box::new(self.checked(outcome)));
-                false
+        match &mut self.check {
+            Check::Queued => {
+                let search = Search::new(&self.history, &self.model, SEARCH_BUDGET);
+                self.check = Check::Running(Box::new(search));
             }
+            Check::Running(search) => {
+                if let Progress::Done(outcome) = search.step(STEPS_PER_FRAME) {
+                    self.check = Check::Done(Box::new(self.checked(outcome)));
+                }
+            }
+            Check::Done(checked) => {
+                if let Some(name) = checked.pending.first().copied() {
+                    checked.pending.remove(0);
+                    let verdict =
+                        check_model(&self.history, &self.model, name, IMPORTED_SEQUENTIAL_BUDGET);
+                    if let Some(slot) = checked.verdicts.iter_mut().find(|v| v.model == name) {
+                        *slot = verdict;
+                    }
+                }
+            }
+            Check::Cancelled { .. } => {}
         }
+        self.busy()
     }
 
     pub fn checked_result(&self) -> Option<&Checked> {
@@ -294,7 +334,7 @@ impl LabState {
                 .filter_map(|m| c.status(m).map(|s| format!("{m}: {}", verdict_word(s))))
                 .collect::<Vec<_>>()
                 .join(", "),
-            Check::Running(_) => "checking…".into(),
+            Check::Queued | Check::Running(_) => "checking…".into(),
             Check::Cancelled { .. } => "not checked".into(),
         }
     }
@@ -496,14 +536,23 @@ impl LabState {
                 }
                 None => self.problem = Some("There is nothing to undo.".into()),
             },
-            Edit::Cancel => {
-                if let Check::Running(search) = &self.check {
+            Edit::Cancel => match &mut self.check {
+                Check::Running(search) => {
                     let states = search.states();
                     self.check = Check::Cancelled { states };
                     self.log
                         .push(format!("Stopped the check after {states} states."));
                 }
-            }
+                Check::Done(checked) => {
+                    for name in std::mem::take(&mut checked.pending) {
+                        if let Some(slot) = checked.verdicts.iter_mut().find(|v| v.model == name) {
+                            slot.explanation = "Stopped before it was checked.".into();
+                        }
+                    }
+                }
+                Check::Queued => self.check = Check::Cancelled { states: 0 },
+                Check::Cancelled { .. } => {}
+            },
             Edit::Refuse(why) => self.problem = Some(why),
             Edit::Dismiss => self.problem = None,
         }
@@ -828,7 +877,7 @@ mod tests {
         });
         assert!(state.problem.is_none(), "{:?}", state.problem);
         assert!(state.sketch.is_none(), "too long to edit");
-        assert!(matches!(state.check, Check::Running(_)));
+        assert!(matches!(state.check, Check::Queued));
         let mut frames = 0;
         while state.frame() {
             frames += 1;
