@@ -112,7 +112,7 @@ pub const DEFAULT_SPEED: f64 = 0.1;
 const MAX_FRAME_MS: f64 = 100.0;
 /// What a run in a lab page may hold for time travel, by
 /// `Run::held_bytes` (checkpoints and the trace window): a run lasts as
-/// long as this allows. Nine nodes under faults hold about 11 MB an hour
+/// long as this allows. Nine nodes under faults hold about 13 MB an hour
 /// (`distviz bench`); a flood of messages reaches it sooner, and stops
 /// with a notice instead of filling the tab's memory.
 pub const MEMORY_BUDGET: usize = 40 << 20;
