@@ -78,7 +78,11 @@ pub fn App() -> Html {
             </header>
             {body}
             <footer class="site">
-                <p>{"Every run is a deterministic simulation: the same scenario and seed give the same run, here and in the "}<code>{"distviz"}</code>{" command line."}</p>
+                if matches!(&route.page, Page::Lab(id) if id == lab::CONSISTENCY_MODELS) {
+                    <p>{"The checkers here are the ones of the "}<code>{"distviz check"}</code>{" command line: the same history gets the same verdicts in both."}</p>
+                } else {
+                    <p>{"Every run is a deterministic simulation: the same scenario and seed give the same run, here and in the "}<code>{"distviz"}</code>{" command line."}</p>
+                }
             </footer>
         </div>
     }
