@@ -473,16 +473,21 @@ impl<P: Protocol> Controller<P> {
         let t = t.min(MAX_DURATION_MS);
         let start = self.run.world().records();
         while self.run.now() < t {
-            if self.run.held_bytes() >= self.memory_budget {
+            // Only new computing holds more: replaying what is computed is free.
+            let computing_new = self.run.now() >= self.run.horizon();
+            if computing_new && self.run.held_bytes() >= self.memory_budget {
                 let stop = format!(
                     "This run stops at {}: it holds {} events, all the memory time travel may use here. Travel back and act to fork it, or use fewer servers or slower timers.",
                     clock_words(self.run.now()),
                     self.run.world().records()
                 );
-                // Said after what the learner was already told (a clamped link time).
+                // Said after what the learner was already told (a clamped link
+                // time), but once.
                 self.problem = Some(match self.problem.take() {
-                    Some(earlier) => format!("{earlier} {stop}"),
-                    None => stop,
+                    Some(earlier) if !earlier.contains("This run stops at") => {
+                        format!("{earlier} {stop}")
+                    }
+                    _ => stop,
                 });
                 return Reached::Budget;
             }

@@ -323,6 +323,17 @@ fn a_run_that_would_hold_too_much_stops_with_a_notice_not_a_panic() {
     assert!(c.run.now() < MAX_DURATION_MS);
     assert!(c.problem.clone().unwrap().starts_with("This run stops at"));
     assert!(!c.playing, "it stops, paused, where the budget ran out");
+    // What is computed replays freely, and the notice is said once.
+    let end = c.run.now();
+    c.apply(Command::Seek(end / 2));
+    c.apply(Command::TogglePlay);
+    c.frame(16.0);
+    assert!(c.playing, "playing the computed past is not stopped");
+    assert!(c.run.now() > end / 2);
+    c.apply(Command::Seek(end + 1_000));
+    c.finish_computing();
+    let problem = c.problem.clone().unwrap();
+    assert_eq!(problem.matches("This run stops at").count(), 1, "{problem}");
 }
 
 #[test]

@@ -162,9 +162,10 @@ impl Sketch {
                 if a.process != b.process {
                     continue;
                 }
+                // Touching is one after the other (see `events`), not at once.
                 let a_end = a.end.unwrap_or(u64::MAX);
                 let b_end = b.end.unwrap_or(u64::MAX);
-                if a.start <= b_end && b.start <= a_end {
+                if a.start < b_end && b.start < a_end {
                     return Some((i, j));
                 }
             }
@@ -271,6 +272,10 @@ impl Sketch {
                     (Some(start), end) if op.ret.is_none() || end.is_some() => (start, end),
                     _ => (op.call as u64 * 10, op.ret.map(|r| r as u64 * 10)),
                 };
+                // Times a sketch cannot write (a long run's) leave it drawn, not edited.
+                if end.unwrap_or(start) > MAX_TIME {
+                    return None;
+                }
                 Some(SketchOp {
                     process,
                     func,
@@ -312,7 +317,7 @@ fn parse_op(line: &str) -> Result<SketchOp, String> {
         .split([' ', '_', '\t'])
         .filter(|w| !w.is_empty())
         .collect();
-    let (Some(process), Some(f), Some(span)) = (words.first(), words.get(1), words.last()) else {
+    let [process, f, .., span] = words.as_slice() else {
         return Err("write it as “P1 write 1 0-10”: process, operation, value, start-end".into());
     };
     let process = process
@@ -381,6 +386,9 @@ mod tests {
         assert!(err.contains("use P1 to P9"), "{err}");
         let err = Sketch::parse("P1 write 1 10-5").unwrap_err();
         assert!(err.contains("ends (5 ms) before it starts"), "{err}");
+        for short in ["P1 write", "P1", "P1_write", "write 0-10"] {
+            assert!(Sketch::parse(short).is_err(), "{short}");
+        }
         let err = Sketch::parse("P1 write x 1-5").unwrap_err();
         assert!(err.contains("not a value"), "{err}");
         assert!(Sketch::parse(&"P1 write 1 0-1;".repeat(61)).is_err());
@@ -424,7 +432,7 @@ mod tests {
     fn a_process_with_two_operations_at_once_is_found() {
         let sketch = Sketch::parse("P1 write 1 0-10\nP1 read 1 5-15").unwrap();
         assert_eq!(sketch.overlap(), Some((0, 1)));
-        let sketch = Sketch::parse("P1 write 1 0-10\nP1 read 1 11-15").unwrap();
-        assert_eq!(sketch.overlap(), None);
+        let sketch = Sketch::parse("P1 write 1 0-10\nP1 read 1 10-15").unwrap();
+        assert_eq!(sketch.overlap(), None, "touching is one after the other");
     }
 }

@@ -53,6 +53,26 @@ fn layout() -> Vec<(&'static str, usize, usize, usize)> {
         .collect()
 }
 
+/// The map in words, for a screen reader: each model, whether it holds,
+/// and how available it can stay.
+fn spoken(entries: &[MapEntry]) -> String {
+    let models: Vec<String> = models()
+        .into_iter()
+        .map(|name| {
+            let state = match entries.iter().find(|e| e.model == name).map(|e| e.status) {
+                Some(Status::Holds) => "holds",
+                Some(Status::Fails) => "fails",
+                _ => "unknown",
+            };
+            format!("{name} {state}, {}", availability(name).1)
+        })
+        .collect();
+    format!(
+        "The map of consistency models, strongest first: {}.",
+        models.join("; ")
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct MapProps {
     pub entries: Vec<MapEntry>,
@@ -82,8 +102,7 @@ pub fn ModelMap(props: &MapProps) -> Html {
     html! {
         <figure class="model-map" data-testid="model-map">
             <div class="map-scroll">
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-                aria-label="The map of consistency models; the ones this history satisfies are lit">
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-label={spoken(&props.entries)}>
                 {for edges().into_iter().filter_map(|(a, b)| {
                     let ((x1, y1), (x2, y2)) = (centre(a)?, centre(b)?);
                     Some(html! { <line class="edge" x1={x1.to_string()} y1={(y1 + BOX_H / 2.0).to_string()}

@@ -201,7 +201,7 @@ pub fn ConsistencyLab(props: &ConsistencyProps) -> Html {
                 if let Some(sketch) = &s.sketch {
                     <OpInspector sketch={sketch.clone()} selected={s.selected} send={send.clone()} />
                 }
-                {verdicts_panel(checked)}
+                {verdicts_panel(checked, matches!(s.check, Check::Cancelled { .. }))}
             </div>
             <SketchText text={s.sketch.as_ref().map(|k| k.to_text())} revision={s.revision} send={send.clone()} />
             <section class="panel share" aria-labelledby="share-title">
@@ -264,7 +264,7 @@ fn checking(s: &LabState, send: &Callback<Edit>) -> Html {
     }
 }
 
-fn verdicts_panel(checked: Option<&Checked>) -> Html {
+fn verdicts_panel(checked: Option<&Checked>, stopped: bool) -> Html {
     html! {
         <section class="panel verdicts" aria-labelledby="verdicts-title">
             <header><h2 id="verdicts-title">{"Which models hold"}</h2></header>
@@ -281,6 +281,8 @@ fn verdicts_panel(checked: Option<&Checked>) -> Html {
                         }
                     })}
                 </ul>
+            } else if stopped {
+                <p class="note">{"Not checked: the check was stopped. Change the history, or import it again, to check it."}</p>
             } else {
                 <p class="note">{"Checking…"}</p>
             }
@@ -347,8 +349,9 @@ fn bars(s: &LabState) -> Vec<Bar> {
         .iter()
         .take(MAX_DRAWN)
         .map(|op| {
-            let lane = match &s.sketch {
-                Some(sketch) => sketch.ops[op.id].process as usize - 1,
+            let drawn = s.sketch.as_ref().and_then(|sketch| sketch.ops.get(op.id));
+            let lane = match drawn {
+                Some(sketch_op) => usize::from(sketch_op.process).saturating_sub(1),
                 None => lanes.iter().position(|p| *p == op.process).unwrap_or(0),
             };
             let witness = linearizable.map_or(Witness::None, |out| {
@@ -371,8 +374,8 @@ fn bars(s: &LabState) -> Vec<Bar> {
                     None => Witness::Skipped,
                 }
             });
-            let (label, described) = match &s.sketch {
-                Some(sketch) => (sketch.ops[op.id].label(), sketch.ops[op.id].words()),
+            let (label, described) = match drawn {
+                Some(sketch_op) => (sketch_op.label(), sketch_op.words()),
                 None => {
                     let result = op
                         .result

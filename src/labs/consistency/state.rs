@@ -110,8 +110,8 @@ pub struct LabState {
     pub problem: Option<String>,
     /// The log: what the learner did and what it changed.
     pub log: Vec<String>,
-    /// Earlier sketches, with their title and description.
-    undo: Vec<(Sketch, String, String)>,
+    /// Earlier sketches, with their title, description and model.
+    undo: Vec<(Sketch, String, String, Model)>,
     /// The sketch before a drag began (for one Undo step per drag).
     drag_from: Option<Sketch>,
     /// Bumped on every change of the history (views re-read it).
@@ -359,7 +359,7 @@ impl LabState {
             return;
         };
         let mut next = before.clone();
-        if let Err(e) = change(&mut next) {
+        if let Err(e) = change(&mut next).and_then(|()| next.history().map(|_| ())) {
             self.problem = Some(e);
             return;
         }
@@ -382,8 +382,12 @@ impl LabState {
     }
 
     fn push_undo(&mut self, sketch: Sketch) {
-        self.undo
-            .push((sketch, self.title.clone(), self.description.clone()));
+        self.undo.push((
+            sketch,
+            self.title.clone(),
+            self.description.clone(),
+            self.model.clone(),
+        ));
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
@@ -446,6 +450,7 @@ impl LabState {
                 if let (Some(before), Some(now)) = (self.drag_from.take(), self.sketch.clone()) {
                     if before != now {
                         self.push_undo(before);
+                        self.mark_edited();
                         let moved = self
                             .selected
                             .and_then(|i| now.ops.get(i))
@@ -499,19 +504,23 @@ impl LabState {
                 self.open_example(index);
             }
             Edit::SetText(text) => match Sketch::parse(&text) {
-                Ok(sketch) => {
-                    self.title = "Yours".into();
-                    self.description = "Typed in as text.".into();
-                    if self.sketch.is_none() {
-                        // Typed over an imported history: a register sketch again.
+                // Typed over an imported history: a register sketch again.
+                Ok(sketch) if self.sketch.is_none() => match sketch.history() {
+                    Ok(_) => {
                         self.model = register_model();
-                        self.sketch = Some(Sketch::default());
+                        self.title = "Yours".into();
+                        self.description = "Typed in as text.".into();
+                        self.selected = None;
+                        self.set_sketch(sketch);
+                        let verdicts = self.verdict_words();
+                        self.log.push(format!("Typed the history. Now {verdicts}."));
                     }
-                    self.edit_sketch("Typed the history.".into(), |s| {
-                        *s = sketch;
-                        Ok(())
-                    });
-                }
+                    Err(e) => self.problem = Some(format!("The history was not changed: {e}.")),
+                },
+                Ok(sketch) => self.edit_sketch("Typed the history.".into(), |s| {
+                    *s = sketch;
+                    Ok(())
+                }),
                 Err(e) => self.problem = Some(format!("The history was not changed: {e}.")),
             },
             Edit::Import { name, text, format } => self.import(&name, &text, format),
@@ -526,9 +535,10 @@ impl LabState {
                 None => self.problem = Some(format!("There is no model “{name}”.")),
             },
             Edit::Undo => match self.undo.pop() {
-                Some((sketch, title, description)) => {
+                Some((sketch, title, description, model)) => {
                     self.title = title;
                     self.description = description;
+                    self.model = model;
                     self.set_sketch(sketch);
                     let verdicts = self.verdict_words();
                     self.log
@@ -609,7 +619,16 @@ impl LabState {
                 self.model = model;
                 self.sketch = Sketch::from_history(&history)
                     .filter(|_| matches!(self.model, Model::Register { .. }));
-                self.history = history;
+                // An editable one is checked as the lab will edit it, so its
+                // events line up with the drawing (failed operations left out).
+                match self.sketch.as_ref().map(Sketch::history) {
+                    Some(Ok(rebuilt)) => self.history = rebuilt,
+                    Some(Err(_)) => {
+                        self.sketch = None;
+                        self.history = history;
+                    }
+                    None => self.history = history,
+                }
                 self.selected = None;
                 self.recheck();
                 let verdicts = self.verdict_words();
@@ -685,8 +704,9 @@ fn shifted(mut op: SketchOp, part: Part, by: i64) -> SketchOp {
     let at = |t: u64| (t as i64 + by).clamp(0, MAX_TIME as i64) as u64;
     match part {
         Part::Whole => {
-            // Move both ends by the same amount, stopping at 0.
-            let by = by.max(-(op.start as i64));
+            // Move both ends by the same amount, stopping at 0 and at MAX_TIME.
+            let last = op.end.unwrap_or(op.start) as i64;
+            let by = by.max(-(op.start as i64)).min(MAX_TIME as i64 - last);
             op.start = (op.start as i64 + by) as u64;
             op.end = op
                 .end
@@ -906,5 +926,52 @@ mod tests {
         );
         assert_eq!(guess_format("{\"index\":0}"), Some(Format::Distviz));
         assert_eq!(guess_format("\u{1}\u{2}PNG garbage"), None);
+    }
+
+    #[test]
+    fn what_a_review_found_stays_fixed() {
+        // A two-word line in a link is refused, not a panic.
+        let linked = LabState::from_link(Some("P1_write"), None);
+        assert!(linked.problem.clone().unwrap().contains("operation 1"));
+        // Text typed over an imported history replaces it; empty text too.
+        let mut state = LabState::new();
+        let kv = "{:process 0, :type :invoke, :f :append, :key \"0\", :value \"x\"}\n{:process 0, :type :ok, :f :append, :key \"0\", :value \"x\"}";
+        state.apply(Edit::Import {
+            name: "kv.edn".into(),
+            text: kv.into(),
+            format: None,
+        });
+        assert_eq!(state.model.name(), "kv-string-append");
+        assert!(state.sketch.is_none());
+        state.apply(Edit::SetText(String::new()));
+        assert_eq!(
+            state.history.ops.len(),
+            state.sketch.as_ref().unwrap().ops.len()
+        );
+        // Undo brings back the model with the history.
+        let mut state = LabState::new();
+        state.apply(Edit::Import {
+            name: "kv.edn".into(),
+            text: kv.into(),
+            format: None,
+        });
+        state.apply(Edit::Undo);
+        assert_eq!(state.model.name(), "cas-register-nil");
+        assert!(state.problem.is_none(), "{:?}", state.problem);
+        // A move stops at the last time a sketch can hold, and is one step.
+        let mut state = LabState::new();
+        state.apply(Edit::SetText(format!(
+            "P1 write 1 {}-{MAX_TIME}",
+            MAX_TIME - 10
+        )));
+        state.apply(Edit::Nudge(0, Part::Whole, 1_000));
+        let op = state.sketch.as_ref().unwrap().ops[0];
+        assert_eq!((op.start, op.end), (MAX_TIME - 10, Some(MAX_TIME)));
+        // A drag makes the example yours.
+        let mut state = LabState::new();
+        state.apply(Edit::OpenExample(1));
+        state.apply(Edit::DragTo(1, Part::Whole, 3));
+        state.apply(Edit::DragDone);
+        assert!(state.title.starts_with("Yours, from"), "{}", state.title);
     }
 }
