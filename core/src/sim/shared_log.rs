@@ -85,15 +85,18 @@ impl<T: Clone> SharedLog<T> {
     }
 
     /// Bytes of the chunks no other copy shares: what this copy adds to a
-    /// run's memory (`Protocol::heap_bytes`).
+    /// run's memory (`Protocol::heap_bytes`). The last chunk counts even
+    /// while shared: the next push gives each copy its own.
     pub fn unshared_bytes(&self) -> usize {
         let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * std::mem::size_of::<T>();
+        let last = self.chunks.len().saturating_sub(1);
         self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>()
             + self
                 .chunks
                 .iter()
-                .filter(|c| Rc::strong_count(c) == 1)
-                .map(chunk_bytes)
+                .enumerate()
+                .filter(|&(i, c)| Rc::strong_count(c) == 1 || i == last)
+                .map(|(_, c)| chunk_bytes(c))
                 .sum::<usize>()
     }
 
@@ -153,8 +156,10 @@ mod tests {
         let mut log: SharedLog<u64> = (0..1000).collect();
         let copy = log.clone();
         assert!(log.shares_with(&copy));
-        // Every chunk is shared, so the copy adds only its list of chunks.
+        // Every chunk is shared, so the copy adds only its list of chunks
+        // and its last chunk (which the next push copies).
         assert!(copy.unshared_bytes() < 1000 * 8 / 4);
+        assert!(copy.unshared_bytes() >= CHUNK * 8);
         log.push(1000);
         assert_eq!(copy.len(), 1000, "the copy is unchanged");
         assert_eq!(log.len(), 1001);
