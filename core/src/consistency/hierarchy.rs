@@ -123,16 +123,7 @@ mod tests {
     fn the_map_has_the_csv_models() {
         let names = models();
         assert_eq!(names[0], "strict-serializable");
-        for m in [
-            "linearizable",
-            "sequential",
-            "causal",
-            "PRAM",
-            "monotonic-reads",
-            "monotonic-writes",
-            "read-your-writes",
-            "writes-follow-reads",
-        ] {
+        for m in crate::consistency::verdict::CHECKABLE {
             assert!(names.contains(&m), "{m}");
         }
         assert!(weaker("sequential").contains(&"monotonic-writes"));

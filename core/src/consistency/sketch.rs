@@ -48,7 +48,8 @@ pub struct Sketch {
     pub ops: Vec<SketchOp>,
 }
 
-fn value_text(v: Value) -> String {
+/// A value as the text form writes it: a number or `nil`.
+pub fn value_text(v: Value) -> String {
     v.map_or_else(|| "nil".to_string(), |n| n.to_string())
 }
 
@@ -292,7 +293,8 @@ fn register(v: Value) -> OpValue {
     v.map_or(OpValue::Nil, OpValue::Int)
 }
 
-fn parse_value(word: &str) -> Result<Value, String> {
+/// A value from the text form: a whole number or `nil`.
+pub fn parse_value(word: &str) -> Result<Value, String> {
     match word {
         "nil" => Ok(None),
         _ => word
@@ -302,7 +304,8 @@ fn parse_value(word: &str) -> Result<Value, String> {
     }
 }
 
-fn parse_time(word: &str) -> Result<u64, String> {
+/// A time from the text form: whole milliseconds up to `MAX_TIME`.
+pub fn parse_time(word: &str) -> Result<u64, String> {
     match word.parse::<u64>() {
         Ok(t) if t <= MAX_TIME => Ok(t),
         Ok(t) => Err(format!(

@@ -29,16 +29,6 @@ use super::verdict::{ModelVerdict, Status};
 use super::{History, Op, OpValue};
 use std::collections::{BTreeMap, VecDeque};
 
-/// The models of this module, by the names of the consistency map.
-pub const MODELS: [&str; 6] = [
-    "causal",
-    "PRAM",
-    "monotonic-reads",
-    "monotonic-writes",
-    "read-your-writes",
-    "writes-follow-reads",
-];
-
 #[derive(Clone, Copy, Debug, Default)]
 struct Rules {
     mr: bool,
@@ -182,7 +172,7 @@ fn prepare<'h>(history: &'h History, model: &'h Model) -> Result<Prepared<'h>, S
     Ok(Prepared { writes, lanes })
 }
 
-/// Checks one of [`MODELS`].
+/// Checks one of the models after `sequential` in `verdict::CHECKABLE`.
 pub fn check(history: &History, model: &Model, name: &str) -> ModelVerdict {
     let verdict = |status, explanation: String| ModelVerdict {
         model: name.to_string(),
@@ -265,24 +255,15 @@ fn view_cycle(p: &Prepared, lane: usize, rules: Rules) -> Option<Vec<String>> {
             }
             for &src in &read_sources {
                 if src != INIT {
-                    before_write[node].push((
-                        src,
-                        format!(
-                            "{who} read {} before writing {} (writes follow reads)",
-                            short(p, src),
-                            short(p, node)
-                        ),
-                    ));
+                    let why = format!(
+                        "{who} read {} before writing {} (writes follow reads)",
+                        short(p, src),
+                        short(p, node)
+                    );
                     if rules.wfr {
-                        edges[src].push((
-                            node,
-                            format!(
-                                "{who} read {} before writing {} (writes follow reads)",
-                                short(p, src),
-                                short(p, node)
-                            ),
-                        ));
+                        edges[src].push((node, why.clone()));
                     }
+                    before_write[node].push((src, why));
                 }
             }
             last_write = Some(node);

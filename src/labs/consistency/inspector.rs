@@ -3,7 +3,9 @@
 //! a field is left (or Enter pressed); a bad value is refused with a reason.
 
 use super::state::Edit;
-use distviz_core::consistency::sketch::{Func, Sketch, SketchOp, Value, MAX_PROCESSES, MAX_TIME};
+use distviz_core::consistency::sketch::{
+    parse_time, parse_value, value_text, Func, Sketch, SketchOp, Value, MAX_PROCESSES,
+};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -24,27 +26,11 @@ enum Field {
     End,
 }
 
-fn value_text(v: Value) -> String {
-    v.map_or_else(|| "nil".into(), |n| n.to_string())
-}
-
+/// A field's value: as the text form reads it, and empty is `nil` too.
 fn read_value(text: &str) -> Result<Value, String> {
     match text.trim() {
-        "nil" | "" => Ok(None),
-        t => t
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| format!("“{t}” is not a value: use a whole number or nil")),
-    }
-}
-
-fn read_time(text: &str) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(t) if t <= MAX_TIME => Ok(t),
-        _ => Err(format!(
-            "“{}” is not a time from 0 to {MAX_TIME} ms",
-            text.trim()
-        )),
+        "" => Ok(None),
+        t => parse_value(t),
     }
 }
 
@@ -86,7 +72,7 @@ fn changed(op: SketchOp, field: Field, text: &str) -> Result<SketchOp, String> {
             }
         }
         Field::Start => {
-            let start = read_time(text)?;
+            let start = parse_time(text.trim())?;
             if op.end.is_some_and(|e| e < start) {
                 return Err(format!("it would start ({start} ms) after it ends"));
             }
@@ -96,7 +82,7 @@ fn changed(op: SketchOp, field: Field, text: &str) -> Result<SketchOp, String> {
             op.end = match text.trim() {
                 "" | "?" => None,
                 t => {
-                    let end = read_time(t)?;
+                    let end = parse_time(t)?;
                     if end < op.start {
                         return Err(format!("it would end ({end} ms) before it starts"));
                     }
