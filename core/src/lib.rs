@@ -11,4 +11,5 @@ pub mod partial_failure;
 pub mod raft;
 pub mod report;
 pub mod scenario;
+pub mod search;
 pub mod sim;
