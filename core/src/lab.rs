@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub const RAFT_ELECTION: &str = "raft-election";
+pub const RAFT_REPLICATION: &str = "raft-replication";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
 pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
@@ -40,6 +41,15 @@ pub const LABS: &[LabInfo] = &[
                 Election Safety.",
         kinds: &[SERVERS],
         default_nodes: &[5],
+    },
+    LabInfo {
+        id: RAFT_REPLICATION,
+        title: "Raft: log replication and safety",
+        section: "Raft — Log Replication, Safety & Membership",
+        blurb: "Send requests and watch entries travel, commit and apply; crash, cut and drop \
+                until logs disagree, and see why Raft still never loses a committed entry.",
+        kinds: &[SERVERS, CLIENTS],
+        default_nodes: &[5, 1],
     },
     LabInfo {
         id: PARTIAL_FAILURE,
@@ -191,6 +201,12 @@ pub fn raft_params(scenario: &Scenario) -> Result<RaftParams, ScenarioError> {
 /// A Raft election run of the scenario, at time 0.
 pub fn raft_election(scenario: &Scenario) -> Result<Run<Raft>, ScenarioError> {
     expect_lab(scenario, RAFT_ELECTION)?;
+    make_run(Raft::new(raft_params(scenario)?), scenario)
+}
+
+/// A Raft log replication run of the scenario, at time 0.
+pub fn raft_replication(scenario: &Scenario) -> Result<Run<Raft>, ScenarioError> {
+    expect_lab(scenario, RAFT_REPLICATION)?;
     make_run(Raft::new(raft_params(scenario)?), scenario)
 }
 

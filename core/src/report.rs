@@ -82,6 +82,13 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             report.lab_report = json!({ "leaders": leaders });
             Ok(report)
         }
+        lab::RAFT_REPLICATION => {
+            let mut run = lab::raft_replication(scenario)?;
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
+            let mut report = base(scenario, &run);
+            report.lab_report = raft_replication_report(&run);
+            Ok(report)
+        }
         lab::PARTIAL_FAILURE => {
             let mut run = lab::partial_failure(scenario)?;
             crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
@@ -99,4 +106,34 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             format!("unknown lab \"{other}\""),
         )),
     }
+}
+
+/// Raft replication's results: leaders per term, and each server's log,
+/// commit and store, each client's answers.
+fn raft_replication_report(run: &Run<crate::raft::Raft>) -> Value {
+    use crate::raft::Peer;
+    let world = run.world();
+    let leaders: Vec<_> = world.monitor().leaders().copied().collect();
+    let mut servers = Vec::new();
+    let mut clients = Vec::new();
+    for slot in world.nodes() {
+        match slot.live.as_ref() {
+            Some(Peer::Server(s)) => servers.push(json!({
+                "node": slot.id,
+                "log_length": s.last_log_index(),
+                "commit_index": s.commit_index,
+                "last_applied": s.last_applied,
+                "store": s.kv.data,
+            })),
+            Some(Peer::Client(c)) => clients.push(json!({
+                "node": slot.id,
+                "answered": c.answered,
+                "redirects": c.redirects,
+                "retries": c.retries,
+                "waiting": c.waiting.as_ref().map(|p| p.req),
+            })),
+            None => {}
+        }
+    }
+    json!({ "leaders": leaders, "servers": servers, "clients": clients })
 }

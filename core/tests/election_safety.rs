@@ -86,7 +86,7 @@ fn election_safety_holds_under_1000_random_schedules() {
             .world()
             .nodes()
             .iter()
-            .filter_map(|s| s.live.as_ref())
+            .filter_map(|s| s.live.as_ref().and_then(|p| p.server()))
             .filter(|n| n.role == Role::Leader)
             .map(|n| n.current_term)
             .collect();

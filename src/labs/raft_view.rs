@@ -3,7 +3,9 @@
 use super::common::key_colour;
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
-use distviz_core::raft::{Raft, RaftMsg, RaftNode, RaftTimer, Role};
+use distviz_core::raft::{
+    Answer, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
+};
 use distviz_core::sim::{InFlight, NodeId, NodeSlot, SharedLog, World};
 
 fn vote_text(voted_for: Option<NodeId>) -> String {
@@ -12,8 +14,17 @@ fn vote_text(voted_for: Option<NodeId>) -> String {
 
 pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> NodeVisual {
     let group = world.network().group_of(slot.id);
-    let Some(node) = &slot.live else {
-        let term = slot.saved.as_ref().map_or(0, |s| s.current_term);
+    let node = match &slot.live {
+        Some(Peer::Server(node)) => Some(node),
+        Some(Peer::Client(client)) => return client_visual(slot, client, now, group),
+        None => None,
+    };
+    let Some(node) = node else {
+        let term = slot
+            .saved
+            .as_ref()
+            .and_then(PeerSaved::server)
+            .map_or(0, |s| s.current_term);
         return NodeVisual {
             id: slot.id,
             up: false,
@@ -38,25 +49,37 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
     });
     let votes = match node.role {
         Role::Follower => Vec::new(),
-        _ => (0..world.nodes().len() as u8)
-            .map(NodeId::server)
+        _ => world
+            .roster()
+            .of_kind(distviz_core::sim::SERVER)
             .filter(|&id| id != node.id)
             .map(|id| (id, node.votes.contains(&id)))
             .collect(),
     };
     let mut lines = vec![format!("term {}", node.current_term)];
-    if node.role == Role::Follower {
-        if let Some(v) = node.voted_for {
-            lines.push(format!("voted {v}"));
+    match node.role {
+        Role::Follower => {
+            if let Some(v) = node.voted_for {
+                lines.push(format!("voted {v}"));
+            }
         }
-    } else {
-        let count = node.votes.len();
-        lines.push(format!("{count} vote{}", if count == 1 { "" } else { "s" }));
+        Role::Candidate => {
+            let count = node.votes.len();
+            lines.push(format!("{count} vote{}", if count == 1 { "" } else { "s" }));
+        }
+        Role::Leader | Role::Client => {}
+    }
+    if !node.log.is_empty() {
+        lines.push(format!(
+            "log {} · commit {}",
+            node.last_log_index(),
+            node.commit_index
+        ));
     }
     let badge = match node.role {
         Role::Leader => "★ leader".to_string(),
         Role::Candidate => "candidate".to_string(),
-        Role::Follower => String::new(),
+        Role::Follower | Role::Client => String::new(),
     };
     NodeVisual {
         id: slot.id,
@@ -79,13 +102,49 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
     }
 }
 
+fn client_visual(slot: &NodeSlot<Raft>, client: &RaftClient, now: f64, group: u8) -> NodeVisual {
+    let mut lines = match &client.waiting {
+        Some(p) => vec![format!("#{} → {}", p.req, p.server)],
+        None => vec!["idle".to_string()],
+    };
+    lines.push(format!("{} answered", client.answered));
+    let timer_left = client.waiting.as_ref().and_then(|p| {
+        slot.timer(RaftTimer::ClientTimeout { req: p.req })
+            .map(|t| {
+                let span = (t.fires_at - t.set_at).max(1) as f64;
+                (t.fires_at as f64 - now) / span
+            })
+    });
+    NodeVisual {
+        id: slot.id,
+        up: true,
+        role: "client",
+        term: 0,
+        colour: "hsl(210 15% 70%)".into(),
+        label: format!(
+            "{}, client, {}. Activate to select it; C sends a request from it.",
+            slot.id,
+            lines.join(", ")
+        ),
+        lines,
+        badge: "client".into(),
+        timer_left,
+        votes: Vec::new(),
+        group,
+    }
+}
+
 pub fn message_class(msg: &RaftMsg) -> &'static str {
     match msg {
         RaftMsg::RequestVote { .. } => "vote-request",
         RaftMsg::RequestVoteReply { granted: true, .. } => "vote-granted",
         RaftMsg::RequestVoteReply { granted: false, .. } => "vote-refused",
-        RaftMsg::AppendEntries { .. } => "append",
-        RaftMsg::AppendEntriesReply { .. } => "append-reply",
+        RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "append",
+        RaftMsg::AppendEntries { .. } => "append-entries",
+        RaftMsg::AppendEntriesReply { success: true, .. } => "append-reply",
+        RaftMsg::AppendEntriesReply { success: false, .. } => "append-refused",
+        RaftMsg::ClientRequest { .. } => "client-request",
+        RaftMsg::ClientReply { .. } => "client-reply",
     }
 }
 
@@ -98,14 +157,24 @@ pub fn message_visual(
     super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
+/// A log in words, its last entries if it is long.
 fn log_text(log: &SharedLog<distviz_core::raft::LogEntry>) -> String {
+    const SHOWN: usize = 12;
     if log.is_empty() {
-        "empty".into()
+        return "empty".into();
+    }
+    let skip = log.len().saturating_sub(SHOWN);
+    let entries = (skip..log.len())
+        .filter_map(|i| {
+            log.get(i)
+                .map(|e| format!("{}:[t{} {}]", i + 1, e.term, e.command))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if skip > 0 {
+        format!("{} entries; the last {SHOWN}: {entries}", log.len())
     } else {
-        log.iter()
-            .map(|e| format!("[t{} {}]", e.term, e.command))
-            .collect::<Vec<_>>()
-            .join(" ")
+        entries
     }
 }
 
@@ -123,14 +192,53 @@ fn timer_text(slot: &NodeSlot<Raft>, timer: RaftTimer, now: u64) -> String {
 /// The inspector's fields for a node: everything, persistent ones marked.
 pub fn node_fields(slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
     match (&slot.live, &slot.saved) {
-        (Some(node), _) => live_fields(node, slot, now),
-        (None, Some(saved)) => vec![
+        (Some(Peer::Server(node)), _) => live_fields(node, slot, now),
+        (Some(Peer::Client(client)), _) => client_fields(client),
+        (None, Some(PeerSaved::Server(saved))) => vec![
             Field::new("currentTerm", saved.current_term.to_string(), true),
             Field::new("votedFor", vote_text(saved.voted_for), true),
             Field::new("log", log_text(&saved.log), true),
         ],
+        (None, Some(PeerSaved::Client { next_req })) => {
+            vec![Field::new("next request", format!("#{next_req}"), true)]
+        }
         (None, None) => Vec::new(),
     }
+}
+
+fn client_fields(client: &RaftClient) -> Vec<Field> {
+    let waiting = match &client.waiting {
+        Some(p) => format!(
+            "#{} “{}” at {} (try {}, since {} ms)",
+            p.req, p.command, p.server, p.attempt, p.since_ms
+        ),
+        None => "nothing".into(),
+    };
+    let last = match client.last_answer {
+        Some((req, Some(v))) => format!("#{req}: {v}"),
+        Some((req, None)) => format!("#{req}: done"),
+        None => "none yet".into(),
+    };
+    vec![
+        Field::new("waiting for", waiting, false),
+        Field::new("sends next to", client.leader_guess.to_string(), false),
+        Field::new("next request", format!("#{}", client.next_req), true),
+        Field::new("answered", client.answered.to_string(), false),
+        Field::new("last answer", last, false),
+        Field::new("redirected", client.redirects.to_string(), false),
+        Field::new("retried", client.retries.to_string(), false),
+    ]
+}
+
+/// "S2 5, S3 7" for a leader's per-server indexes.
+fn per_server(values: &[u64], me: NodeId) -> String {
+    values
+        .iter()
+        .enumerate()
+        .filter(|&(n, _)| n != me.n as usize)
+        .map(|(n, v)| format!("{} {v}", NodeId::server(n as u8)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
@@ -143,7 +251,7 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    vec![
+    let mut fields = vec![
         Field::new("role", node.role.name(), false),
         Field::new("currentTerm", node.current_term.to_string(), true),
         Field::new("votedFor", vote_text(node.voted_for), true),
@@ -155,6 +263,8 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
             false,
         ),
         Field::new("commitIndex", node.commit_index.to_string(), false),
+        Field::new("lastApplied", node.last_applied.to_string(), false),
+        Field::new("state machine", node.kv.describe(), false),
         Field::new(
             "election timer",
             timer_text(slot, RaftTimer::Election, now),
@@ -165,7 +275,20 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
             timer_text(slot, RaftTimer::Heartbeat, now),
             false,
         ),
-    ]
+    ];
+    if node.role == Role::Leader {
+        fields.push(Field::new(
+            "nextIndex",
+            per_server(&node.next_index, node.id),
+            false,
+        ));
+        fields.push(Field::new(
+            "matchIndex",
+            per_server(&node.match_index, node.id),
+            false,
+        ));
+    }
+    fields
 }
 
 /// A message's fields, for the message panel.
@@ -207,16 +330,67 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
             ("term", term.to_string()),
             ("prevLogIndex", prev_log_index.to_string()),
             ("prevLogTerm", prev_log_term.to_string()),
-            ("entries", entries.to_string()),
+            ("entries", entries_text(*prev_log_index, entries)),
             ("leaderCommit", leader_commit.to_string()),
         ],
-        RaftMsg::AppendEntriesReply { term, success } => {
-            vec![("term", term.to_string()), ("success", success.to_string())]
+        RaftMsg::AppendEntriesReply {
+            term,
+            success,
+            prev_log_index,
+            match_index,
+            conflict_term,
+            conflict_index,
+        } => {
+            let mut body = vec![
+                ("term", term.to_string()),
+                ("success", success.to_string()),
+                ("for prevLogIndex", prev_log_index.to_string()),
+            ];
+            if *success {
+                body.push(("matchIndex", match_index.to_string()));
+            } else if *conflict_index > 0 {
+                body.push(("conflictTerm", conflict_term.to_string()));
+                body.push(("conflictIndex", conflict_index.to_string()));
+            }
+            body
         }
+        RaftMsg::ClientRequest { req, command } => {
+            vec![
+                ("request", format!("#{req}")),
+                ("command", command.to_string()),
+            ]
+        }
+        RaftMsg::ClientReply { req, answer } => vec![
+            ("request", format!("#{req}")),
+            (
+                "answer",
+                match answer {
+                    Answer::Done {
+                        index,
+                        value: Some(v),
+                    } => format!("{v} (entry {index})"),
+                    Answer::Done { index, value: None } => format!("done (entry {index})"),
+                    Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
+                    Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
+                },
+            ),
+        ],
     };
     fields.extend(
         body.into_iter()
             .map(|(name, value)| Field::new(name, value, false)),
     );
     fields
+}
+
+fn entries_text(prev: u64, entries: &[distviz_core::raft::LogEntry]) -> String {
+    if entries.is_empty() {
+        return "none (a heartbeat)".into();
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{}:[t{} {}]", prev + 1 + i as u64, e.term, e.command))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -1,5 +1,6 @@
-use super::{Raft, Role};
-use crate::sim::{InvariantInfo, NodeId, NodeView, Time};
+use super::log_checks::{LogChecks, ServerLook};
+use super::{Peer, PeerSaved, Raft, RaftNode, Role};
+use crate::sim::{InvariantInfo, NodeId, NodeView, SharedLog, Time};
 use rpds::RedBlackTreeMap;
 use serde::Serialize;
 
@@ -11,6 +12,37 @@ pub const ELECTION_SAFETY: InvariantInfo = InvariantInfo {
 pub const TERM_MONOTONIC: InvariantInfo = InvariantInfo {
     name: "Terms only grow",
     description: "A node's current term never decreases, not even across a crash.",
+};
+
+pub const LEADER_APPEND_ONLY: InvariantInfo = InvariantInfo {
+    name: "Leader Append-Only",
+    description: "A leader never overwrites or deletes entries in its log; it only appends (§5.3).",
+};
+
+pub const LOG_MATCHING: InvariantInfo = InvariantInfo {
+    name: "Log Matching",
+    description: "If two logs hold an entry with the same index and term, they are identical in all entries up to it (§5.3).",
+};
+
+pub const LEADER_COMPLETENESS: InvariantInfo = InvariantInfo {
+    name: "Leader Completeness",
+    description:
+        "An entry committed in a term is in the log of every leader of a later term (§5.4).",
+};
+
+pub const STATE_MACHINE_SAFETY: InvariantInfo = InvariantInfo {
+    name: "State Machine Safety",
+    description: "Once a server applies an entry at an index, no server ever applies a different entry at that index (§5.4.3).",
+};
+
+pub const COMMIT_MONOTONIC: InvariantInfo = InvariantInfo {
+    name: "Commits only grow",
+    description: "A server's commitIndex never decreases while it is up.",
+};
+
+pub const MATCH_BOUNDED: InvariantInfo = InvariantInfo {
+    name: "matchIndex is true",
+    description: "A leader's matchIndex for a follower in its term never exceeds what that follower's log holds.",
 };
 
 /// Who became leader of a term, and when.
@@ -31,6 +63,11 @@ pub struct RaftMonitor {
     highest_term: Vec<u64>,
     /// Terms already reported as having two leaders (report each once).
     reported_terms: Vec<u64>,
+    logs: LogChecks,
+    /// Each server's commitIndex when last seen up (`None` while down).
+    commits: Vec<Option<u64>>,
+    /// Violations already reported (each once).
+    reported: Vec<(&'static str, String)>,
 }
 
 impl RaftMonitor {
@@ -46,9 +83,16 @@ impl RaftMonitor {
         let mut found = Vec::new();
         if self.highest_term.len() < nodes.len() {
             self.highest_term.resize(nodes.len(), 0);
+            self.commits.resize(nodes.len(), None);
         }
+        let empty = SharedLog::new();
         for view in nodes {
-            let term = match (view.live, view.saved) {
+            let live = view.live.and_then(Peer::server);
+            let saved = view.saved.and_then(PeerSaved::server);
+            if live.is_none() && saved.is_none() && view.id.kind != crate::sim::SERVER {
+                continue;
+            }
+            let term = match (live, saved) {
                 (Some(node), _) => node.current_term,
                 (None, Some(saved)) => saved.current_term,
                 (None, None) => 0,
@@ -65,9 +109,21 @@ impl RaftMonitor {
             }
             *highest = term;
 
-            let Some(node) = view.live.filter(|n| n.role == Role::Leader) else {
+            let log = live
+                .map(|n| &n.log)
+                .or(saved.map(|s| &s.log))
+                .unwrap_or(&empty);
+            found.extend(self.logs.check(&ServerLook {
+                id: view.id,
+                log,
+                live: live.map(|n| (n.role, n.current_term, n.last_applied)),
+            }));
+            self.check_commit(view.id, live, &mut found);
+
+            let Some(node) = live.filter(|n| n.role == Role::Leader) else {
                 continue;
             };
+            self.check_match(node, nodes, &mut found);
             let term = node.current_term;
             match self.leaders.get(&term) {
                 None => {
@@ -93,6 +149,65 @@ impl RaftMonitor {
                 Some(_) => {}
             }
         }
+        // Each broken rule is reported once, not after every later event.
+        found.retain(|f| {
+            let new = !self.reported.iter().any(|r| r.0 == f.0 && r.1 == f.1);
+            if new {
+                self.reported.push((f.0, f.1.clone()));
+            }
+            new
+        });
         found
+    }
+
+    fn check_commit(
+        &mut self,
+        id: NodeId,
+        live: Option<&RaftNode>,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        let slot = &mut self.commits[id.index()];
+        if let (Some(node), Some(before)) = (live, *slot) {
+            if node.commit_index < before {
+                found.push((
+                    COMMIT_MONOTONIC.name,
+                    format!(
+                        "{id}'s commitIndex went down from {before} to {} while it was up.",
+                        node.commit_index
+                    ),
+                ));
+            }
+        }
+        *slot = live.map(|n| n.commit_index);
+    }
+
+    fn check_match(
+        &self,
+        leader: &RaftNode,
+        nodes: &[NodeView<'_, Raft>],
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        for view in nodes {
+            let Some(follower) = view.live.and_then(Peer::server) else {
+                continue;
+            };
+            let Some(&matched) = leader.match_index.get(view.id.n as usize) else {
+                continue;
+            };
+            if follower.id != leader.id
+                && follower.current_term == leader.current_term
+                && matched > follower.last_log_index()
+            {
+                found.push((
+                    MATCH_BOUNDED.name,
+                    format!(
+                        "{} believes {} stores entries up to {matched}, but its log has {}.",
+                        leader.id,
+                        follower.id,
+                        follower.last_log_index()
+                    ),
+                ));
+            }
+        }
     }
 }

@@ -1,12 +1,69 @@
+use crate::sim::NodeId;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
+/// A command for the replicated key-value store.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    Set {
+        key: String,
+        value: i64,
+    },
+    Del {
+        key: String,
+    },
+    Get {
+        key: String,
+    },
+    /// A new leader's first entry (§8): committing it commits everything
+    /// before it, and tells the leader what is committed.
+    Noop,
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Set { key, value } => write!(f, "set {key} {value}"),
+            Command::Del { key } => write!(f, "del {key}"),
+            Command::Get { key } => write!(f, "get {key}"),
+            Command::Noop => write!(f, "no-op"),
+        }
+    }
+}
+
+/// One entry of a server's log: the term it was made in, its command,
+/// and the client request it carries (client, request number), if any.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LogEntry {
     pub term: u64,
-    pub command: String,
+    pub command: Command,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<(NodeId, u64)>,
 }
 
-/// Raft's RPCs. Heartbeats are AppendEntries with no entries.
+impl LogEntry {
+    pub fn noop(term: u64) -> Self {
+        LogEntry {
+            term,
+            command: Command::Noop,
+            client: None,
+        }
+    }
+}
+
+/// What a server answers a client.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum Answer {
+    /// Applied at this log index; a `get` returns the value (or none).
+    Done { index: u64, value: Option<i64> },
+    /// I am not the leader; try this one (if I know it).
+    NotLeader { leader: Option<NodeId> },
+}
+
+/// Raft's RPCs, and the clients' requests. Heartbeats are AppendEntries
+/// with no entries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type")]
 pub enum RaftMsg {
@@ -23,23 +80,42 @@ pub enum RaftMsg {
         term: u64,
         prev_log_index: u64,
         prev_log_term: u64,
-        /// How many entries it carries (the election lab sends none).
-        entries: u64,
+        entries: Vec<LogEntry>,
         leader_commit: u64,
     },
     AppendEntriesReply {
         term: u64,
         success: bool,
+        /// The request's prevLogIndex, so a late reply is not mistaken
+        /// for an answer to a newer request.
+        prev_log_index: u64,
+        /// On success: the last index the follower now matches.
+        match_index: u64,
+        /// On failure, for the faster back-off: the term of the
+        /// follower's conflicting entry (0 if its log is too short) and
+        /// the first index it holds of that term (or its log's length + 1).
+        conflict_term: u64,
+        conflict_index: u64,
+    },
+    ClientRequest {
+        req: u64,
+        command: Command,
+    },
+    ClientReply {
+        req: u64,
+        answer: Answer,
     },
 }
 
 impl RaftMsg {
+    /// The sender's term (0 for a client's messages, which carry none).
     pub fn term(&self) -> u64 {
         match self {
             RaftMsg::RequestVote { term, .. }
             | RaftMsg::RequestVoteReply { term, .. }
             | RaftMsg::AppendEntries { term, .. }
             | RaftMsg::AppendEntriesReply { term, .. } => *term,
+            RaftMsg::ClientRequest { .. } | RaftMsg::ClientReply { .. } => 0,
         }
     }
 
@@ -48,14 +124,68 @@ impl RaftMsg {
             RaftMsg::RequestVote { .. } => "RequestVote",
             RaftMsg::RequestVoteReply { granted: true, .. } => "vote granted",
             RaftMsg::RequestVoteReply { granted: false, .. } => "vote refused",
-            RaftMsg::AppendEntries { entries: 0, .. } => "heartbeat",
+            RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "heartbeat",
             RaftMsg::AppendEntries { .. } => "AppendEntries",
-            RaftMsg::AppendEntriesReply { .. } => "heartbeat reply",
+            RaftMsg::AppendEntriesReply { success: true, .. } => "AppendEntries ok",
+            RaftMsg::AppendEntriesReply { success: false, .. } => "AppendEntries refused",
+            RaftMsg::ClientRequest { .. } => "client request",
+            RaftMsg::ClientReply { .. } => "client reply",
         }
     }
 
     pub fn describe(&self) -> String {
-        format!("{} (term {})", self.name(), self.term())
+        match self {
+            RaftMsg::AppendEntries {
+                term,
+                prev_log_index,
+                entries,
+                leader_commit,
+                ..
+            } if !entries.is_empty() => {
+                let first = prev_log_index + 1;
+                let last = prev_log_index + entries.len() as u64;
+                let span = if first == last {
+                    format!("entry {first}")
+                } else {
+                    format!("entries {first}–{last}")
+                };
+                format!("AppendEntries {span} (term {term}, commit {leader_commit})")
+            }
+            RaftMsg::AppendEntries {
+                term,
+                leader_commit,
+                ..
+            } => format!("heartbeat (term {term}, commit {leader_commit})"),
+            RaftMsg::AppendEntriesReply {
+                term,
+                success: true,
+                match_index,
+                ..
+            } => format!("AppendEntries ok, matches up to {match_index} (term {term})"),
+            RaftMsg::AppendEntriesReply {
+                term,
+                success: false,
+                prev_log_index,
+                ..
+            } => format!("AppendEntries refused: no match at {prev_log_index} (term {term})"),
+            RaftMsg::ClientRequest { req, command } => format!("request #{req}: {command}"),
+            RaftMsg::ClientReply {
+                req,
+                answer: Answer::Done { index, value },
+            } => match value {
+                Some(v) => format!("reply to #{req}: {v} (entry {index})"),
+                None => format!("reply to #{req}: done (entry {index})"),
+            },
+            RaftMsg::ClientReply {
+                req,
+                answer: Answer::NotLeader { leader: Some(l) },
+            } => format!("reply to #{req}: not the leader, try {l}"),
+            RaftMsg::ClientReply {
+                req,
+                answer: Answer::NotLeader { leader: None },
+            } => format!("reply to #{req}: not the leader, leader unknown"),
+            _ => format!("{} (term {})", self.name(), self.term()),
+        }
     }
 }
 
@@ -64,4 +194,10 @@ impl RaftMsg {
 pub enum RaftTimer {
     Election,
     Heartbeat,
+    /// A client's next request of the workload.
+    Workload,
+    /// A client gives up waiting for request `req` and tries elsewhere.
+    ClientTimeout {
+        req: u64,
+    },
 }

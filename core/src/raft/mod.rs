@@ -1,21 +1,34 @@
-//! Raft leader election (Ongaro & Ousterhout, §5.2), with §5.4.1's vote
-//! restriction: a vote goes only to a candidate whose log is at least as
-//! up to date as the voter's.
+//! Raft (Ongaro & Ousterhout): leader election (§5.2) with the vote
+//! restriction (§5.4.1), log replication (§5.3), the commit rule
+//! (§5.4.2), a no-op per term (§8), and clients whose requests a small
+//! key-value store applies once each (dissertation §6.3). Each rule has a
+//! "break it" setting that the invariants catch.
 
+mod client;
+mod election;
 mod invariants;
+mod kv;
 mod landmarks;
+mod log_checks;
 mod messages;
 mod node;
+mod notes;
 mod params;
+mod replication;
 
-pub use invariants::{Leadership, RaftMonitor, ELECTION_SAFETY, TERM_MONOTONIC};
+pub use invariants::{
+    Leadership, RaftMonitor, COMMIT_MONOTONIC, ELECTION_SAFETY, LEADER_APPEND_ONLY,
+    LEADER_COMPLETENESS, LOG_MATCHING, MATCH_BOUNDED, STATE_MACHINE_SAFETY, TERM_MONOTONIC,
+};
+pub use kv::{Applied, KvStore};
 pub use landmarks::{RaftLandmarks, TermSpan};
-pub use messages::{LogEntry, RaftMsg, RaftTimer};
-pub use node::{RaftNode, RaftSaved, RaftSummary, Role};
-pub use params::RaftParams;
+pub use messages::{Answer, Command, LogEntry, RaftMsg, RaftTimer};
+pub use node::{Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role};
+pub use notes::RaftNote;
+pub use params::{RaftParams, KEY_NAMES};
 
 use crate::sim::{
-    Ctx, InvariantInfo, NoInput, NoNote, NodeId, NodeView, Protocol, RecordOf, Time, SERVERS,
+    Ctx, InvariantInfo, Kind, NodeId, NodeView, Protocol, RecordOf, Time, CLIENT, CLIENTS, SERVERS,
 };
 
 /// The Raft election model, configured by its parameters.
@@ -28,122 +41,49 @@ impl Raft {
     pub fn new(params: RaftParams) -> Self {
         Raft { params }
     }
-
-    fn reset_election_timer(&self, ctx: &mut Ctx<Self>) {
-        let [lo, hi] = self.params.election_timeout_ms;
-        let after = ctx.random_between(lo, hi);
-        ctx.set_timer(RaftTimer::Election, after);
-    }
-
-    /// §5.1: any message with a higher term makes us a follower of that term.
-    fn adopt_term(&self, node: &mut RaftNode, term: u64, ctx: &mut Ctx<Self>) {
-        let was_leader = node.role == Role::Leader;
-        node.current_term = term;
-        node.voted_for = None;
-        node.role = Role::Follower;
-        node.votes.clear();
-        node.leader = None;
-        ctx.persist();
-        if was_leader {
-            ctx.cancel_timer(RaftTimer::Heartbeat);
-            self.reset_election_timer(ctx);
-        }
-    }
-
-    fn start_election(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
-        node.current_term += 1;
-        node.role = Role::Candidate;
-        node.voted_for = Some(ctx.me());
-        node.votes = vec![ctx.me()];
-        node.leader = None;
-        ctx.persist();
-        self.reset_election_timer(ctx);
-        let request = RaftMsg::RequestVote {
-            term: node.current_term,
-            last_log_index: node.last_log_index(),
-            last_log_term: node.last_log_term(),
-        };
-        for peer in ctx.peers().collect::<Vec<_>>() {
-            ctx.send(peer, request.clone());
-        }
-        self.maybe_win(node, ctx);
-    }
-
-    fn maybe_win(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
-        // The quorum is a majority of the servers (membership changes are
-        // the log replication lab's).
-        if node.role == Role::Candidate && node.votes.len() * 2 > ctx.count(SERVERS) {
-            node.role = Role::Leader;
-            node.leader = Some(ctx.me());
-            ctx.cancel_timer(RaftTimer::Election);
-            self.send_heartbeats(node, ctx);
-        }
-    }
-
-    fn send_heartbeats(&self, node: &RaftNode, ctx: &mut Ctx<Self>) {
-        let beat = RaftMsg::AppendEntries {
-            term: node.current_term,
-            prev_log_index: node.last_log_index(),
-            prev_log_term: node.last_log_term(),
-            entries: 0,
-            leader_commit: node.commit_index,
-        };
-        for peer in ctx.peers().collect::<Vec<_>>() {
-            ctx.send(peer, beat.clone());
-        }
-        ctx.set_timer(RaftTimer::Heartbeat, self.params.heartbeat_ms);
-    }
-
-    fn on_request_vote(
-        &self,
-        node: &mut RaftNode,
-        candidate: NodeId,
-        term: u64,
-        last_log_index: u64,
-        last_log_term: u64,
-        ctx: &mut Ctx<Self>,
-    ) {
-        let free = match node.voted_for {
-            None => true,
-            Some(v) => v == candidate || self.params.break_one_vote_per_term,
-        };
-        // §5.4.1: the candidate's log must be at least as up to date as ours.
-        let up_to_date =
-            (last_log_term, last_log_index) >= (node.last_log_term(), node.last_log_index());
-        let granted = term == node.current_term && free && up_to_date;
-        if granted {
-            node.voted_for = Some(candidate);
-            ctx.persist();
-            self.reset_election_timer(ctx);
-        }
-        ctx.send(
-            candidate,
-            RaftMsg::RequestVoteReply {
-                term: node.current_term,
-                granted,
-            },
-        );
-    }
 }
 
 impl Protocol for Raft {
-    type Node = RaftNode;
-    type Persistent = RaftSaved;
+    type Node = Peer;
+    type Persistent = PeerSaved;
     type Msg = RaftMsg;
     type Timer = RaftTimer;
     type Monitor = RaftMonitor;
-    type Input = NoInput;
-    type Note = NoNote;
+    type Input = Command;
+    type Note = RaftNote;
     type Summary = RaftSummary;
     type Landmarks = RaftLandmarks;
 
-    fn boot(&self, saved: Option<&RaftSaved>, ctx: &mut Ctx<Self>) -> RaftNode {
-        let node = RaftNode::from_saved(ctx.me(), saved);
-        self.reset_election_timer(ctx);
-        node
+    fn kinds(&self) -> &'static [Kind] {
+        &[SERVERS, CLIENTS]
     }
 
-    fn on_message(&self, node: &mut RaftNode, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<Self>) {
+    fn boot(&self, saved: Option<&PeerSaved>, ctx: &mut Ctx<Self>) -> Peer {
+        if ctx.me().kind == CLIENT {
+            let next_req = match saved {
+                Some(PeerSaved::Client { next_req }) => *next_req,
+                _ => 1,
+            };
+            return Peer::Client(self.boot_client(next_req, ctx));
+        }
+        let mut node = RaftNode::from_saved(ctx.me(), saved.and_then(PeerSaved::server));
+        if self.params.break_forget_vote_on_restart {
+            node.voted_for = None;
+        }
+        self.reset_election_timer(ctx);
+        Peer::Server(node)
+    }
+
+    fn on_message(&self, peer: &mut Peer, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<Self>) {
+        let node = match peer {
+            Peer::Client(client) => {
+                if let RaftMsg::ClientReply { req, answer } = msg {
+                    self.on_client_reply(client, req, answer, ctx);
+                }
+                return;
+            }
+            Peer::Server(node) => node,
+        };
         if msg.term() > node.current_term {
             self.adopt_term(node, msg.term(), ctx);
         }
@@ -152,35 +92,31 @@ impl Protocol for Raft {
                 term,
                 last_log_index,
                 last_log_term,
-            } => self.on_request_vote(node, from, term, last_log_index, last_log_term, ctx),
+            } => self.on_request_vote(node, from, term, (last_log_index, last_log_term), ctx),
             RaftMsg::RequestVoteReply { term, granted } => {
-                if granted && term == node.current_term && !node.votes.contains(&from) {
-                    node.votes.push(from);
-                    self.maybe_win(node, ctx);
-                }
+                self.on_vote(node, from, term, granted, ctx)
             }
-            RaftMsg::AppendEntries { term, .. } => {
-                let success = term == node.current_term;
-                if success {
-                    // A leader exists for our term: a candidate steps back.
-                    node.role = Role::Follower;
-                    node.votes.clear();
-                    node.leader = Some(from);
-                    self.reset_election_timer(ctx);
-                }
-                ctx.send(
-                    from,
-                    RaftMsg::AppendEntriesReply {
-                        term: node.current_term,
-                        success,
-                    },
-                );
+            msg @ RaftMsg::AppendEntries { .. } => self.on_append_entries(node, from, msg, ctx),
+            msg @ RaftMsg::AppendEntriesReply { .. } => self.on_append_reply(node, from, msg, ctx),
+            RaftMsg::ClientRequest { req, command } => {
+                self.on_client_request(node, from, req, command, ctx)
             }
-            RaftMsg::AppendEntriesReply { .. } => {}
+            RaftMsg::ClientReply { .. } => {}
         }
     }
 
-    fn on_timer(&self, node: &mut RaftNode, timer: RaftTimer, ctx: &mut Ctx<Self>) {
+    fn on_timer(&self, peer: &mut Peer, timer: RaftTimer, ctx: &mut Ctx<Self>) {
+        let node = match peer {
+            Peer::Client(client) => {
+                match timer {
+                    RaftTimer::Workload => self.workload_tick(client, ctx),
+                    RaftTimer::ClientTimeout { req } => self.on_client_timeout(client, req, ctx),
+                    _ => {}
+                }
+                return;
+            }
+            Peer::Server(node) => node,
+        };
         match (timer, node.role) {
             (RaftTimer::Heartbeat, Role::Leader) => self.send_heartbeats(node, ctx),
             (RaftTimer::Election, Role::Follower | Role::Candidate) => {
@@ -191,24 +127,71 @@ impl Protocol for Raft {
                 ctx.cancel_timer(RaftTimer::Heartbeat);
                 self.start_election(node, ctx)
             }
-            (RaftTimer::Heartbeat, _) => {}
+            _ => {}
         }
     }
 
-    fn persistent(&self, node: &RaftNode) -> RaftSaved {
-        node.saved()
+    fn on_input(
+        &self,
+        peer: &mut Peer,
+        input: &Command,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<(), String> {
+        match peer {
+            Peer::Server(_) => Err(
+                "requests come from a client (C1): servers take them from clients, not from you"
+                    .into(),
+            ),
+            Peer::Client(_) if *input == Command::Noop => {
+                Err("a no-op is a leader's own entry; a client sends set, get or del".into())
+            }
+            Peer::Client(RaftClient {
+                waiting: Some(p), ..
+            }) => Err(format!(
+                "it is still waiting for request #{} (one request at a time)",
+                p.req
+            )),
+            Peer::Client(client) => {
+                self.send_request(client, input.clone(), ctx);
+                Ok(())
+            }
+        }
     }
 
-    fn heap_bytes(&self, live: Option<&RaftNode>, saved: Option<&RaftSaved>) -> usize {
-        live.map_or(0, |n| {
-            n.log.unshared_bytes() + n.votes.capacity() * std::mem::size_of::<NodeId>()
-        }) + saved.map_or(0, |s| s.log.unshared_bytes())
+    fn persistent(&self, peer: &Peer) -> PeerSaved {
+        match peer {
+            Peer::Server(node) => PeerSaved::Server(node.saved()),
+            Peer::Client(client) => PeerSaved::Client {
+                next_req: client.next_req,
+            },
+        }
     }
 
-    fn summary(&self, node: &RaftNode) -> RaftSummary {
-        RaftSummary {
-            role: node.role,
-            term: node.current_term,
+    fn heap_bytes(&self, live: Option<&Peer>, saved: Option<&PeerSaved>) -> usize {
+        let live = match live {
+            Some(Peer::Server(n)) => {
+                n.log.unshared_bytes()
+                    + (n.votes.capacity() + n.next_index.capacity() + n.match_index.capacity()) * 8
+                    + n.kv.data.len() * 64
+                    + n.kv.sessions.len() * 64
+            }
+            _ => 0,
+        };
+        live + saved
+            .and_then(PeerSaved::server)
+            .map_or(0, |s| s.log.unshared_bytes())
+    }
+
+    fn summary(&self, peer: &Peer) -> RaftSummary {
+        match peer {
+            Peer::Server(node) => RaftSummary {
+                role: node.role,
+                term: node.current_term,
+            },
+            Peer::Client(_) => RaftSummary {
+                role: Role::Client,
+                term: 0,
+            },
         }
     }
 
@@ -220,6 +203,7 @@ impl Protocol for Raft {
                 format!("{node} became a candidate for term {term} and asked for votes")
             }
             Role::Follower => format!("{node} is a follower in term {term}"),
+            Role::Client => format!("{node} is a client"),
         }
     }
 
@@ -240,14 +224,36 @@ impl Protocol for Raft {
     }
 
     fn is_routine(&self, msg: &RaftMsg) -> bool {
-        matches!(
-            msg,
-            RaftMsg::AppendEntries { entries: 0, .. } | RaftMsg::AppendEntriesReply { .. }
-        )
+        match msg {
+            RaftMsg::AppendEntries { entries, .. } => entries.is_empty(),
+            RaftMsg::AppendEntriesReply { success, .. } => *success,
+            _ => false,
+        }
+    }
+
+    fn input_names(&self) -> &'static [&'static str] {
+        &["set", "get", "del"]
+    }
+
+    fn describe_input(&self, input: &Command) -> String {
+        format!("send “{input}”")
+    }
+
+    fn describe_note(&self, node: NodeId, note: &RaftNote) -> String {
+        note.describe(node)
     }
 
     fn invariants(&self) -> &'static [InvariantInfo] {
-        &[ELECTION_SAFETY, TERM_MONOTONIC]
+        &[
+            ELECTION_SAFETY,
+            TERM_MONOTONIC,
+            LEADER_APPEND_ONLY,
+            LOG_MATCHING,
+            LEADER_COMPLETENESS,
+            STATE_MACHINE_SAFETY,
+            COMMIT_MONOTONIC,
+            MATCH_BOUNDED,
+        ]
     }
 
     fn check(

@@ -1,5 +1,5 @@
-use super::LogEntry;
-use crate::sim::{NodeId, SharedLog, Summary};
+use super::{Command, KvStore, LogEntry};
+use crate::sim::{NodeId, SharedLog, Summary, Time};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -8,6 +8,8 @@ pub enum Role {
     Follower,
     Candidate,
     Leader,
+    /// Not a server: a client sending requests.
+    Client,
 }
 
 impl Role {
@@ -16,11 +18,12 @@ impl Role {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
+            Role::Client => "client",
         }
     }
 }
 
-/// What the views show of a Raft server: its role, coloured by its term.
+/// What the views show of a Raft node: its role, coloured by its term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct RaftSummary {
     pub role: Role,
@@ -32,18 +35,61 @@ impl Summary for RaftSummary {
         self.role.name()
     }
     fn label(&self) -> String {
-        format!("{} · term {}", self.role.name(), self.term)
+        match self.role {
+            Role::Client => "client".into(),
+            role => format!("{} · term {}", role.name(), self.term),
+        }
     }
     fn colour(&self) -> Option<u64> {
-        Some(self.term)
+        (self.role != Role::Client).then_some(self.term)
     }
     fn band(&self) -> Option<String> {
         (self.role == Role::Leader).then(|| format!("term {}", self.term))
     }
 }
 
+/// A node of a Raft lab: a server, or a client of the servers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Peer {
+    Server(RaftNode),
+    Client(RaftClient),
+}
+
+impl Peer {
+    pub fn server(&self) -> Option<&RaftNode> {
+        match self {
+            Peer::Server(s) => Some(s),
+            Peer::Client(_) => None,
+        }
+    }
+    pub fn client(&self) -> Option<&RaftClient> {
+        match self {
+            Peer::Client(c) => Some(c),
+            Peer::Server(_) => None,
+        }
+    }
+}
+
+/// What a node keeps on disk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PeerSaved {
+    Server(RaftSaved),
+    Client { next_req: u64 },
+}
+
+impl PeerSaved {
+    pub fn server(&self) -> Option<&RaftSaved> {
+        match self {
+            PeerSaved::Server(s) => Some(s),
+            PeerSaved::Client { .. } => None,
+        }
+    }
+}
+
 /// One Raft server's state. `current_term`, `voted_for` and `log` are
-/// persistent (Figure 2); the rest is lost in a crash.
+/// persistent (Figure 2); the rest is lost in a crash and rebuilt.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RaftNode {
     pub id: NodeId,
@@ -55,7 +101,16 @@ pub struct RaftNode {
     pub votes: Vec<NodeId>,
     /// The leader this node last heard from in its term.
     pub leader: Option<NodeId>,
+    /// The highest entry it knows is committed.
     pub commit_index: u64,
+    /// The highest entry applied to its state machine.
+    pub last_applied: u64,
+    /// A leader's next entry to send each server (by server number).
+    pub next_index: Vec<u64>,
+    /// A leader's highest entry known to be stored on each server.
+    pub match_index: Vec<u64>,
+    /// The state machine: what the applied entries made.
+    pub kv: KvStore,
 }
 
 /// What a Raft server keeps on disk.
@@ -77,6 +132,10 @@ impl RaftNode {
             votes: Vec::new(),
             leader: None,
             commit_index: 0,
+            last_applied: 0,
+            next_index: Vec::new(),
+            match_index: Vec::new(),
+            kv: KvStore::default(),
         }
     }
 
@@ -95,4 +154,48 @@ impl RaftNode {
     pub fn last_log_term(&self) -> u64 {
         self.log.last().map_or(0, |e| e.term)
     }
+
+    /// The entry at a 1-based index.
+    pub fn entry(&self, index: u64) -> Option<&LogEntry> {
+        index.checked_sub(1).and_then(|i| self.log.get(i as usize))
+    }
+
+    /// The term of the entry at a 1-based index (0 before the first).
+    pub fn term_at(&self, index: u64) -> Option<u64> {
+        if index == 0 {
+            Some(0)
+        } else {
+            self.entry(index).map(|e| e.term)
+        }
+    }
+}
+
+/// A client's request in flight: where it went, and since when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pending {
+    pub req: u64,
+    pub command: Command,
+    /// Its operation id in the run's history.
+    pub op: u64,
+    pub server: NodeId,
+    pub attempt: u32,
+    pub since_ms: Time,
+}
+
+/// A client: one request at a time, to the server it thinks leads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RaftClient {
+    pub id: NodeId,
+    /// Numbers requests; kept on disk so a restarted client never reuses
+    /// one (the servers would take it for a retry).
+    pub next_req: u64,
+    pub waiting: Option<Pending>,
+    /// Where it sends its next request.
+    pub leader_guess: NodeId,
+    /// Requests answered, and the last answer (request, value read).
+    pub answered: u64,
+    pub last_answer: Option<(u64, Option<i64>)>,
+    /// Redirects and retries so far.
+    pub redirects: u64,
+    pub retries: u64,
 }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-/// The Raft lab's settings (a scenario's `params`).
+/// The Raft labs' settings (a scenario's `params`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RaftParams {
@@ -8,9 +8,35 @@ pub struct RaftParams {
     pub election_timeout_ms: [u64; 2],
     /// How often a leader sends heartbeats (ms).
     pub heartbeat_ms: u64,
+    /// A new leader appends a no-op entry of its term (§8), so what came
+    /// before it commits without waiting for a client.
+    pub noop: bool,
+    /// A follower that refuses AppendEntries names its conflicting term,
+    /// so the leader skips back a term at a time (§5.3's optimisation)
+    /// instead of one entry at a time.
+    pub fast_backoff: bool,
+    /// The most entries one AppendEntries carries.
+    pub max_entries: u64,
+    /// How long a client waits for an answer before trying another server.
+    pub client_timeout_ms: u64,
+    /// Each client sends a request this often (0: only when asked).
+    pub workload_ms: u64,
+    /// How many keys the workload's requests touch (x, y, z, …).
+    pub keys: u64,
     /// "Break it": a node may vote more than once per term. Election
     /// Safety can then fail; the lab shows where.
     pub break_one_vote_per_term: bool,
+    /// "Break it": grant votes without §5.4.1's check that the candidate's
+    /// log is at least as up to date.
+    pub break_vote_without_log_check: bool,
+    /// "Break it": a restarted server forgets whom it voted for.
+    pub break_forget_vote_on_restart: bool,
+    /// "Break it": a follower accepts AppendEntries without checking
+    /// prevLogIndex/prevLogTerm.
+    pub break_skip_consistency_check: bool,
+    /// "Break it": a leader commits an entry of an older term once a
+    /// majority stores it (the bug Figure 8 warns of).
+    pub break_commit_old_terms: bool,
 }
 
 impl Default for RaftParams {
@@ -18,12 +44,34 @@ impl Default for RaftParams {
         RaftParams {
             election_timeout_ms: [150, 300],
             heartbeat_ms: 50,
+            noop: true,
+            fast_backoff: false,
+            max_entries: 16,
+            client_timeout_ms: 500,
+            workload_ms: 0,
+            keys: 3,
             break_one_vote_per_term: false,
+            break_vote_without_log_check: false,
+            break_forget_vote_on_restart: false,
+            break_skip_consistency_check: false,
+            break_commit_old_terms: false,
         }
     }
 }
 
+/// The names of the keys the workload uses, in order.
+pub const KEY_NAMES: [&str; 8] = ["x", "y", "z", "w", "u", "v", "p", "q"];
+
 impl RaftParams {
+    /// Whether any "break it" setting is on.
+    pub fn broken(&self) -> bool {
+        self.break_one_vote_per_term
+            || self.break_vote_without_log_check
+            || self.break_forget_vote_on_restart
+            || self.break_skip_consistency_check
+            || self.break_commit_old_terms
+    }
+
     /// Explains the first setting that cannot work, naming its field.
     pub fn check(&self) -> Result<(), (String, String)> {
         let [lo, hi] = self.election_timeout_ms;
@@ -33,15 +81,51 @@ impl RaftParams {
                 format!("[{lo}, {hi}] is not a range of milliseconds: use [smallest, largest] with 0 < smallest ≤ largest ≤ 60000"),
             ));
         }
-        if !(1..=60_000).contains(&self.heartbeat_ms) {
-            return Err((
-                "params.heartbeat_ms".into(),
-                format!(
-                    "{} ms is not an interval from 1 to 60000 ms",
-                    self.heartbeat_ms
-                ),
-            ));
-        }
+        let within = |field: &str, value: u64, lo: u64, hi: u64, what: &str| {
+            if (lo..=hi).contains(&value) {
+                Ok(())
+            } else {
+                Err((
+                    format!("params.{field}"),
+                    format!("{value} is not {what} from {lo} to {hi}"),
+                ))
+            }
+        };
+        within(
+            "heartbeat_ms",
+            self.heartbeat_ms,
+            1,
+            60_000,
+            "an interval in ms",
+        )?;
+        within(
+            "max_entries",
+            self.max_entries,
+            1,
+            1_000,
+            "a number of entries",
+        )?;
+        within(
+            "client_timeout_ms",
+            self.client_timeout_ms,
+            1,
+            60_000,
+            "a timeout in ms",
+        )?;
+        within(
+            "workload_ms",
+            self.workload_ms,
+            0,
+            600_000,
+            "an interval in ms (0: off)",
+        )?;
+        within(
+            "keys",
+            self.keys,
+            1,
+            KEY_NAMES.len() as u64,
+            "a number of keys",
+        )?;
         Ok(())
     }
 }

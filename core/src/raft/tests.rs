@@ -22,7 +22,7 @@ fn leaders(run: &Run<Raft>) -> Vec<(NodeId, u64)> {
     run.world()
         .nodes()
         .iter()
-        .filter_map(|s| s.live.as_ref())
+        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
         .filter(|n| n.role == Role::Leader)
         .map(|n| (n.id, n.current_term))
         .collect()
@@ -61,7 +61,7 @@ fn test_every_follower_learns_the_leader() {
     run.advance_to(2_000);
     let (leader, term) = settled_leader(&run).unwrap();
     for slot in run.world().nodes() {
-        let node = slot.live.as_ref().unwrap();
+        let node = slot.live.as_ref().and_then(Peer::server).unwrap();
         assert_eq!(node.current_term, term);
         assert_eq!(
             node.leader,
@@ -141,7 +141,7 @@ fn test_split_votes_resolve() {
             .world()
             .nodes()
             .iter()
-            .filter_map(|s| s.live.as_ref())
+            .filter_map(|s| s.live.as_ref().and_then(Peer::server))
             .map(|n| n.current_term)
             .max()
             .unwrap();
@@ -168,22 +168,36 @@ fn test_restarted_node_keeps_term_and_vote() {
         .world()
         .nodes()
         .iter()
-        .find(|s| s.live.as_ref().unwrap().role == Role::Follower)
+        .find(|s| server(s).role == Role::Follower)
         .unwrap();
     let id = follower.id;
-    let before = follower.live.clone().unwrap();
+    let before = server(follower).clone();
     assert!(before.voted_for.is_some());
     run.intervene(Action::Crash { node: id }).unwrap();
     assert_eq!(
-        run.world().node(id).saved.as_ref().unwrap().current_term,
+        run.world()
+            .node(id)
+            .saved
+            .as_ref()
+            .and_then(PeerSaved::server)
+            .unwrap()
+            .current_term,
         before.current_term
     );
     run.intervene(Action::Restart { node: id }).unwrap();
-    let after = run.world().node(id).live.clone().unwrap();
+    let after = server(run.world().node(id)).clone();
     assert_eq!(after.current_term, before.current_term);
     assert_eq!(after.voted_for, before.voted_for);
     assert_eq!(after.role, Role::Follower);
     assert!(after.votes.is_empty(), "volatile state is gone");
+}
+
+/// A live server's state.
+fn server(slot: &crate::sim::NodeSlot<Raft>) -> &RaftNode {
+    slot.live
+        .as_ref()
+        .and_then(Peer::server)
+        .expect("a live server")
 }
 
 fn handle(node: &mut RaftNode, from: NodeId, msg: RaftMsg) -> Vec<Effect<Raft>> {
@@ -191,7 +205,11 @@ fn handle(node: &mut RaftNode, from: NodeId, msg: RaftMsg) -> Vec<Effect<Raft>> 
     let mut effects = Vec::new();
     let roster = Roster::servers(5);
     let mut ctx = Ctx::detached(node.id, &roster, 0, &mut rng, &mut effects);
-    Raft::new(RaftParams::default()).on_message(node, from, msg, &mut ctx);
+    let mut peer = Peer::Server(node.clone());
+    Raft::new(RaftParams::default()).on_message(&mut peer, from, msg, &mut ctx);
+    if let Peer::Server(after) = peer {
+        *node = after;
+    }
     effects
 }
 
@@ -211,7 +229,8 @@ fn granted(effects: &[Effect<Raft>]) -> bool {
 fn test_vote_refused_to_candidate_with_stale_log() {
     let entry = |term| LogEntry {
         term,
-        command: "x".into(),
+        command: Command::Get { key: "x".into() },
+        client: None,
     };
     let mut voter = RaftNode::from_saved(NodeId::server(0), None);
     voter.current_term = 3;
@@ -276,6 +295,10 @@ fn test_leader_steps_down_on_higher_term() {
         RaftMsg::AppendEntriesReply {
             term: 5,
             success: false,
+            prev_log_index: 0,
+            match_index: 0,
+            conflict_term: 0,
+            conflict_index: 0,
         },
     );
     assert_eq!(

@@ -100,6 +100,39 @@ impl<T: Clone> SharedLog<T> {
                 .sum::<usize>()
     }
 
+    /// Whether this log is unchanged since `earlier` was copied from it:
+    /// a change copies the chunk it touches (the copy still shares it), so
+    /// the same length and the same last chunk mean the same entries.
+    pub fn unchanged_since(&self, earlier: &SharedLog<T>) -> bool {
+        self.len == earlier.len
+            && match (self.chunks.last(), earlier.chunks.last()) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
+    /// The first index at which this log and `earlier` (a copy taken
+    /// before) differ, or the shorter one's length. Chunks they still
+    /// share are skipped unread.
+    pub fn first_difference(&self, earlier: &SharedLog<T>) -> usize
+    where
+        T: PartialEq,
+    {
+        let shared = self
+            .chunks
+            .iter()
+            .zip(&earlier.chunks)
+            .take_while(|(a, b)| Rc::ptr_eq(a, b))
+            .count();
+        let short = self.len.min(earlier.len);
+        let mut i = (shared * CHUNK).min(short);
+        while i < short && self.get(i) == earlier.get(i) {
+            i += 1;
+        }
+        i
+    }
+
     /// Whether this copy and `other` share their chunks (a cheap copy).
     pub fn shares_with(&self, other: &SharedLog<T>) -> bool {
         self.chunks
@@ -206,5 +239,36 @@ mod tests {
                 prop_assert_eq!(copy.iter().copied().collect::<Vec<_>>(), expected);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_tells_where_the_log_changed_since() {
+        let mut log: SharedLog<u32> = (0..200).collect();
+        let earlier = log.clone();
+        assert!(log.unchanged_since(&earlier));
+        assert_eq!(log.first_difference(&earlier), 200);
+        log.push(200);
+        assert!(!log.unchanged_since(&earlier));
+        assert_eq!(log.first_difference(&earlier), 200);
+        let earlier = log.clone();
+        log.truncate(130);
+        log.push(7);
+        assert!(!log.unchanged_since(&earlier));
+        assert_eq!(log.first_difference(&earlier), 130);
+        // Same length and the same last entry, a different middle: found.
+        let earlier = log.clone();
+        log.truncate(70);
+        log.push(9_999);
+        for i in 71..earlier.len() {
+            log.push(earlier[i]);
+        }
+        assert_eq!(log.len(), earlier.len());
+        assert!(!log.unchanged_since(&earlier));
+        assert_eq!(log.first_difference(&earlier), 70);
     }
 }

@@ -265,7 +265,7 @@ mod tests {
             term: 1,
             prev_log_index: 0,
             prev_log_term: 0,
-            entries: 0,
+            entries: Vec::new(),
             leader_commit: 0,
         };
         let (level, text) = say(TraceEvent::Deliver {
@@ -278,7 +278,7 @@ mod tests {
             (level, text.as_str()),
             (
                 Level::Routine,
-                "S2 received heartbeat (term 1) from S1 (#9)"
+                "S2 received heartbeat (term 1, commit 0) from S1 (#9)"
             )
         );
     }

@@ -1,0 +1,217 @@
+//! The log invariants of Figure 3, checked after every event without
+//! rereading whole logs: each server's log is compared with the copy seen
+//! last time (shared chunks are skipped), and each entry gets a digest of
+//! the log up to it, so "same index and term, same log before it" is one
+//! comparison.
+
+use super::{LogEntry, Role};
+use crate::sim::{NodeId, SharedLog};
+use rpds::RedBlackTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A committed entry: its digest, its term, and who committed it first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Committed {
+    digest: u64,
+    term: u64,
+    by: NodeId,
+}
+
+/// What one server looks like to the checks after an event.
+pub(super) struct ServerLook<'a> {
+    pub id: NodeId,
+    pub log: &'a SharedLog<LogEntry>,
+    /// Live state: role, term, last applied; `None` while down.
+    pub live: Option<(Role, u64, u64)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LogChecks {
+    /// Each server's log when last checked (sharing its chunks).
+    seen: Vec<SharedLog<LogEntry>>,
+    /// Each server's digests: `digests[s][i]` covers entries 1..=i+1.
+    digests: Vec<SharedLog<u64>>,
+    /// The first log seen holding each (index, term): its digest, whose.
+    first: RedBlackTreeMap<(u64, u64), (u64, NodeId)>,
+    /// The committed prefix, as far as any server has applied it.
+    committed: SharedLog<Committed>,
+    /// Each server's log length when last seen leading, with its term.
+    leading: Vec<Option<(u64, usize)>>,
+    /// The term each server was last checked for Leader Completeness in.
+    complete_in: Vec<u64>,
+}
+
+fn digest(before: u64, entry: &LogEntry) -> u64 {
+    let mut h = DefaultHasher::new();
+    before.hash(&mut h);
+    entry.hash(&mut h);
+    h.finish()
+}
+
+impl LogChecks {
+    /// Checks one server; returns (invariant, detail) for what it broke.
+    pub(super) fn check(&mut self, s: &ServerLook<'_>) -> Vec<(&'static str, String)> {
+        let slot = s.id.index();
+        if self.seen.len() <= slot {
+            self.seen.resize(slot + 1, SharedLog::new());
+            self.digests.resize(slot + 1, SharedLog::new());
+            self.leading.resize(slot + 1, None);
+            self.complete_in.resize(slot + 1, 0);
+        }
+        let mut found = Vec::new();
+        if !s.log.unchanged_since(&self.seen[slot]) {
+            let from = s.log.first_difference(&self.seen[slot]);
+            self.leader_append_only(s, from, &mut found);
+            self.redigest(s, from, &mut found);
+            self.seen[slot] = s.log.clone();
+        }
+        self.leading[slot] = match s.live {
+            Some((Role::Leader, term, _)) => Some((term, s.log.len())),
+            _ => None,
+        };
+        if let Some((role, term, applied)) = s.live {
+            if role == Role::Leader && self.complete_in[slot] < term {
+                self.complete_in[slot] = term;
+                self.leader_completeness(s, term, &mut found);
+            }
+            self.state_machine_safety(s, applied, &mut found);
+        }
+        found
+    }
+
+    fn leader_append_only(
+        &self,
+        s: &ServerLook<'_>,
+        from: usize,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        let slot = s.id.index();
+        if let (Some((term, len)), Some((Role::Leader, now, _))) = (self.leading[slot], s.live) {
+            if term == now && from < len {
+                found.push((
+                    super::LEADER_APPEND_ONLY.name,
+                    format!(
+                        "{}, leader of term {term}, changed its own log from entry {}: a leader only appends.",
+                        s.id,
+                        from + 1
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Recomputes a server's digests from `from` on, checking each new
+    /// entry against the first log seen with the same index and term.
+    fn redigest(
+        &mut self,
+        s: &ServerLook<'_>,
+        from: usize,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        let slot = s.id.index();
+        let digests = &mut self.digests[slot];
+        digests.truncate(from);
+        for i in from..s.log.len() {
+            let before = i
+                .checked_sub(1)
+                .and_then(|j| digests.get(j))
+                .copied()
+                .unwrap_or(0);
+            let entry = &s.log[i];
+            let d = digest(before, entry);
+            digests.push(d);
+            let key = (i as u64 + 1, entry.term);
+            match self.first.get(&key) {
+                Some(&(other, who)) if other != d && who != s.id => found.push((
+                    super::LOG_MATCHING.name,
+                    format!(
+                        "{} and {who} both hold entry {} of term {}, but their logs differ before it.",
+                        s.id, key.0, key.1
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    self.first.insert_mut(key, (d, s.id));
+                }
+            }
+        }
+    }
+
+    fn leader_completeness(
+        &self,
+        s: &ServerLook<'_>,
+        term: u64,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        let slot = s.id.index();
+        let Some(last) = self.committed.last() else {
+            return;
+        };
+        let n = self.committed.len();
+        let holds = self.digests[slot].get(n - 1) == Some(&last.digest);
+        if !holds {
+            // The first committed entry it lacks.
+            let missing = (0..n)
+                .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
+                .unwrap_or(n - 1);
+            let c = self.committed[missing];
+            found.push((
+                super::LEADER_COMPLETENESS.name,
+                format!(
+                    "{} became leader of term {term} without entry {} (term {}), which {} had committed.",
+                    s.id,
+                    missing + 1,
+                    c.term,
+                    c.by
+                ),
+            ));
+        }
+    }
+
+    /// What a server has applied must be what every other applied at the
+    /// same index; the first to apply an index makes it committed.
+    fn state_machine_safety(
+        &mut self,
+        s: &ServerLook<'_>,
+        applied: u64,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        let slot = s.id.index();
+        let applied = (applied as usize).min(s.log.len());
+        if applied == 0 {
+            return;
+        }
+        let known = self.committed.len().min(applied);
+        if known > 0
+            && self.digests[slot].get(known - 1) != self.committed.get(known - 1).map(|c| &c.digest)
+        {
+            let at = (0..known)
+                .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
+                .unwrap_or(known - 1);
+            let theirs = self.committed[at];
+            let mine = &s.log[at];
+            found.push((
+                super::STATE_MACHINE_SAFETY.name,
+                format!(
+                    "{} applied entry {} as “{}” (term {}), but {} applied entry {} as a different command (term {}).",
+                    s.id,
+                    at + 1,
+                    mine.command,
+                    mine.term,
+                    theirs.by,
+                    at + 1,
+                    theirs.term
+                ),
+            ));
+            return;
+        }
+        for i in self.committed.len()..applied {
+            let digest = self.digests[slot].get(i).copied().unwrap_or(0);
+            self.committed.push(Committed {
+                digest,
+                term: s.log[i].term,
+                by: s.id,
+            });
+        }
+    }
+}
