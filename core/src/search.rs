@@ -51,12 +51,20 @@ pub fn random_schedule(
         return Vec::new();
     }
     let pick = |rng: &mut SimRng| nodes[rng.between(0, nodes.len() as u64 - 1) as usize];
+    // Faults come in bursts, as in a bad minute of production: a few at
+    // nearly the same moment, where their interleavings matter.
     let count = rng.between(1, space.max_actions.max(1));
-    let mut times: Vec<Time> = (0..count)
-        .map(|_| rng.between(1, space.horizon_ms * 4 / 5))
-        .collect();
+    let mut times: Vec<Time> = Vec::new();
+    while (times.len() as u64) < count {
+        let start = rng.between(1, space.horizon_ms * 4 / 5);
+        for _ in 0..rng.between(1, 4) {
+            times.push(start + rng.between(0, 100));
+        }
+    }
+    times.truncate(count as usize);
     times.sort_unstable();
     let mut actions = Vec::new();
+    let mut add = |at_ms: Time, action: Action| actions.push(TimedAction { at_ms, action });
     for at_ms in times {
         let input = inputs.and_then(|draw| {
             if rng.chance(0.3) {
@@ -65,18 +73,44 @@ pub fn random_schedule(
                 None
             }
         });
-        let action = match input {
-            Some(action) => action,
-            None => match rng.between(0, if space.lossy_links { 6 } else { 4 }) {
-                0 => Action::Crash { node: pick(rng) },
-                1 => Action::Restart { node: pick(rng) },
-                2 => Action::Partition {
+        if let Some(action) = input {
+            add(at_ms, action);
+            continue;
+        }
+        let node = pick(rng);
+        // A short outage is where many bugs live: a node that forgets, or
+        // wakes with stale state, while the others are mid-election.
+        let soon = at_ms
+            + if rng.chance(0.5) {
+                rng.between(1, 40)
+            } else {
+                rng.between(40, 300)
+            };
+        match rng.between(0, if space.lossy_links { 9 } else { 7 }) {
+            0 => add(at_ms, Action::Crash { node }),
+            1 => add(at_ms, Action::Restart { node }),
+            2 => {
+                add(at_ms, Action::Crash { node });
+                add(soon, Action::Restart { node });
+            }
+            3 => add(
+                at_ms,
+                Action::Partition {
                     groups: vec![nodes.iter().copied().filter(|_| rng.chance(0.4)).collect()],
                 },
-                3 => Action::Heal,
-                4 => Action::Pause { node: pick(rng) },
-                5 => Action::Link {
-                    from: pick(rng),
+            ),
+            4 => add(at_ms, Action::Heal),
+            5 => {
+                add(at_ms, Action::Pause { node });
+                add(soon, Action::Resume { node });
+            }
+            // Elections now (labs without a main timer refuse these).
+            6 => add(at_ms, Action::Timeout { node }),
+            7 => add(at_ms, Action::AlignTimers),
+            8 => add(
+                at_ms,
+                Action::Link {
+                    from: node,
                     to: pick(rng),
                     state: LinkState::Drop,
                     latency_ms: None,
@@ -84,8 +118,11 @@ pub fn random_schedule(
                     duplicate: None,
                     fifo: None,
                 },
-                _ => Action::Link {
-                    from: pick(rng),
+            ),
+            _ => add(
+                at_ms,
+                Action::Link {
+                    from: node,
                     to: pick(rng),
                     state: LinkState::Up,
                     latency_ms: None,
@@ -93,10 +130,10 @@ pub fn random_schedule(
                     duplicate: Some(rng.between(0, 30) as f64 / 100.0),
                     fifo: None,
                 },
-            },
-        };
-        actions.push(TimedAction { at_ms, action });
+            ),
+        }
     }
+    actions.sort_by_key(|a| a.at_ms);
     // Everything comes back for the last fifth: heal, resume, restart, and
     // links as they were.
     let end = space.horizon_ms * 4 / 5 + 1;
