@@ -90,9 +90,10 @@ pub fn nearest(typed: &str) -> Option<&'static LabInfo> {
     if typed.is_empty() {
         return None;
     }
-    let starting: Vec<_> = LABS.iter().filter(|l| l.id.starts_with(&typed)).collect();
-    if let [only] = starting.as_slice() {
-        return Some(only);
+    // The start of an id: the first such lab in guide order ("raft" is
+    // the election lab).
+    if let Some(first) = LABS.iter().find(|l| l.id.starts_with(&typed)) {
+        return Some(first);
     }
     LABS.iter()
         .map(|lab| (edit_distance(&typed, lab.id), lab))

@@ -371,6 +371,51 @@ impl<P: Protocol> Search<P> {
     }
 }
 
+/// Searches `schedules` random schedules on a scenario of any lab that
+/// runs one, and reports what it found as JSON (`distviz search`).
+pub fn search_scenario(
+    base: &Scenario,
+    schedules: u64,
+    space: Space,
+) -> Result<serde_json::Value, ScenarioError> {
+    use crate::lab;
+    let progress = match base.lab.as_str() {
+        lab::RAFT_ELECTION => {
+            Search::new(base.clone(), lab::raft_election, space, None, schedules).finish()
+        }
+        lab::RAFT_REPLICATION => {
+            Search::new(base.clone(), lab::raft_replication, space, None, schedules).finish()
+        }
+        lab::PARTIAL_FAILURE => {
+            Search::new(base.clone(), lab::partial_failure, space, None, schedules).finish()
+        }
+        other => {
+            return Err(ScenarioError::new(
+                "lab",
+                format!("\"{other}\" has no runs to search"),
+            ))
+        }
+    };
+    Ok(match progress {
+        Progress::Found(found) => serde_json::json!({
+            "found": true,
+            "invariant": found.broken.invariant,
+            "at_ms": found.broken.at_ms,
+            "detail": found.broken.detail,
+            "schedules": found.schedules,
+            "actions_before_shrinking": found.actions_before,
+            "actions": found.scenario.actions.len(),
+            "scenario": serde_json::from_str::<serde_json::Value>(&found.scenario.to_json())
+                .unwrap_or_default(),
+        }),
+        Progress::Held { tried } => serde_json::json!({ "found": false, "schedules": tried }),
+        Progress::Failed(err) => return Err(err),
+        Progress::Searching { .. } | Progress::Shrinking { .. } => {
+            serde_json::json!({ "found": false })
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

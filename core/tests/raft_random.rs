@@ -59,7 +59,10 @@ fn caught(params: RaftParams, invariants: &[&str], budget: u64) -> u64 {
             assert!(found.scenario.actions.len() <= found.actions_before);
             eprintln!(
                 "{:?}: {} after {} schedules, shrunk from {} to {} actions",
-                invariants, found.broken.invariant, found.schedules, found.actions_before,
+                invariants,
+                found.broken.invariant,
+                found.schedules,
+                found.actions_before,
                 found.scenario.actions.len()
             );
             found.schedules
@@ -99,7 +102,11 @@ fn broken_votes_and_logs_are_caught() {
             break_skip_consistency_check: true,
             ..Default::default()
         },
-        &["Log Matching", "State Machine Safety", "Leader Completeness"],
+        &[
+            "Log Matching",
+            "State Machine Safety",
+            "Leader Completeness",
+        ],
         budget,
     );
     caught(

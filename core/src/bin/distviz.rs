@@ -61,6 +61,21 @@ enum Command {
         #[arg(long)]
         until_ms: Option<u64>,
     },
+    /// Run random fault schedules on a scenario's lab and settings; print
+    /// the first that breaks an invariant, shrunk, as a scenario to load.
+    Search {
+        /// The scenario whose lab, nodes, settings and network are searched.
+        scenario: String,
+        /// How many random schedules to try.
+        #[arg(long, default_value_t = 1_000)]
+        schedules: u64,
+        /// Virtual milliseconds each schedule runs.
+        #[arg(long, default_value_t = 10_000)]
+        horizon_ms: u64,
+        /// Write the counterexample scenario to this file.
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Print the share-link parameter (`s=`) for a scenario file.
     Link { scenario: String },
     /// Check a client history against a consistency model and print the
@@ -152,6 +167,12 @@ fn main() -> ExitCode {
                 .to_string())
         }),
         Command::Link { scenario } => read(&scenario).map(|s| s.to_link_param()),
+        Command::Search {
+            scenario,
+            schedules,
+            horizon_ms,
+            out,
+        } => read(&scenario).and_then(|s| search(&scenario, &s, schedules, horizon_ms, out)),
         Command::Check {
             history,
             format,
@@ -193,6 +214,31 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn search(
+    path: &str,
+    base: &Scenario,
+    schedules: u64,
+    horizon_ms: u64,
+    out: Option<String>,
+) -> Result<String, String> {
+    if !(100..=3_600_000).contains(&horizon_ms) {
+        return Err(format!(
+            "--horizon-ms {horizon_ms} is not from 100 to 3600000"
+        ));
+    }
+    let space = distviz_core::search::Space {
+        horizon_ms,
+        ..Default::default()
+    };
+    let found = distviz_core::search::search_scenario(base, schedules, space)
+        .map_err(|e| format!("{path}: {e}"))?;
+    if let (Some(out), Some(scenario)) = (out, found.get("scenario")) {
+        let text = serde_json::to_string_pretty(scenario).map_err(|e| e.to_string())?;
+        std::fs::write(&out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+    }
+    serde_json::to_string_pretty(&found).map_err(|e| e.to_string())
 }
 
 fn check(

@@ -149,11 +149,13 @@ impl RaftMonitor {
                 Some(_) => {}
             }
         }
-        // Each broken rule is reported once, not after every later event.
-        found.retain(|f| {
-            let new = !self.reported.iter().any(|r| r.0 == f.0 && r.1 == f.1);
+        // Each broken rule is reported once per node it names first, not
+        // after every later event.
+        found.retain(|(name, detail)| {
+            let who = detail.split_whitespace().next().unwrap_or_default();
+            let new = !self.reported.iter().any(|r| r.0 == *name && r.1 == who);
             if new {
-                self.reported.push((f.0, f.1.clone()));
+                self.reported.push((name, who.to_string()));
             }
             new
         });

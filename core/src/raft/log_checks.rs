@@ -9,12 +9,14 @@ use crate::sim::{NodeId, SharedLog};
 use rpds::RedBlackTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// A committed entry: its digest, its term, and who committed it first.
+/// A committed entry: its digest, its term, who applied it first and in
+/// which of its terms (the term it was committed in, or later).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Committed {
     digest: u64,
     term: u64,
     by: NodeId,
+    in_term: u64,
 }
 
 /// What one server looks like to the checks after an event.
@@ -137,6 +139,8 @@ impl LogChecks {
         }
     }
 
+    /// A new leader of `term` must hold every entry committed in an
+    /// earlier term.
     fn leader_completeness(
         &self,
         s: &ServerLook<'_>,
@@ -144,10 +148,15 @@ impl LogChecks {
         found: &mut Vec<(&'static str, String)>,
     ) {
         let slot = s.id.index();
-        let Some(last) = self.committed.last() else {
+        // Committed entries form a prefix; those committed before `term`
+        // form a prefix of that.
+        let n = (0..self.committed.len())
+            .rev()
+            .find(|&i| self.committed[i].in_term < term)
+            .map_or(0, |i| i + 1);
+        let Some(last) = n.checked_sub(1).map(|i| self.committed[i]) else {
             return;
         };
-        let n = self.committed.len();
         let holds = self.digests[slot].get(n - 1) == Some(&last.digest);
         if !holds {
             // The first committed entry it lacks.
@@ -205,12 +214,14 @@ impl LogChecks {
             ));
             return;
         }
+        let in_term = s.live.map_or(0, |(_, term, _)| term);
         for i in self.committed.len()..applied {
             let digest = self.digests[slot].get(i).copied().unwrap_or(0);
             self.committed.push(Committed {
                 digest,
                 term: s.log[i].term,
                 by: s.id,
+                in_term,
             });
         }
     }

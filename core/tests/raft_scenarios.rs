@@ -1,0 +1,189 @@
+//! The Raft replication lab's shipped scenarios do what their names say.
+
+use distviz_core::lab;
+use distviz_core::raft::{Peer, Raft, RaftMsg, RaftNode, RaftNote, Role};
+use distviz_core::scenario::Scenario;
+use distviz_core::sim::{NodeId, Run, TraceEvent};
+
+fn load(name: &str) -> Scenario {
+    let path = format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn run(name: &str) -> Run<Raft> {
+    let scenario = load(name);
+    let mut run = lab::raft_replication(&scenario).unwrap();
+    run.advance_to(scenario.duration_ms);
+    run
+}
+
+fn server(run: &Run<Raft>, n: u8) -> &RaftNode {
+    run.world()
+        .node(NodeId::server(n))
+        .live
+        .as_ref()
+        .and_then(Peer::server)
+        .expect("a live server")
+}
+
+fn broken(run: &Run<Raft>) -> Vec<&'static str> {
+    run.world()
+        .violations()
+        .iter()
+        .map(|v| v.invariant)
+        .collect()
+}
+
+fn notes(run: &Run<Raft>) -> Vec<(NodeId, RaftNote)> {
+    run.trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Note { node, note } => Some((*node, note.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answered(run: &Run<Raft>) -> u64 {
+    let c1 = run.world().node(NodeId::client(0)).live.as_ref();
+    c1.and_then(Peer::client).map_or(0, |c| c.answered)
+}
+
+#[test]
+fn requests_commit_and_every_store_agrees() {
+    let run = run("raft-replication-requests.json");
+    assert_eq!(answered(&run), 5);
+    for n in 0..5 {
+        assert_eq!(server(&run, n).kv.describe(), "x=5", "S{}", n + 1);
+    }
+    // S1 was asked first and redirected the client to the leader, S3.
+    let redirected = run.trace().records().iter().any(|r| {
+        matches!(&r.event, TraceEvent::Send { from, msg: RaftMsg::ClientReply { answer: distviz_core::raft::Answer::NotLeader { leader: Some(l) }, .. }, .. }
+            if *from == NodeId::server(0) && *l == NodeId::server(2))
+    });
+    assert!(redirected);
+    assert!(broken(&run).is_empty());
+}
+
+#[test]
+fn a_leader_crash_mid_replication_loses_nothing_committed() {
+    let s = load("raft-replication-leader-crash.json");
+    let mut run = lab::raft_replication(&s).unwrap();
+    run.advance_to(1_509);
+    assert_eq!(
+        server(&run, 2).role,
+        Role::Leader,
+        "S3 leads when it crashes"
+    );
+    let committed = server(&run, 2).commit_index;
+    run.advance_to(s.duration_ms);
+    let c1 = run
+        .world()
+        .node(NodeId::client(0))
+        .live
+        .as_ref()
+        .and_then(Peer::client)
+        .unwrap();
+    assert!(c1.retries >= 1, "the request in flight was retried");
+    let new = (0..5)
+        .map(|n| server(&run, n))
+        .find(|n| n.role == Role::Leader)
+        .unwrap();
+    assert_ne!(new.id, NodeId::server(2));
+    assert!(new.commit_index > committed);
+    // S3 came back and caught up.
+    assert_eq!(server(&run, 2).log, new.log);
+    assert!(broken(&run).is_empty());
+}
+
+#[test]
+fn a_stale_leader_takes_a_request_that_is_rolled_back_then_retried() {
+    let run = run("raft-replication-stale-leader.json");
+    let dropped = notes(&run).into_iter().any(|(node, note)| {
+        node == NodeId::server(2) && matches!(note, RaftNote::Truncated { .. })
+    });
+    assert!(dropped, "S3 dropped what it took while cut off");
+    assert_eq!(
+        answered(&run),
+        1,
+        "the retry was committed by the new leader"
+    );
+    for n in 0..5 {
+        assert_eq!(server(&run, n).kv.describe(), "x=1");
+    }
+    assert!(broken(&run).is_empty());
+}
+
+fn refusals(run: &Run<Raft>) -> usize {
+    run.trace()
+        .records()
+        .iter()
+        .filter(|r| {
+            matches!(&r.event, TraceEvent::Send { from, msg: RaftMsg::AppendEntriesReply { success: false, .. }, .. } if *from == NodeId::server(0))
+        })
+        .count()
+}
+
+#[test]
+fn a_follower_far_behind_catches_up_faster_with_the_term_back_off() {
+    let slow = run("raft-replication-catch-up.json");
+    let fast = run("raft-replication-catch-up-fast.json");
+    for run in [&slow, &fast] {
+        let logs: Vec<_> = (0..5).map(|n| server(run, n).log.clone()).collect();
+        assert!(logs.iter().all(|l| *l == logs[0]), "everyone caught up");
+        assert!(broken(run).is_empty());
+    }
+    assert!(
+        refusals(&slow) >= 10 * refusals(&fast).max(1),
+        "{} vs {}",
+        refusals(&slow),
+        refusals(&fast)
+    );
+}
+
+#[test]
+fn figure_8_the_commit_rule_keeps_what_the_bug_loses() {
+    let bug = run("raft-replication-figure-8-bug.json");
+    assert!(broken(&bug).contains(&"Leader Completeness"));
+    assert!(broken(&bug).contains(&"State Machine Safety"));
+    let right = run("raft-replication-figure-8.json");
+    assert!(broken(&right).is_empty());
+    // With the right rule, S1 never committed the old-term entry it
+    // counted replicas of, so nothing committed was overwritten.
+    let nodes: Vec<_> = (0..3).map(|n| server(&right, n)).collect();
+    let least = nodes.iter().map(|n| n.commit_index).min().unwrap() as usize;
+    assert!(least > 10);
+    for n in &nodes {
+        assert!((0..least).all(|i| n.log.get(i) == nodes[0].log.get(i)));
+    }
+}
+
+#[test]
+fn a_rejoining_server_with_a_high_term_wins_only_without_the_log_check() {
+    let right = run("raft-replication-rejoin.json");
+    assert!(broken(&right).is_empty());
+    assert_ne!(
+        server(&right, 1).role,
+        Role::Leader,
+        "S2's stale log loses the vote"
+    );
+    let bug = run("raft-replication-rejoin-vote-without-log-check.json");
+    assert_eq!(broken(&bug).first(), Some(&"Leader Completeness"));
+}
+
+#[test]
+fn skipping_the_consistency_check_breaks_log_matching() {
+    let run = run("raft-replication-skip-consistency-check.json");
+    let b = broken(&run);
+    assert!(
+        b.contains(&"Log Matching") || b.contains(&"State Machine Safety"),
+        "{b:?}"
+    );
+}
+
+#[test]
+fn a_server_that_forgets_its_vote_lets_two_leaders_win_one_term() {
+    let run = run("raft-replication-forget-vote.json");
+    assert_eq!(broken(&run).first(), Some(&"Election Safety"));
+}
