@@ -1,0 +1,45 @@
+//! The learner (§2.3): a value is learned only from a quorum of acceptors
+//! that accepted the same ballot.
+
+use super::io::Io;
+use super::{Ballot, LearnerState, Note, Paxos, Proposal};
+use crate::sim::NodeId;
+
+impl Paxos {
+    /// Counts an Accepted; returns the proposal if this one made it learn.
+    pub(super) fn on_accepted(
+        &self,
+        learner: &mut LearnerState,
+        from: NodeId,
+        proposal: Proposal,
+        io: &mut Io,
+    ) -> Option<Proposal> {
+        let Proposal { ballot, value } = proposal;
+        let (_, senders) = learner
+            .heard
+            .entry(ballot)
+            .or_insert_with(|| (value.clone(), Vec::new()));
+        if !senders.contains(&from) {
+            senders.push(from);
+        }
+        let count = senders.len();
+        if learner.learned.is_some() || count < self.quorum(io.ctx) {
+            return None;
+        }
+        let learned = Proposal { ballot, value };
+        learner.learned = Some(learned.clone());
+        io.ctx.record(Note::Learned {
+            ballot,
+            value: learned.value.clone(),
+        });
+        Some(learned)
+    }
+
+    /// Who has been heard to accept a ballot.
+    pub fn heard_from(learner: &LearnerState, ballot: Ballot) -> &[NodeId] {
+        learner
+            .heard
+            .get(&ballot)
+            .map_or(&[], |(_, from)| from.as_slice())
+    }
+}
