@@ -6,7 +6,9 @@ use super::{Ballot, LearnerState, Note, Paxos, Proposal};
 use crate::sim::NodeId;
 
 impl Paxos {
-    /// Counts an Accepted; returns the proposal if this one made it learn.
+    /// Counts an Accepted; returns the proposal when this one completes a
+    /// quorum for its ballot. The first such proposal is the one learned
+    /// (a value is learned once).
     pub(super) fn on_accepted(
         &self,
         learner: &mut LearnerState,
@@ -19,20 +21,22 @@ impl Paxos {
             .heard
             .entry(ballot)
             .or_insert_with(|| (value.clone(), Vec::new()));
-        if !senders.contains(&from) {
-            senders.push(from);
-        }
-        let count = senders.len();
-        if learner.learned.is_some() || count < self.quorum(io.ctx) {
+        if senders.contains(&from) {
             return None;
         }
-        let learned = Proposal { ballot, value };
-        learner.learned = Some(learned.clone());
-        io.ctx.record(Note::Learned {
-            ballot,
-            value: learned.value.clone(),
-        });
-        Some(learned)
+        senders.push(from);
+        if senders.len() != self.quorum(io.ctx) {
+            return None;
+        }
+        let heard = Proposal { ballot, value };
+        if learner.learned.is_none() {
+            learner.learned = Some(heard.clone());
+            io.ctx.record(Note::Learned {
+                ballot,
+                value: heard.value.clone(),
+            });
+        }
+        Some(heard)
     }
 
     /// Who has been heard to accept a ballot.
