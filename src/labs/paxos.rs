@@ -193,7 +193,7 @@ fn Legend() -> Html {
                 {swatch("accepted", "Accepted")}
                 {swatch("nack", "Nack")}
             </ul>
-            <p class="key-text">{"Each message carries its ballot (round.proposer). A node's colour is the value it accepted or learned. Acceptors show what they promised (prom) and accepted (acc); both are on disk. Ring around a proposer: patience left for its ballot. Dots on its rim: promises (phase 1) or Accepted heard (phase 2)."}</p>
+            <p class="key-text">{"Each message carries its ballot (round.proposer). A node's colour is the value it accepted or learned. Acceptors show the ballot they promised (prom) and the proposal they accepted (ballot=value); both are on disk. “✓ chosen”: the acceptor is in the majority that chose a value. Ring around a proposer: patience left for its ballot. Dots on its rim: promises (phase 1) or Accepted heard (phase 2)."}</p>
             <p class="keys">{"Keys: Space play/pause · ←/→ step · P propose from the selected proposer · X crash/restart the selected node · T time it out · U pause/resume it · Ctrl+Z undo · Home/End"}</p>
         </div>
     }

@@ -46,7 +46,7 @@ fn acceptor_lines(a: &AcceptorState, lines: &mut Vec<String>) {
         None => "prom –".into(),
     });
     lines.push(match &a.accepted {
-        Some(p) => format!("acc {}={}", p.ballot, p.value),
+        Some(p) => format!("{}={}", p.ballot, p.value),
         None => "acc –".into(),
     });
 }
@@ -107,7 +107,7 @@ pub fn node_visual(world: &World<Paxos>, slot: &NodeSlot<Paxos>, now: f64) -> No
             .as_ref()
             .is_some_and(|p| monitor.choices().iter().any(|c| c.ballot == p.ballot));
         if in_chosen && node.proposer.is_none() {
-            visual.badge = "✓ in the chosen majority".into();
+            visual.badge = "✓ chosen".into();
         }
     }
     let learned = node.learner.as_ref().and_then(|l| l.learned.as_ref());
@@ -337,11 +337,9 @@ pub fn chosen_status(world: &World<Paxos>) -> Option<(String, &'static str)> {
             knowing.push(slot.id.to_string());
         }
     }
-    let by: Vec<String> = monitor
-        .accepted_by(choice.ballot)
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
+    let mut by: Vec<_> = monitor.accepted_by(choice.ballot).to_vec();
+    by.sort();
+    let by: Vec<String> = by.iter().map(|n| n.to_string()).collect();
     let (who, state) = match knowing.len() {
         0 => ("not yet known to any learner".to_string(), "unknown"),
         n if n == learners => ("every running learner knows it".to_string(), "known"),
