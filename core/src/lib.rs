@@ -12,4 +12,5 @@ pub mod paxos;
 pub mod raft;
 pub mod report;
 pub mod scenario;
+pub mod search;
 pub mod sim;
