@@ -217,7 +217,8 @@ fn an_acceptor_that_forgets_its_promise_lets_two_values_be_chosen() {
     assert!(broken(&run).contains(&ONE_VALUE_CHOSEN.name));
     assert!(notes(&run)
         .iter()
-        .any(|(_, n, note)| *n == node("A2") && matches!(note, Note::ForgotPromise { now: None })));
+        .any(|(_, n, note)| *n == node("A2")
+            && matches!(note, Note::ForgotPromise { accepted: None })));
     let mut fixed = scenario("paxos-break-forget-promise.json");
     fixed.params = serde_json::json!({});
     let fixed = play(&fixed);

@@ -161,7 +161,9 @@ impl Protocol for Paxos {
         let acceptor = self.accepts(me).then(|| {
             let disk = saved.and_then(|s| s.acceptor.clone()).unwrap_or_default();
             if self.params.break_forget_promise && saved.is_some() {
-                ctx.record(Note::ForgotPromise { now: disk.promised });
+                ctx.record(Note::ForgotPromise {
+                    accepted: disk.accepted.as_ref().map(|p| p.ballot),
+                });
             }
             disk
         });
@@ -224,8 +226,9 @@ impl Protocol for Paxos {
         let acceptor = node.acceptor.as_ref().map(|a| {
             let mut disk = a.clone();
             if self.params.break_forget_promise {
-                // Broken: only the accepted proposal is written down.
-                disk.promised = a.accepted.as_ref().map(|p| p.ballot);
+                // Broken: the promise is never written down, only the
+                // accepted proposal.
+                disk.promised = None;
             }
             disk
         });

@@ -21,7 +21,7 @@ pub struct PaxosParams {
     /// reports an accepted one.
     pub break_ignore_promised_values: bool,
     /// Break it: an acceptor's promise is not on disk; after a restart it
-    /// promises only what it accepted.
+    /// has promised nothing (though it still has what it accepted).
     pub break_forget_promise: bool,
     /// Break it: a quorum is half the acceptors (rounded down), not a
     /// majority, so two quorums need not share an acceptor.

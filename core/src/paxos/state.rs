@@ -322,5 +322,5 @@ pub enum Note {
     /// A proposer learned a value and stops proposing its own.
     Stopped { own: String, chosen: String },
     /// Broken on purpose: an acceptor restarted without its promise.
-    ForgotPromise { now: Option<Ballot> },
+    ForgotPromise { accepted: Option<Ballot> },
 }

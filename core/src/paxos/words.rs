@@ -67,9 +67,12 @@ pub fn note(node: NodeId, note: &Note) -> String {
         Note::Stopped { own, chosen } => {
             format!("{node} stops proposing \"{own}\": it learned that \"{chosen}\" is chosen")
         }
-        Note::ForgotPromise { now } => format!(
-            "{node} restarted without its promise (broken on purpose): it now promises only {}",
-            now.map_or("nothing".into(), |b| b.to_string())
+        Note::ForgotPromise { accepted: None } => format!(
+            "{node} restarted without its promise (broken on purpose): it has promised nothing"
+        ),
+        Note::ForgotPromise { accepted: Some(b) } => format!(
+            "{node} restarted without its promise (broken on purpose): it has promised nothing, \
+             yet it accepted ballot {b}"
         ),
     }
 }
