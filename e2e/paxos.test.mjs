@@ -3,7 +3,9 @@
 // marker appearing before any learner knows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, setSpeed } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, serveDist, launch, openPage, setSpeed } from './harness.mjs';
 
 let server;
 let browser;
@@ -130,4 +132,22 @@ test('a break-it scenario turns a check red, with the badge saying what is broke
   assert.match(await chosen(page).textContent(), /more than one value was chosen: red, blue/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('the browser shows the same trace hash and choice as the CLI for Paxos scenarios', async () => {
+  const cli = path.join(ROOT, 'target', 'release', 'distviz');
+  for (const name of ['paxos-proposer-crash.json', 'paxos-break-ignore-values.json', 'paxos-duel.json']) {
+    const file = path.join(ROOT, 'scenarios', name);
+    const report = JSON.parse(execFileSync(cli, ['run', file], { encoding: 'utf8' }));
+    const param = execFileSync(cli, ['link', file], { encoding: 'utf8' }).trim();
+    const page = await openPage(browser, `${server.url}${LAB}?s=${param}&t=${report.end_ms}`);
+    await page.waitForSelector('.lab.paxos');
+    await page.waitForFunction((t) => document.querySelector('.lab').dataset.now === String(t), report.end_ms);
+    assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), report.trace_hash, name);
+    const chosenText = await chosen(page).textContent();
+    if (report.lab_report.chosen) assert.ok(chosenText.includes(`“${report.lab_report.chosen}”`), `${name}: ${chosenText}`);
+    else assert.equal(await chosenState(page), 'none', name);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });
