@@ -69,7 +69,8 @@ async function labs() {
 
 // Each lab in use, so its states are on the page: Raft with a leader and a
 // crash on the timeline; partial failure with a request, a paused server and
-// a band. Then paused with messages on the wire.
+// a band; Paxos with a value chosen and a second proposal. Then paused with
+// messages on the wire.
 async function use(lab, href) {
   if (href.includes('consistency')) {
     // A history that fails, so the witness and the map's states are drawn; an operation selected.
@@ -84,6 +85,15 @@ async function use(lab, href) {
     await lab.locator('.node[data-node="S1"]').click();
     await lab.keyboard.press('p');
     await lab.waitForSelector('.timeline .band');
+    return;
+  }
+  if (href.includes('paxos')) {
+    // A value chosen and known, then a second proposal on the wire.
+    await lab.locator('.node[data-node="P1"]').click();
+    await lab.keyboard.press('p');
+    await lab.waitForSelector('[data-testid="chosen"][data-state="known"]', { timeout: 20000 });
+    await lab.locator('.node[data-node="P2"]').click();
+    await lab.keyboard.press('p');
     return;
   }
   await setSpeed(lab, 0.5);

@@ -6,6 +6,7 @@ use crate::guide::{self, SECTIONS};
 use crate::hooks::use_hash;
 use crate::labs::consistency::ConsistencyLab;
 use crate::labs::partial_failure::PartialFailureLab;
+use crate::labs::paxos::PaxosLab;
 use crate::labs::raft_election::RaftElectionLab;
 use crate::route::{Page, Route, Theme};
 use distviz_core::lab;
@@ -50,6 +51,10 @@ pub fn App() -> Html {
                 lab::PARTIAL_FAILURE => (
                     "A client asks a server to add one to a counter, and waits for the answer. Lose the request or the reply, delay them, crash or pause the server: the client only ever sees silence, and cannot tell which happened. Then turn on retries and watch one request count twice.",
                     html! { <PartialFailureLab key={key} route={route.clone()} /> },
+                ),
+                lab::PAXOS => (
+                    "Proposers want one value chosen; acceptors promise and accept; learners learn. A value is chosen the moment a majority of acceptors accepts one ballot, whether anyone knows it yet or not. Propose from two proposers, crash acceptors, and break the rules that keep the value unique.",
+                    html! { <PaxosLab key={key} route={route.clone()} /> },
                 ),
                 _ => (
                     "Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens.",

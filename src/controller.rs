@@ -9,7 +9,7 @@
 
 use distviz_core::scenario::{Scenario, ScenarioError, LONGEST_RUN, MAX_DURATION_MS};
 use distviz_core::sim::words::Level;
-use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time};
+use distviz_core::sim::{Action, LinkState, NodeId, Protocol, Run, Summary, Time, TraceEvent};
 
 /// What clicking (or pressing Enter on) a node does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,13 @@ pub enum Command {
     /// input to a node, say). Recorded for Undo like the others.
     Act(Action),
     TimeoutSelected,
+    /// The lab's input to the selected node (Paxos's P: propose). `key`
+    /// names what the learner pressed, for the message when nothing is
+    /// selected; a refusal is said as a problem.
+    InputSelected {
+        input: serde_json::Value,
+        key: &'static str,
+    },
     /// Crash and at once restart the node in this role (by its summary)
     /// with the highest colour key: RaftScope's R restarts the leader.
     RestartRole(&'static str),
@@ -71,6 +78,12 @@ pub enum Command {
     DuplicateMessage,
     ShowRoutine(bool),
     SetNodes(usize),
+    /// Counts by kind word ("acceptor": 3) and lab settings, changed
+    /// together as one step (a lab's choice of layout).
+    SetLayout {
+        counts: Vec<(&'static str, usize)>,
+        params: Vec<(&'static str, serde_json::Value)>,
+    },
     /// The latency range as a pair, from both fields' text.
     SetLatency {
         min: String,
@@ -320,6 +333,7 @@ impl<P: Protocol> Controller<P> {
             },
             Act(action) => self.intervene(action),
             TimeoutSelected => self.timeout_selected(),
+            InputSelected { input, key } => self.input_selected(input, key),
             RestartRole(role) => self.restart_role(role),
             AlignTimers => self.align_timers(),
             StartPicking => self.tool = Tool::PickGroup,
@@ -344,6 +358,26 @@ impl<P: Protocol> Controller<P> {
             ShowRoutine(on) => self.show_routine = on,
             // The selection is kept if the node still exists (see `reconfigure`).
             SetNodes(n) => self.reconfigure(|s| s.nodes = n),
+            SetLayout { counts, params } => self.reconfigure(|s| {
+                let first = distviz_core::lab::info(&s.lab)
+                    .and_then(|info| info.kinds.first())
+                    .map(|kind| kind.word);
+                for (word, n) in counts {
+                    if Some(word) == first {
+                        s.nodes = n;
+                    } else {
+                        s.other_nodes.insert(word.to_string(), n);
+                    }
+                }
+                if !s.params.is_object() {
+                    s.params = serde_json::Value::Object(Default::default());
+                }
+                if let Some(map) = s.params.as_object_mut() {
+                    for (name, value) in params {
+                        map.insert(name.to_string(), value);
+                    }
+                }
+            }),
             SetLatency { min, max } => self.set_latency(&min, &max),
             SetFifo(on) => self.reconfigure(|s| s.network.fifo = on),
             SetLoss(text) => match text.trim().parse::<f64>() {
@@ -741,6 +775,32 @@ impl<P: Protocol> Controller<P> {
                 self.act(Action::Restart { node: id });
             }
             None => self.problem = Some(format!("There is no {role} to restart right now.")),
+        }
+    }
+
+    pub fn input_selected(&mut self, input: serde_json::Value, key: &str) {
+        let Some(node) = self.selected else {
+            self.problem = Some(format!(
+                "Select a node first (click it or Tab to it), then press {key}."
+            ));
+            return;
+        };
+        let before = self.run.world().records();
+        self.intervene(Action::Input { node, input });
+        let first = self.run.records_first();
+        let said = self
+            .run
+            .records_so_far()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| first + *i as u64 >= before)
+            .find_map(|(_, r)| match &r.event {
+                TraceEvent::Refused { reason, .. } => Some(format!("{node} refused: {reason}.")),
+                TraceEvent::Ignored { reason } => Some(format!("Nothing happened: {reason}.")),
+                _ => None,
+            });
+        if said.is_some() {
+            self.problem = said;
         }
     }
 

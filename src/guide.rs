@@ -53,7 +53,7 @@ pub const SECTIONS: &[Section] = &[
         part: CONSENSUS,
         title: "Paxos",
         blurb: "Prepare, promise, accept: single-decree Paxos.",
-        lab: None,
+        lab: Some(distviz_core::lab::PAXOS),
     },
     Section {
         part: CONSENSUS,

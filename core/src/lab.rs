@@ -3,6 +3,7 @@
 //! into a run of a lab's model.
 
 use crate::partial_failure::{PartialFailure, PartialFailureParams};
+use crate::paxos::{check_value, Paxos, PaxosParams, Propose, ACCEPTORS, PROPOSERS};
 use crate::raft::{Raft, RaftParams};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{Action, Kind, Protocol, Run, CLIENTS, SERVERS};
@@ -12,6 +13,7 @@ use serde_json::Value;
 pub const RAFT_ELECTION: &str = "raft-election";
 pub const RAFT_REPLICATION: &str = "raft-replication";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
+pub const PAXOS: &str = "paxos";
 pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
 /// A lab as the rest of distviz knows it.
@@ -59,6 +61,15 @@ pub const LABS: &[LabInfo] = &[
                 pause, and see that it cannot tell which.",
         kinds: &[SERVERS, CLIENTS],
         default_nodes: &[1, 1],
+    },
+    LabInfo {
+        id: PAXOS,
+        title: "Paxos: single-decree",
+        section: "Paxos — The Original Consensus Algorithm",
+        blurb: "Two proposers, three acceptors, one value: ballots, promises and pre-emption; see \
+                a value chosen before anyone knows, and break the rules that keep it unique.",
+        kinds: &[PROPOSERS, ACCEPTORS],
+        default_nodes: &[2, 3],
     },
     LabInfo {
         id: CONSISTENCY_MODELS,
@@ -226,6 +237,48 @@ pub fn partial_failure(scenario: &Scenario) -> Result<Run<PartialFailure>, Scena
         PartialFailure::new(partial_failure_params(scenario)?),
         scenario,
     )
+}
+
+pub fn paxos_params(scenario: &Scenario) -> Result<PaxosParams, ScenarioError> {
+    let params: PaxosParams = params(&scenario.params)?;
+    params
+        .check()
+        .map_err(|(path, message)| ScenarioError::new(path, message))?;
+    let proto = Paxos::new(params.clone());
+    if proto.acceptor_count(scenario.roster().ids()) == 0 {
+        return Err(ScenarioError::new(
+            "nodes.acceptor",
+            "a run needs at least one acceptor: add acceptors, or make the proposers accept \
+             (params.proposers_accept)",
+        ));
+    }
+    Ok(params)
+}
+
+/// A proposal's value must be one a learner can read: refused here, with
+/// its place, before the run. A proposal to an acceptor-only node is not:
+/// the run refuses it with a sentence, as the UI's P key does, so a file
+/// exported after that press still loads.
+fn check_proposals(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        if let Ok(Propose { value: Some(value) }) = serde_json::from_value(input.clone()) {
+            check_value(&value)
+                .map_err(|why| ScenarioError::new(format!("actions[{i}].input.value"), why))?;
+        }
+    }
+    Ok(())
+}
+
+/// A single-decree Paxos run of the scenario, at time 0.
+pub fn paxos(scenario: &Scenario) -> Result<Run<Paxos>, ScenarioError> {
+    expect_lab(scenario, PAXOS)?;
+    let proto = Paxos::new(paxos_params(scenario)?);
+    check_inputs(&proto, scenario)?;
+    check_proposals(scenario)?;
+    make_run(proto, scenario)
 }
 
 #[cfg(test)]

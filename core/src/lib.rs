@@ -8,6 +8,7 @@ pub mod budget;
 pub mod consistency;
 pub mod lab;
 pub mod partial_failure;
+pub mod paxos;
 pub mod raft;
 pub mod report;
 pub mod scenario;

@@ -101,6 +101,13 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             report.lab_report = json!({ "applied_more_than_once": twice });
             Ok(report)
         }
+        lab::PAXOS => {
+            let mut run = lab::paxos(scenario)?;
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
+            let mut report = base(scenario, &run);
+            report.lab_report = paxos_report(&run);
+            Ok(report)
+        }
         other => Err(ScenarioError::new(
             "lab",
             format!("unknown lab \"{other}\""),
@@ -136,4 +143,40 @@ fn raft_replication_report(run: &Run<crate::raft::Raft>) -> Value {
         }
     }
     json!({ "leaders": leaders, "servers": servers, "clients": clients })
+}
+
+/// Paxos: what was chosen (and when, and in which ballot), and what each
+/// learner learned.
+fn paxos_report(run: &Run<crate::paxos::Paxos>) -> Value {
+    let world = run.world();
+    let monitor = world.monitor();
+    let choices: Vec<Value> = monitor
+        .choices()
+        .iter()
+        .map(|c| {
+            json!({
+                "value": c.value,
+                "ballot": c.ballot.to_string(),
+                "at_ms": c.at_ms,
+                "accepted_by": monitor.accepted_by(c.ballot),
+            })
+        })
+        .collect();
+    let learned: Vec<Value> = world
+        .nodes()
+        .iter()
+        .filter_map(|slot| {
+            let learner = slot.live.as_ref()?.learner.as_ref()?;
+            Some(json!({
+                "node": slot.id,
+                "value": learner.learned.as_ref().map(|p| p.value.clone()),
+                "ballot": learner.learned.as_ref().map(|p| p.ballot.to_string()),
+            }))
+        })
+        .collect();
+    json!({
+        "chosen": monitor.chosen().map(|c| c.value.clone()),
+        "choices": choices,
+        "learned": learned,
+    })
 }

@@ -389,6 +389,14 @@ pub fn search_scenario(
         lab::PARTIAL_FAILURE => {
             Search::new(base.clone(), lab::partial_failure, space, None, schedules).finish()
         }
+        lab::PAXOS => Search::new(
+            base.clone(),
+            lab::paxos,
+            space,
+            Some(crate::paxos::random_proposal),
+            schedules,
+        )
+        .finish(),
         other => {
             return Err(ScenarioError::new(
                 "lab",

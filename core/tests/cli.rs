@@ -124,6 +124,7 @@ fn every_running_node_has_its_state_in_the_report() {
         "partial-failure-request-ids.json",
         "partial-failure-failover.json",
         "raft-election-quiet.json",
+        "paxos-proposer-crash.json",
     ] {
         let (code, out, _) = distviz(&["run", &example(name)]);
         assert_eq!(code, 0, "{name}");
@@ -134,4 +135,26 @@ fn every_running_node_has_its_state_in_the_report() {
             }
         }
     }
+}
+
+#[test]
+fn run_reports_what_paxos_chose() {
+    let (code, out, _) = distviz(&["run", &example("paxos-break-forget-promise.json")]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lab = &report["lab_report"];
+    assert_eq!(lab["chosen"], "red");
+    let values: Vec<&str> = lab["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["red", "blue"]);
+    assert_eq!(lab["choices"][0]["ballot"], "1.P1");
+    assert_eq!(
+        lab["choices"][0]["accepted_by"],
+        serde_json::json!(["A1", "A2"])
+    );
+    assert!(!report["violations"].as_array().unwrap().is_empty());
 }

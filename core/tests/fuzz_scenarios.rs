@@ -58,6 +58,7 @@ fn exercise(scenario: &Scenario) {
     assert_eq!(&linked, scenario, "link round trip");
     match scenario.lab.as_str() {
         lab::PARTIAL_FAILURE => travel(lab::partial_failure(scenario)),
+        lab::PAXOS => travel(lab::paxos(scenario)),
         _ => travel(lab::raft_election(scenario)),
     }
 }

@@ -43,6 +43,8 @@ pub struct MessageVisual {
     pub class: &'static str,
     pub label: String,
     pub held: bool,
+    /// A few characters drawn beside the dot (Paxos: its ballot); empty for none.
+    pub tag: String,
 }
 
 #[derive(Properties, PartialEq)]
@@ -225,6 +227,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} x2="0" y2="0" /> }
                 <circle r="7" class="dot" />
                 if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
+                if !m.tag.is_empty() { <text class="message-tag" x="10" y="4" aria-hidden="true">{&m.tag}</text> }
             </g>
         }
     });
@@ -338,6 +341,7 @@ mod tests {
             class: "append",
             label: String::new(),
             held: false,
+            tag: String::new(),
         }
     }
 

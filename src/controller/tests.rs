@@ -460,3 +460,52 @@ fn at_the_end_of_the_longest_run_an_action_is_refused_with_a_reason() {
     assert_eq!(c.run.actions().len(), before);
     assert_eq!(c.undo.len(), undo_before, "nothing new to undo");
 }
+
+#[test]
+fn paxos_proposes_from_the_selected_node_and_says_why_an_acceptor_cannot() {
+    use distviz_core::paxos::{Paxos, ACCEPTOR, PROPOSER};
+    let mut c: Controller<Paxos> =
+        Controller::new(Scenario::new(lab::PAXOS, 1, 2), lab::paxos).unwrap();
+    let propose = || Command::InputSelected {
+        input: serde_json::json!({}),
+        key: "P",
+    };
+    c.apply(propose());
+    assert_eq!(
+        c.problem.take().unwrap(),
+        "Select a node first (click it or Tab to it), then press P."
+    );
+    c.apply(Command::Select(NodeId::new(ACCEPTOR, 0)));
+    c.apply(propose());
+    assert!(c
+        .problem
+        .take()
+        .unwrap()
+        .starts_with("A1 refused: A1 is an acceptor only"));
+    c.apply(Command::Select(NodeId::new(PROPOSER, 0)));
+    c.apply(propose());
+    assert!(c.problem.is_none());
+    c.run.advance_to(1_000);
+    assert_eq!(
+        c.run.world().monitor().chosen().map(|ch| ch.value.as_str()),
+        Some("red")
+    );
+    // A layout is one step: three servers that each play every role.
+    c.apply(Command::SetLayout {
+        counts: vec![("proposer", 3), ("acceptor", 0)],
+        params: vec![("proposers_accept", serde_json::Value::Bool(true))],
+    });
+    assert!(c.problem.is_none(), "{:?}", c.problem);
+    assert_eq!(c.run.world().roster().describe(), "P1…P3");
+    assert!(c.run.world().protocol().params.proposers_accept);
+    c.apply(Command::Undo);
+    assert_eq!(
+        c.run.world().roster().describe(),
+        "P1…P2 and A1…A3",
+        "{:?}",
+        c.problem
+    );
+    // The refused proposal to A1 is part of the run, and its file loads again.
+    let file = c.current_scenario().to_json();
+    assert!(lab::paxos(&Scenario::parse(&file).unwrap()).is_ok());
+}

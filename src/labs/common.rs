@@ -58,6 +58,7 @@ pub fn message_visual<P: Protocol>(
             if held { " (held)" } else { "" }
         ),
         held,
+        tag: String::new(),
     }
 }
 

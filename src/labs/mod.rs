@@ -3,6 +3,10 @@
 mod common;
 pub mod consistency;
 pub mod partial_failure;
+pub mod paxos;
+mod paxos_experiments;
+mod paxos_settings;
+mod paxos_view;
 mod pf_experiments;
 mod pf_settings;
 mod pf_view;

@@ -248,6 +248,19 @@ pub trait Protocol: Clone + 'static {
         format!("{node} is now {}", summary.label())
     }
 
+    /// Facts the monitor establishes from the whole world that no node
+    /// knows yet (Paxos: a value is chosen the moment a majority of
+    /// acceptors has accepted it, before any learner hears), recorded as
+    /// notes of the node named. Called after every event, before `check`.
+    fn observe(
+        &self,
+        _monitor: &mut Self::Monitor,
+        _nodes: &[NodeView<'_, Self>],
+        _now: Time,
+    ) -> Vec<(NodeId, Self::Note)> {
+        Vec::new()
+    }
+
     fn invariants(&self) -> &'static [InvariantInfo] {
         &[]
     }

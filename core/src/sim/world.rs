@@ -288,7 +288,11 @@ impl<P: Protocol> World<P> {
                 saved: slot.saved.as_ref(),
             })
             .collect();
+        let observed = self.proto.observe(&mut self.monitor, &views, self.now);
         let found = self.proto.check(&mut self.monitor, &views, self.now);
+        for (node, note) in observed {
+            self.record(trace, TraceEvent::Note { node, note });
+        }
         for (invariant, detail) in found {
             self.violations.push(Violation {
                 invariant,
