@@ -327,3 +327,45 @@ fn test_fast_backup_over_a_long_missing_stretch() {
         "the fast back-off took {fast} refusals (one at a time: {slow})"
     );
 }
+
+#[test]
+fn why_an_entry_is_not_committed_reads_from_the_live_state() {
+    use distviz_core::raft::why_not_committed;
+    let mut run = run_of(&scenario(5, 3, RaftParams::default(), vec![]));
+    run.advance_to(1_000);
+    let lead = leader(&run).unwrap();
+    let others: Vec<_> = servers(&run).iter().map(|n| n.id).filter(|&id| id != lead).collect();
+    for &id in &others[..3] {
+        run.intervene(Action::Crash { node: id }).unwrap();
+    }
+    run.intervene(Action::input(C1, &Command::Set { key: "x".into(), value: 1 }))
+        .unwrap();
+    run.advance_to(2_500);
+    let index = server(&run, lead).unwrap().last_log_index();
+    let why = why_not_committed(run.world(), run.records_so_far(), lead, index);
+    assert!(why.contains("is not committed"), "{why}");
+    assert!(why.contains("2 of 5; a majority is 3"), "{why}");
+    assert!(why.contains(&format!("{} is down.", others[0])), "{why}");
+    // Committed once a majority is back.
+    for &id in &others[..3] {
+        run.intervene(Action::Restart { node: id }).unwrap();
+    }
+    run.advance_to(4_000);
+    let why = why_not_committed(run.world(), run.records_so_far(), lead, index);
+    assert!(why.contains("committed"), "{why}");
+    assert!(!why.contains("not committed"), "{why}");
+}
+
+#[test]
+fn a_stale_leaders_entry_is_explained_as_not_on_the_leader() {
+    use distviz_core::raft::why_not_committed;
+    let path = format!("{}/../scenarios/raft-replication-stale-leader.json", env!("CARGO_MANIFEST_DIR"));
+    let s = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut run = run_of(&s);
+    run.advance_to(3_000);
+    let stale = NodeId::server(2);
+    let node = server(&run, stale).unwrap();
+    assert!(node.last_log_index() > node.commit_index);
+    let why = why_not_committed(run.world(), run.records_so_far(), stale, node.last_log_index());
+    assert!(why.contains("is not on the leader, S1 (term 2)"), "{why}");
+}

@@ -6,6 +6,7 @@
 
 mod client;
 mod election;
+mod explain;
 mod invariants;
 mod kv;
 mod landmarks;
@@ -16,6 +17,7 @@ mod notes;
 mod params;
 mod replication;
 
+pub use explain::why_not_committed;
 pub use invariants::{
     Leadership, RaftMonitor, COMMIT_MONOTONIC, ELECTION_SAFETY, LEADER_APPEND_ONLY,
     LEADER_COMPLETENESS, LOG_MATCHING, MATCH_BOUNDED, STATE_MACHINE_SAFETY, TERM_MONOTONIC,

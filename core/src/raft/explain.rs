@@ -1,0 +1,161 @@
+//! "Why isn't this committed?": an uncommitted entry's reason in words,
+//! read from the live state of the run (and its recent trace).
+
+use super::{Peer, PeerSaved, Raft, RaftMsg, RaftNode, Role};
+use crate::sim::{LinkState, NodeId, RecordOf, TraceEvent, World, SERVER};
+
+/// A server's log as it stands: live, or on disk while it is down.
+fn log_of(world: &World<Raft>, id: NodeId) -> Option<&crate::sim::SharedLog<super::LogEntry>> {
+    let slot = world.get(id)?;
+    match (&slot.live, &slot.saved) {
+        (Some(Peer::Server(n)), _) => Some(&n.log),
+        (None, Some(PeerSaved::Server(s))) => Some(&s.log),
+        _ => None,
+    }
+}
+
+fn names(ids: &[NodeId]) -> String {
+    match ids {
+        [] => "no server".into(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!(
+            "{} and {last}",
+            rest.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Why entry `index` of `of`'s log is, or is not, committed.
+pub fn why_not_committed(
+    world: &World<Raft>,
+    records: &[RecordOf<Raft>],
+    of: NodeId,
+    index: u64,
+) -> String {
+    let Some(entry) = log_of(world, of).and_then(|l| l.get(index as usize - 1).cloned()) else {
+        return format!("{of} has no entry {index}.");
+    };
+    let what = format!("Entry {index} (term {}, “{}”)", entry.term, entry.command);
+    let servers: Vec<NodeId> = world.roster().of_kind(SERVER).collect();
+    let live = |id: NodeId| world.get(id).and_then(|s| s.live.as_ref()).and_then(Peer::server);
+    if live(of).is_some_and(|n| n.commit_index >= index) {
+        return format!("{what} is committed on {of}: its commitIndex is {} (it has applied up to {}).",
+            live(of).map_or(0, |n| n.commit_index), live(of).map_or(0, |n| n.last_applied));
+    }
+    let holders: Vec<NodeId> = servers
+        .iter()
+        .copied()
+        .filter(|&id| log_of(world, id).and_then(|l| l.get(index as usize - 1)).is_some_and(|e| e.term == entry.term))
+        .collect();
+    let majority = servers.len() / 2 + 1;
+    let stored = format!(
+        "it is stored on {} ({} of {}; a majority is {majority})",
+        names(&holders),
+        holders.len(),
+        servers.len()
+    );
+    let leader = servers
+        .iter()
+        .filter_map(|&id| live(id))
+        .filter(|n| n.role == Role::Leader)
+        .max_by_key(|n| n.current_term);
+    let Some(leader) = leader else {
+        return format!("{what} is not committed: {stored}, and no server leads right now. Nothing commits until an election ends and the new leader replicates an entry of its own term.");
+    };
+    if leader.term_at(index) != Some(entry.term) {
+        return format!(
+            "{what} is not on the leader, {} (term {}): {}. It was never committed, and {} will replace it when its AppendEntries reach {of}.",
+            leader.id,
+            leader.current_term,
+            match leader.term_at(index) {
+                Some(t) => format!("its entry {index} is from term {t}"),
+                None => format!("its log ends at {}", leader.last_log_index()),
+            },
+            leader.id
+        );
+    }
+    if leader.commit_index >= index {
+        return format!(
+            "{what} is committed: the leader {} has committed up to {}. {of} learns so from the leaderCommit of its next AppendEntries.",
+            leader.id, leader.commit_index
+        );
+    }
+    if holders.len() < majority {
+        let lagging: Vec<String> = servers
+            .iter()
+            .copied()
+            .filter(|id| !holders.contains(id))
+            .map(|id| lag_reason(world, records, leader, id))
+            .collect();
+        return format!("{what} is not committed: {stored}. {}", lagging.join(" "));
+    }
+    if entry.term < leader.current_term {
+        let own = (index + 1..=leader.last_log_index()).find(|&i| leader.term_at(i) == Some(leader.current_term));
+        let later = match own {
+            Some(i) => format!(" It will commit together with entry {i}, the leader's first of term {}, once a majority stores that.", leader.current_term),
+            None => " The leader has no entry of its own term yet; a client request (or the no-op a new leader appends) would carry it.".into(),
+        };
+        return format!(
+            "{what} is not committed: {stored}, but it is from term {} and the leader {} is in term {}. A leader commits an older term's entries only by committing one of its own term (Figure 8).{later}",
+            entry.term, leader.id, leader.current_term
+        );
+    }
+    format!(
+        "{what} is stored on a majority ({}), so it is as good as committed: the leader {} commits it as soon as it hears back (its matchIndex: {}).",
+        names(&holders),
+        leader.id,
+        servers
+            .iter()
+            .filter(|&&id| id != leader.id)
+            .map(|&id| format!("{id} {}", leader.match_index.get(id.n as usize).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Why a server does not have the entry yet.
+fn lag_reason(world: &World<Raft>, records: &[RecordOf<Raft>], leader: &RaftNode, id: NodeId) -> String {
+    let Some(slot) = world.get(id) else {
+        return String::new();
+    };
+    if slot.live.is_none() {
+        return format!("{id} is down.");
+    }
+    if slot.is_paused() {
+        return format!("{id} is paused.");
+    }
+    if !world.network().same_side(leader.id, id) {
+        return format!("{id} is cut off from {} by the partition.", leader.id);
+    }
+    if world.network().link(leader.id, id).state != LinkState::Up {
+        return format!("{}'s link to {id} is down.", leader.id);
+    }
+    let next = leader.next_index.get(id.n as usize).copied().unwrap_or(1);
+    let flying = world
+        .in_flight()
+        .find(|m| m.from == leader.id && m.to == id && matches!(&m.msg, RaftMsg::AppendEntries { entries, .. } if !entries.is_empty()));
+    if let Some(m) = flying {
+        return format!("{}'s AppendEntries to {id} is on its way (it arrives at {} ms).", leader.id, m.arrives);
+    }
+    // The last AppendEntries to it that was lost, if the trace still has it.
+    let lost = records.iter().rev().find_map(|r| match &r.event {
+        TraceEvent::Drop { id: msg, from, to, reason } if *from == leader.id && *to == id => Some((r.at, *msg, reason.words())),
+        _ => None,
+    });
+    let span = |msg: u64| {
+        records.iter().rev().find_map(|r| match &r.event {
+            TraceEvent::Send { id: m, msg: RaftMsg::AppendEntries { prev_log_index, entries, .. }, .. } if *m == msg && !entries.is_empty() => {
+                Some(format!(" for {}–{}", prev_log_index + 1, prev_log_index + entries.len() as u64))
+            }
+            _ => None,
+        })
+    };
+    match lost {
+        Some((at, msg, why)) => format!(
+            "{}'s nextIndex for {id} is {next}: its AppendEntries{} was lost at {at} ms ({why}); the next heartbeat sends it again.",
+            leader.id,
+            span(msg).unwrap_or_default()
+        ),
+        None => format!("{}'s nextIndex for {id} is {next}: the next AppendEntries carries it.", leader.id),
+    }
+}
