@@ -2,7 +2,7 @@
 //! of the classic Raft lab suites).
 
 use distviz_core::lab;
-use distviz_core::raft::{Command, Peer, Raft, RaftNode, RaftParams, Role};
+use distviz_core::raft::{ClientInput, Peer, Raft, RaftNode, RaftParams, Role};
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{Action, NodeId, Run, Time, TimedAction, TraceEvent};
 
@@ -29,7 +29,7 @@ fn set(at_ms: Time, key: &str, value: i64) -> TimedAction {
         at_ms,
         Action::input(
             C1,
-            &Command::Set {
+            &ClientInput::Set {
                 key: key.into(),
                 value,
             },
@@ -163,7 +163,7 @@ fn test_no_agreement_without_a_majority() {
     let commit = server(&run, lead).unwrap().commit_index;
     run.intervene(Action::input(
         C1,
-        &Command::Set {
+        &ClientInput::Set {
             key: "x".into(),
             value: 1,
         },
@@ -195,7 +195,7 @@ fn test_rejoin_of_partitioned_leader_rolls_back_its_entries() {
         run.advance_to(1_100 + v * 700);
         let _ = run.intervene(Action::input(
             C1,
-            &Command::Set {
+            &ClientInput::Set {
                 key: "x".into(),
                 value: v as i64,
             },
@@ -334,12 +334,22 @@ fn why_an_entry_is_not_committed_reads_from_the_live_state() {
     let mut run = run_of(&scenario(5, 3, RaftParams::default(), vec![]));
     run.advance_to(1_000);
     let lead = leader(&run).unwrap();
-    let others: Vec<_> = servers(&run).iter().map(|n| n.id).filter(|&id| id != lead).collect();
+    let others: Vec<_> = servers(&run)
+        .iter()
+        .map(|n| n.id)
+        .filter(|&id| id != lead)
+        .collect();
     for &id in &others[..3] {
         run.intervene(Action::Crash { node: id }).unwrap();
     }
-    run.intervene(Action::input(C1, &Command::Set { key: "x".into(), value: 1 }))
-        .unwrap();
+    run.intervene(Action::input(
+        C1,
+        &ClientInput::Set {
+            key: "x".into(),
+            value: 1,
+        },
+    ))
+    .unwrap();
     run.advance_to(2_500);
     let index = server(&run, lead).unwrap().last_log_index();
     let why = why_not_committed(run.world(), run.records_so_far(), lead, index);
@@ -359,13 +369,21 @@ fn why_an_entry_is_not_committed_reads_from_the_live_state() {
 #[test]
 fn a_stale_leaders_entry_is_explained_as_not_on_the_leader() {
     use distviz_core::raft::why_not_committed;
-    let path = format!("{}/../scenarios/raft-replication-stale-leader.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../scenarios/raft-replication-stale-leader.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let s = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut run = run_of(&s);
     run.advance_to(3_000);
     let stale = NodeId::server(2);
     let node = server(&run, stale).unwrap();
     assert!(node.last_log_index() > node.commit_index);
-    let why = why_not_committed(run.world(), run.records_so_far(), stale, node.last_log_index());
+    let why = why_not_committed(
+        run.world(),
+        run.records_so_far(),
+        stale,
+        node.last_log_index(),
+    );
     assert!(why.contains("is not on the leader, S1 (term 2)"), "{why}");
 }

@@ -33,9 +33,13 @@ impl Raft {
     /// reads and deletes, over the configured keys.
     pub(super) fn workload_tick(&self, client: &mut RaftClient, ctx: &mut Ctx<Self>) {
         self.schedule_workload(ctx);
-        if client.waiting.is_some() {
-            return;
+        if client.waiting.is_none() {
+            self.send_next(client, ctx);
         }
+    }
+
+    /// A request as the workload makes them.
+    pub(super) fn send_next(&self, client: &mut RaftClient, ctx: &mut Ctx<Self>) {
         let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].to_string();
         let command = match ctx.random_between(0, 9) {
             0..=5 => Command::Set {

@@ -20,7 +20,10 @@ fn names(ids: &[NodeId]) -> String {
         [one] => one.to_string(),
         [rest @ .., last] => format!(
             "{} and {last}",
-            rest.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+            rest.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -37,15 +40,27 @@ pub fn why_not_committed(
     };
     let what = format!("Entry {index} (term {}, “{}”)", entry.term, entry.command);
     let servers: Vec<NodeId> = world.roster().of_kind(SERVER).collect();
-    let live = |id: NodeId| world.get(id).and_then(|s| s.live.as_ref()).and_then(Peer::server);
+    let live = |id: NodeId| {
+        world
+            .get(id)
+            .and_then(|s| s.live.as_ref())
+            .and_then(Peer::server)
+    };
     if live(of).is_some_and(|n| n.commit_index >= index) {
-        return format!("{what} is committed on {of}: its commitIndex is {} (it has applied up to {}).",
-            live(of).map_or(0, |n| n.commit_index), live(of).map_or(0, |n| n.last_applied));
+        return format!(
+            "{what} is committed on {of}: its commitIndex is {} (it has applied up to {}).",
+            live(of).map_or(0, |n| n.commit_index),
+            live(of).map_or(0, |n| n.last_applied)
+        );
     }
     let holders: Vec<NodeId> = servers
         .iter()
         .copied()
-        .filter(|&id| log_of(world, id).and_then(|l| l.get(index as usize - 1)).is_some_and(|e| e.term == entry.term))
+        .filter(|&id| {
+            log_of(world, id)
+                .and_then(|l| l.get(index as usize - 1))
+                .is_some_and(|e| e.term == entry.term)
+        })
         .collect();
     let majority = servers.len() / 2 + 1;
     let stored = format!(
@@ -90,7 +105,8 @@ pub fn why_not_committed(
         return format!("{what} is not committed: {stored}. {}", lagging.join(" "));
     }
     if entry.term < leader.current_term {
-        let own = (index + 1..=leader.last_log_index()).find(|&i| leader.term_at(i) == Some(leader.current_term));
+        let own = (index + 1..=leader.last_log_index())
+            .find(|&i| leader.term_at(i) == Some(leader.current_term));
         let later = match own {
             Some(i) => format!(" It will commit together with entry {i}, the leader's first of term {}, once a majority stores that.", leader.current_term),
             None => " The leader has no entry of its own term yet; a client request (or the no-op a new leader appends) would carry it.".into(),
@@ -114,7 +130,12 @@ pub fn why_not_committed(
 }
 
 /// Why a server does not have the entry yet.
-fn lag_reason(world: &World<Raft>, records: &[RecordOf<Raft>], leader: &RaftNode, id: NodeId) -> String {
+fn lag_reason(
+    world: &World<Raft>,
+    records: &[RecordOf<Raft>],
+    leader: &RaftNode,
+    id: NodeId,
+) -> String {
     let Some(slot) = world.get(id) else {
         return String::new();
     };
@@ -131,22 +152,43 @@ fn lag_reason(world: &World<Raft>, records: &[RecordOf<Raft>], leader: &RaftNode
         return format!("{}'s link to {id} is down.", leader.id);
     }
     let next = leader.next_index.get(id.n as usize).copied().unwrap_or(1);
-    let flying = world
-        .in_flight()
-        .find(|m| m.from == leader.id && m.to == id && matches!(&m.msg, RaftMsg::AppendEntries { entries, .. } if !entries.is_empty()));
+    let flying = world.in_flight().find(|m| {
+        m.from == leader.id
+            && m.to == id
+            && matches!(&m.msg, RaftMsg::AppendEntries { entries, .. } if !entries.is_empty())
+    });
     if let Some(m) = flying {
-        return format!("{}'s AppendEntries to {id} is on its way (it arrives at {} ms).", leader.id, m.arrives);
+        return format!(
+            "{}'s AppendEntries to {id} is on its way (it arrives at {} ms).",
+            leader.id, m.arrives
+        );
     }
     // The last AppendEntries to it that was lost, if the trace still has it.
     let lost = records.iter().rev().find_map(|r| match &r.event {
-        TraceEvent::Drop { id: msg, from, to, reason } if *from == leader.id && *to == id => Some((r.at, *msg, reason.words())),
+        TraceEvent::Drop {
+            id: msg,
+            from,
+            to,
+            reason,
+        } if *from == leader.id && *to == id => Some((r.at, *msg, reason.words())),
         _ => None,
     });
     let span = |msg: u64| {
         records.iter().rev().find_map(|r| match &r.event {
-            TraceEvent::Send { id: m, msg: RaftMsg::AppendEntries { prev_log_index, entries, .. }, .. } if *m == msg && !entries.is_empty() => {
-                Some(format!(" for {}–{}", prev_log_index + 1, prev_log_index + entries.len() as u64))
-            }
+            TraceEvent::Send {
+                id: m,
+                msg:
+                    RaftMsg::AppendEntries {
+                        prev_log_index,
+                        entries,
+                        ..
+                    },
+                ..
+            } if *m == msg && !entries.is_empty() => Some(format!(
+                " for {}–{}",
+                prev_log_index + 1,
+                prev_log_index + entries.len() as u64
+            )),
             _ => None,
         })
     };

@@ -32,6 +32,32 @@ impl fmt::Display for Command {
     }
 }
 
+/// What the learner (or a scenario) asks a client to send: a command, or
+/// `any`, the next request a workload would make.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientInput {
+    Set { key: String, value: i64 },
+    Del { key: String },
+    Get { key: String },
+    Any,
+}
+
+impl ClientInput {
+    /// The command it asks for (`None` for `any`: the client picks).
+    pub fn command(&self) -> Option<Command> {
+        match self {
+            ClientInput::Set { key, value } => Some(Command::Set {
+                key: key.clone(),
+                value: *value,
+            }),
+            ClientInput::Del { key } => Some(Command::Del { key: key.clone() }),
+            ClientInput::Get { key } => Some(Command::Get { key: key.clone() }),
+            ClientInput::Any => None,
+        }
+    }
+}
+
 /// One entry of a server's log: the term it was made in, its command,
 /// and the client request it carries (client, request number), if any.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -24,7 +24,7 @@ pub use invariants::{
 };
 pub use kv::{Applied, KvStore};
 pub use landmarks::{RaftLandmarks, TermSpan};
-pub use messages::{Answer, Command, LogEntry, RaftMsg, RaftTimer};
+pub use messages::{Answer, ClientInput, Command, LogEntry, RaftMsg, RaftTimer};
 pub use node::{Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role};
 pub use notes::RaftNote;
 pub use params::{RaftParams, KEY_NAMES};
@@ -51,7 +51,7 @@ impl Protocol for Raft {
     type Msg = RaftMsg;
     type Timer = RaftTimer;
     type Monitor = RaftMonitor;
-    type Input = Command;
+    type Input = ClientInput;
     type Note = RaftNote;
     type Summary = RaftSummary;
     type Landmarks = RaftLandmarks;
@@ -136,17 +136,14 @@ impl Protocol for Raft {
     fn on_input(
         &self,
         peer: &mut Peer,
-        input: &Command,
+        input: &ClientInput,
         ctx: &mut Ctx<Self>,
     ) -> Result<(), String> {
         match peer {
             Peer::Server(_) => Err(
-                "requests come from a client (C1): servers take them from clients, not from you"
+                "requests come from a client (C1): a server takes them from clients, not from you"
                     .into(),
             ),
-            Peer::Client(_) if *input == Command::Noop => {
-                Err("a no-op is a leader's own entry; a client sends set, get or del".into())
-            }
             Peer::Client(RaftClient {
                 waiting: Some(p), ..
             }) => Err(format!(
@@ -154,7 +151,10 @@ impl Protocol for Raft {
                 p.req
             )),
             Peer::Client(client) => {
-                self.send_request(client, input.clone(), ctx);
+                match input.command() {
+                    Some(command) => self.send_request(client, command, ctx),
+                    None => self.send_next(client, ctx),
+                }
                 Ok(())
             }
         }
@@ -234,11 +234,14 @@ impl Protocol for Raft {
     }
 
     fn input_names(&self) -> &'static [&'static str] {
-        &["set", "get", "del"]
+        &["set", "get", "del", "any"]
     }
 
-    fn describe_input(&self, input: &Command) -> String {
-        format!("send “{input}”")
+    fn describe_input(&self, input: &ClientInput) -> String {
+        match input.command() {
+            Some(command) => format!("send “{command}”"),
+            None => "send a request".into(),
+        }
     }
 
     fn describe_note(&self, node: NodeId, note: &RaftNote) -> String {
