@@ -8,6 +8,7 @@ use crate::labs::consistency::ConsistencyLab;
 use crate::labs::partial_failure::PartialFailureLab;
 use crate::labs::paxos::PaxosLab;
 use crate::labs::raft_election::RaftElectionLab;
+use crate::labs::raft_replication::RaftReplicationLab;
 use crate::route::{Page, Route, Theme};
 use distviz_core::lab;
 use yew::prelude::*;
@@ -47,6 +48,10 @@ pub fn App() -> Html {
                 lab::CONSISTENCY_MODELS => (
                     "A history is what clients saw: each operation from the moment it was asked to the moment it returned. A consistency model says which histories a system may produce. Drag the operations below and watch which models still hold.",
                     html! { <ConsistencyLab key={key} route={route.clone()} /> },
+                ),
+                lab::RAFT_REPLICATION => (
+                    "A client sends a request to the leader, which adds it to its log and sends it to the others in AppendEntries. Once a majority stores it, it is committed: it will never be lost, and every server applies it to its store in the same order. Crash, cut and drop, and see which entries survive and why.",
+                    html! { <RaftReplicationLab key={key} route={route.clone()} /> },
                 ),
                 lab::PARTIAL_FAILURE => (
                     "A client asks a server to add one to a counter, and waits for the answer. Lose the request or the reply, delay them, crash or pause the server: the client only ever sees silence, and cannot tell which happened. Then turn on retries and watch one request count twice.",

@@ -35,13 +35,13 @@ pub const SECTIONS: &[Section] = &[
         part: CONSENSUS,
         title: "Raft: log replication",
         blurb: "Entries flow from the leader; a majority commits them.",
-        lab: None,
+        lab: Some(distviz_core::lab::RAFT_REPLICATION),
     },
     Section {
         part: CONSENSUS,
         title: "Raft: safety",
         blurb: "Why a committed entry is never lost.",
-        lab: None,
+        lab: Some(distviz_core::lab::RAFT_REPLICATION),
     },
     Section {
         part: CONSENSUS,

@@ -2,6 +2,7 @@
 
 mod common;
 pub mod consistency;
+mod counterexample;
 pub mod partial_failure;
 pub mod paxos;
 mod paxos_experiments;
@@ -12,6 +13,10 @@ mod pf_settings;
 mod pf_view;
 pub mod raft_election;
 mod raft_experiments;
+mod raft_log;
+pub mod raft_replication;
+mod raft_replication_experiments;
+mod raft_replication_settings;
 mod raft_settings;
 mod raft_timeline;
 mod raft_view;

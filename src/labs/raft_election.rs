@@ -51,7 +51,7 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     let nodes = world
         .nodes()
         .iter()
-        .map(|slot| node_visual(world, slot, now))
+        .map(|slot| node_visual(world, slot, now, false))
         .collect::<Vec<_>>();
     let params = &d.params;
     let hint = if c.tool == Tool::PickGroup {

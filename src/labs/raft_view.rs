@@ -12,7 +12,14 @@ fn vote_text(voted_for: Option<NodeId>) -> String {
     voted_for.map_or("nobody".into(), |id| id.to_string())
 }
 
-pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> NodeVisual {
+/// A node as the cluster view draws it. `with_log`: the replication lab's
+/// caption (log and commit) in place of whom a follower voted for.
+pub fn node_visual(
+    world: &World<Raft>,
+    slot: &NodeSlot<Raft>,
+    now: f64,
+    with_log: bool,
+) -> NodeVisual {
     let group = world.network().group_of(slot.id);
     let node = match &slot.live {
         Some(Peer::Server(node)) => Some(node),
@@ -58,6 +65,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
     };
     let mut lines = vec![format!("term {}", node.current_term)];
     match node.role {
+        Role::Follower if with_log => {}
         Role::Follower => {
             if let Some(v) = node.voted_for {
                 lines.push(format!("voted {v}"));
@@ -69,7 +77,7 @@ pub fn node_visual(world: &World<Raft>, slot: &NodeSlot<Raft>, now: f64) -> Node
         }
         Role::Leader | Role::Client => {}
     }
-    if !node.log.is_empty() {
+    if with_log && node.role != Role::Candidate {
         lines.push(format!(
             "log {} · commit {}",
             node.last_log_index(),

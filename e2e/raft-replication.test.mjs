@@ -1,0 +1,131 @@
+// What a learner does in the Raft log replication lab, checked on the DOM:
+// requests commit everywhere, a crashed follower catches up, a stale
+// leader's entry is rolled back (and the lab says why it never committed),
+// Figure 8's bug lights the safety panel, and "Find a counterexample"
+// loads a failing run.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, setSpeed, waitForLeader } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.close(); });
+
+const LAB = '#/raft-replication';
+const stores = (page) => page.locator('.log-row .store').allTextContents();
+const answered = async (page) => Number((await page.locator('.node[data-node="C1"]').getAttribute('aria-label')).match(/(\d+) answered/)[1]);
+
+async function open(hash = LAB) {
+  const page = await openPage(browser, `${server.url}${hash}`);
+  await page.waitForSelector('.lab.raft-replication .node');
+  return page;
+}
+
+async function pause(page) {
+  if (await page.locator('.lab').getAttribute('data-playing') === 'true') await page.keyboard.press('Space');
+}
+
+async function play(page) {
+  await setSpeed(page, 0);
+  if (await page.locator('.lab').getAttribute('data-playing') === 'false') await page.keyboard.press('Space');
+}
+
+async function load(page, file) {
+  const before = await page.locator('.lab').getAttribute('data-trace-hash');
+  await page.locator(`.experiments button[data-scenario="${file}"]`).click();
+  await page.waitForFunction((h) => document.querySelector('.lab').dataset.traceHash !== h, before);
+  await pause(page);
+}
+
+async function seek(page, ms) {
+  await page.locator('.controls .scrubber input').fill(String(ms));
+  await page.waitForFunction((t) => Number(document.querySelector('.lab').dataset.now) >= t - 1, ms);
+}
+
+test('the guide links the lab; C sends requests that commit on every server', async () => {
+  const page = await openPage(browser, server.url);
+  await page.locator('.sections li.ready a', { hasText: 'Raft: log replication' }).click();
+  await page.waitForSelector('.lab.raft-replication .node');
+  await play(page);
+  await waitForLeader(page);
+  for (let i = 1; i <= 3; i++) {
+    await page.keyboard.press('c');
+    await page.waitForFunction((n) => /(\d+) answered/.test(document.querySelector('.node[data-node="C1"]').getAttribute('aria-label'))
+      && Number(document.querySelector('.node[data-node="C1"]').getAttribute('aria-label').match(/(\d+) answered/)[1]) >= n, i, { timeout: 20000 });
+  }
+  // Every server applied the same commands: the stores agree.
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('.log-row .store')].map((e) => e.textContent);
+    return s.length === 5 && s.every((t) => t === s[0] && t !== 'empty');
+  }, null, { timeout: 20000 });
+  assert.ok(await page.locator('.log-row .entry.committed').count() >= 5 * 4, 'a no-op and three requests on five servers');
+  assert.equal(await page.locator('.invariants li.broken').count(), 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a crashed follower misses entries and catches up after its restart', async () => {
+  const page = await open();
+  await play(page);
+  const lead = await waitForLeader(page);
+  const follower = ['S1', 'S2', 'S3', 'S4', 'S5'].find((s) => s !== lead.id);
+  await page.locator(`.node[data-node="${follower}"]`).click();
+  await page.keyboard.press('x');
+  await page.waitForSelector(`.log-row.down`);
+  for (let i = 1; i <= 2; i++) {
+    await page.keyboard.press('c');
+    await page.waitForFunction((n) => Number(document.querySelector('.node[data-node="C1"]').getAttribute('aria-label').match(/(\d+) answered/)[1]) >= n, i, { timeout: 20000 });
+  }
+  await page.locator(`.node[data-node="${follower}"]`).click();
+  await page.keyboard.press('x');
+  // Restarted, it rebuilds its commitIndex and store from the leader.
+  await page.waitForFunction(() => {
+    const same = (sel) => {
+      const s = [...document.querySelectorAll(sel)].map((e) => e.textContent);
+      return s.length === 5 && s.every((t) => t === s[0]);
+    };
+    return same('.log-row .store') && same('.log-row .commit');
+  }, null, { timeout: 20000 });
+  assert.equal(await page.locator('.log-row.down').count(), 0);
+  assert.equal(await page.locator('.invariants li.broken').count(), 0);
+});
+
+test('a stale leader\'s entry is explained, then rolled back on heal', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-stale-leader.json');
+  await seek(page, 3000);
+  // S3's last entry is dashed (not committed): ask why.
+  const stale = page.locator('.log-row').filter({ hasText: 'S3' }).locator('.entry:not(.committed)').last();
+  await stale.click();
+  const why = await page.locator('[data-testid="why"]').textContent();
+  assert.match(why, /is not on the leader, S1 \(term 2\)/);
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => /dropped entry/.test(document.querySelector('[data-testid="event-log"]').textContent));
+  const s = await stores(page);
+  assert.ok(s.every((t) => t === 'x=1'), s.join(' | '));
+});
+
+test('Figure 8 with the bug lights the safety panel; the right rule keeps it green', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-figure-8.json');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '7000');
+  assert.equal(await page.locator('.invariants li.broken').count(), 0);
+  await load(page, 'raft-replication-figure-8-bug.json');
+  await page.keyboard.press('End');
+  await page.waitForSelector('.invariants li.broken[data-invariant="Leader Completeness"]');
+  await page.waitForSelector('.invariants li.broken[data-invariant="State Machine Safety"]');
+  assert.ok(await page.locator('[data-testid="break-badge"]').isVisible());
+});
+
+test('Find a counterexample with a rule broken loads a failing run, paused at the violation', async () => {
+  const page = await open();
+  await page.locator('details.settings summary').click();
+  await page.locator('[data-testid="break_vote_without_log_check"]').check();
+  await page.waitForSelector('[data-testid="break-badge"]');
+  await page.locator('[data-testid="find"] button', { hasText: 'Find a counterexample' }).click();
+  await page.waitForFunction(() => /Loaded, paused at the violation/.test(document.querySelector('[data-testid="find-status"]')?.textContent ?? ''), null, { timeout: 60000 });
+  assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
+  await page.waitForSelector('.invariants li.broken');
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,126 @@
+//! Each server's log as a strip of entries: index, term colour, committed
+//! (solid) or not (dashed), applied; the commit marker; a leader's
+//! nextIndex and matchIndex for each follower; the store's contents.
+//! Long logs show their last entries, with how many came before.
+
+use super::common::key_colour;
+use distviz_core::raft::{Peer, PeerSaved, Raft, RaftNode, Role};
+use distviz_core::sim::{NodeId, SharedLog, World};
+use yew::prelude::*;
+
+/// Entries a strip shows; older ones are counted, not drawn.
+const SHOWN: usize = 30;
+
+/// An entry the learner picked, to ask why it is (not) committed.
+pub type Picked = Option<(NodeId, u64)>;
+
+fn entry_button(
+    id: NodeId,
+    index: u64,
+    term: u64,
+    command: String,
+    state: (bool, bool),
+    picked: bool,
+    on_pick: &Callback<(NodeId, u64)>,
+) -> Html {
+    let (committed, applied) = state;
+    let pick = on_pick.reform(move |_: MouseEvent| (id, index));
+    let status = match (committed, applied) {
+        (true, true) => "committed and applied",
+        (true, false) => "committed, not yet applied",
+        _ => "not committed",
+    };
+    html! {
+        <li key={index}>
+            <button class={classes!("entry", committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
+                aria-label={format!("{id} entry {index}, term {term}, {command}, {status}. Activate to ask why.")}
+                aria-pressed={picked.to_string()}
+                title={format!("{index}: {command} (term {term}), {status}")}
+                onclick={pick}>
+                // The term's colour as an SVG fill: a strict CSP allows no style attributes.
+                <svg class="fill" aria-hidden="true"><rect width="100%" height="100%"
+                    fill={key_colour(term)} fill-opacity={if committed { "1" } else { "0.4" }} /></svg>
+                <span class="index">{index}</span>
+                <span class="term">{format!("t{term}")}</span>
+            </button>
+        </li>
+    }
+}
+
+fn strip(
+    id: NodeId,
+    log: &SharedLog<distviz_core::raft::LogEntry>,
+    live: Option<&RaftNode>,
+    picked: Picked,
+    on_pick: &Callback<(NodeId, u64)>,
+) -> Html {
+    let (commit, applied) = live.map_or((0, 0), |n| (n.commit_index, n.last_applied));
+    let first = log.len().saturating_sub(SHOWN);
+    html! {
+        <ol class="entries" aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
+            if first > 0 {
+                <li class="earlier" aria-hidden="true">{format!("… {first}")}</li>
+            }
+            {for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| {
+                entry_button(id, index, e.term, e.command.to_string(), (index <= commit, index <= applied),
+                    picked == Some((id, index)), on_pick)
+            })}
+        </ol>
+    }
+}
+
+/// The leader's view of a follower: "next 7 · match 6".
+fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
+    match leader {
+        Some(l) if l.id != id => format!(
+            "next {} · match {}",
+            l.next_index.get(id.n as usize).copied().unwrap_or(0),
+            l.match_index.get(id.n as usize).copied().unwrap_or(0)
+        ),
+        Some(_) => "leader".into(),
+        None => String::new(),
+    }
+}
+
+/// The logs panel: a row per server.
+pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
+    let leader = world
+        .nodes()
+        .iter()
+        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
+        .filter(|n| n.role == Role::Leader)
+        .max_by_key(|n| n.current_term);
+    let rows = world.nodes().iter().filter_map(|slot| {
+        let (log, live) = match (&slot.live, &slot.saved) {
+            (Some(Peer::Server(n)), _) => (&n.log, Some(n)),
+            (None, Some(PeerSaved::Server(s))) => (&s.log, None),
+            _ => return None,
+        };
+        let id = slot.id;
+        let role = match live {
+            Some(n) if n.role == Role::Leader => format!("★ term {}", n.current_term),
+            Some(n) => format!("term {}", n.current_term),
+            None => "down".into(),
+        };
+        let store = live.map_or("(down: rebuilt on restart)".to_string(), |n| n.kv.describe());
+        Some(html! {
+            <div class={classes!("log-row", live.is_none().then_some("down"))} key={id.to_string()}>
+                <div class="who"><strong>{id.to_string()}</strong>{" "}<span class="role">{role}</span></div>
+                {strip(id, log, live, picked, on_pick)}
+                <div class="side">
+                    <span class="commit" title="commitIndex · lastApplied">{live.map_or(String::new(), |n| format!("commit {} · applied {}", n.commit_index, n.last_applied))}</span>
+                    <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view(leader, id)}</span>
+                    <span class="store" title="the state machine: what the applied entries made">{store}</span>
+                </div>
+            </div>
+        })
+    });
+    html! {
+        <section class="panel logs" aria-labelledby="logs-title">
+            <header><h2 id="logs-title">{"Logs"}</h2>
+                <p class="note">{"Solid: committed. Dashed: not yet. A dot: applied to the store. Colour: the entry's term. Pick an entry to ask why it is (not) committed."}</p>
+            </header>
+            <div class="log-rows">{for rows}</div>
+        </section>
+    }
+}

@@ -1,0 +1,106 @@
+//! The Raft replication lab's settings: cluster size, client load, the
+//! protocol's options, and the "break it" rules.
+
+use crate::controller::Command;
+use distviz_core::raft::RaftParams;
+use distviz_core::scenario::MAX_NODES;
+use serde_json::Value;
+use yew::prelude::*;
+
+/// The break-it rules: (params field, words).
+pub const BREAKS: [(&str, &str); 5] = [
+    (
+        "break_commit_old_terms",
+        "commit an old term's entry once a majority stores it (Figure 8)",
+    ),
+    (
+        "break_vote_without_log_check",
+        "grant votes without comparing logs",
+    ),
+    (
+        "break_forget_vote_on_restart",
+        "forget whom it voted for on restart",
+    ),
+    (
+        "break_skip_consistency_check",
+        "accept AppendEntries without the prevLogIndex/prevLogTerm check",
+    ),
+    ("break_one_vote_per_term", "vote more than once in a term"),
+];
+
+/// Whether a break-it rule is on in these settings.
+pub fn is_broken(params: &RaftParams, field: &str) -> bool {
+    serde_json::to_value(params)
+        .ok()
+        .and_then(|v| v.get(field).and_then(Value::as_bool))
+        .unwrap_or(false)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReplicationSettingsProps {
+    pub servers: usize,
+    pub params: RaftParams,
+    pub send: Callback<Command>,
+}
+
+fn checked(e: &Event) -> bool {
+    e.target_dyn_into::<web_sys::HtmlInputElement>()
+        .is_some_and(|i| i.checked())
+}
+
+fn number(e: &Event) -> Option<u64> {
+    e.target_dyn_into::<web_sys::HtmlInputElement>()
+        .and_then(|i| i.value().trim().parse().ok())
+}
+
+#[component]
+pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
+    let send = &props.send;
+    let toggle = |name: &'static str| {
+        send.reform(move |e: Event| Command::SetParam {
+            name,
+            value: Value::Bool(checked(&e)),
+        })
+    };
+    let amount = |name: &'static str, fallback: u64| {
+        send.reform(move |e: Event| Command::SetParam {
+            name,
+            value: Value::from(number(&e).unwrap_or(fallback)),
+        })
+    };
+    let on_servers = send.reform(|e: Event| {
+        Command::SetNodes(
+            e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse().ok())
+                .unwrap_or(5),
+        )
+    });
+    let p = &props.params;
+    html! {
+        <details class="panel settings">
+            <summary><h2>{"Settings"}</h2></summary>
+            <p class="note">{"Changing a setting starts the run again from time 0 (Undo brings the run back)."}</p>
+            <label>{"Servers "}
+                <select onchange={on_servers} aria-label="Number of servers">
+                    {for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == props.servers}>{n}</option> })}
+                </select>
+            </label>
+            <label>{"Client sends a request every "}
+                <input type="number" min="0" max="600000" step="50" value={p.workload_ms.to_string()}
+                    onchange={amount("workload_ms", 0)} aria-label="Client request interval (ms, 0 for only when asked)" data-testid="workload" />
+                {" ms (0: only when you press C)"}</label>
+            <label>{"Keys the requests use "}
+                <input type="number" min="1" max="8" value={p.keys.to_string()} onchange={amount("keys", 3)} aria-label="Number of keys" /></label>
+            <label class="toggle"><input type="checkbox" checked={p.noop} onchange={toggle("noop")} data-testid="noop" />
+                {" A new leader appends a no-op entry of its term (§8)"}</label>
+            <label class="toggle"><input type="checkbox" checked={p.fast_backoff} onchange={toggle("fast_backoff")} data-testid="fast-backoff" />
+                {" Fast back-off: a refusal names the conflicting term, and nextIndex skips a term at a time"}</label>
+            <fieldset class="break-it">
+                <legend>{"Break it: a server may…"}</legend>
+                {for BREAKS.iter().map(|&(field, words)| html! {
+                    <label key={field}><input type="checkbox" checked={is_broken(p, field)} onchange={toggle(field)} data-testid={field} />{" "}{words}</label>
+                })}
+            </fieldset>
+        </details>
+    }
+}
