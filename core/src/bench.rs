@@ -174,6 +174,107 @@ pub fn memory(
     }
 }
 
+/// Raft replication under client load: computed time, what the run holds
+/// for time travel (counted and estimated), entries committed, and seeks.
+#[derive(Clone, Debug, Serialize)]
+pub struct LoadFigures {
+    pub servers: usize,
+    pub request_every_ms: u64,
+    pub virtual_ms: u64,
+    pub events: u64,
+    pub committed: u64,
+    pub build_wall_ms: f64,
+    pub held_mb: f64,
+    pub estimated_mb: f64,
+    pub seek_p95_ms: f64,
+}
+
+/// `servers` servers and a client sending a request every
+/// `request_every_ms`, for `virtual_ms`, windowed as in the browser.
+pub fn raft_load(
+    clock: &dyn Fn() -> f64,
+    allocated: &dyn Fn() -> u64,
+    servers: usize,
+    request_every_ms: u64,
+    virtual_ms: u64,
+) -> LoadFigures {
+    use crate::raft::Peer;
+    use crate::sim::{CLIENTS, SERVERS};
+    let before = allocated();
+    let params = RaftParams {
+        workload_ms: request_every_ms,
+        ..RaftParams::default()
+    };
+    let mut run = Run::new(
+        Raft::new(params),
+        Roster::new([(SERVERS, servers), (CLIENTS, 1)]),
+        NetworkConfig::default(),
+        4,
+        &[],
+        Vec::new(),
+    );
+    run.keep_window(BROWSER_WINDOW);
+    let start = clock();
+    run.advance_to(virtual_ms);
+    let build_wall_ms = clock() - start;
+    let held = allocated().saturating_sub(before);
+    let committed = run
+        .world()
+        .nodes()
+        .iter()
+        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
+        .map(|n| n.commit_index)
+        .max()
+        .unwrap_or(0);
+    let mut rng = SimRng::new(5);
+    let mut times: Vec<f64> = (0..50)
+        .map(|_| {
+            let target = rng.between(0, virtual_ms);
+            let before = clock();
+            run.seek_time(target);
+            clock() - before
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    LoadFigures {
+        servers,
+        request_every_ms,
+        virtual_ms,
+        events: run.world().records(),
+        committed,
+        build_wall_ms,
+        held_mb: held as f64 / 1_048_576.0,
+        estimated_mb: run.held_bytes() as f64 / 1_048_576.0,
+        seek_p95_ms: times[times.len() * 95 / 100],
+    }
+}
+
+/// Random schedules of 10 virtual seconds on 5 Raft servers under load,
+/// per second of wall time (the counterexample search's speed).
+pub fn search_speed(clock: &dyn Fn() -> f64, schedules: u64) -> serde_json::Value {
+    use crate::search::{Progress, Search, Space};
+    let mut base = crate::scenario::Scenario::new(crate::lab::RAFT_REPLICATION, 1, 5);
+    base.other_nodes.insert("client".into(), 1);
+    base.params = serde_json::json!({ "workload_ms": 100 });
+    let mut search = Search::new(
+        base,
+        crate::lab::raft_replication,
+        Space::default(),
+        None,
+        schedules,
+    );
+    let start = clock();
+    let outcome = search.finish();
+    let wall_ms = clock() - start;
+    serde_json::json!({
+        "schedules": search.tried(),
+        "virtual_ms_each": Space::default().horizon_ms,
+        "wall_ms": wall_ms,
+        "schedules_per_second": search.tried() as f64 / (wall_ms.max(1e-6) / 1000.0),
+        "held": matches!(outcome, Progress::Held { .. }),
+    })
+}
+
 /// The reference histories `consistency` times, as paths under the data's
 /// `histories/` folder: every etcd log (listed from `etcd_dir`) and the
 /// Porcupine key-value files.

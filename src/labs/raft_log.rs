@@ -33,14 +33,15 @@ fn entry_button(
     html! {
         <li key={index}>
             <button class={classes!("entry", committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
-                aria-label={format!("{id} entry {index}, term {term}, {command}, {status}. Activate to ask why.")}
+                // The label starts with the visible text (WCAG 2.5.3, label in name).
+                aria-label={format!("{index} t{term}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
                 aria-pressed={picked.to_string()}
                 title={format!("{index}: {command} (term {term}), {status}")}
                 onclick={pick}>
                 // The term's colour as an SVG fill: a strict CSP allows no style attributes.
                 <svg class="fill" aria-hidden="true"><rect width="100%" height="100%"
                     fill={key_colour(term)} fill-opacity={if committed { "1" } else { "0.4" }} /></svg>
-                <span class="index">{index}</span>
+                <span class="index">{index}</span>{" "}
                 <span class="term">{format!("t{term}")}</span>
             </button>
         </li>

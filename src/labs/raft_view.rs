@@ -130,7 +130,7 @@ fn client_visual(slot: &NodeSlot<Raft>, client: &RaftClient, now: f64, group: u8
         term: 0,
         colour: "hsl(210 15% 70%)".into(),
         label: format!(
-            "{}, client, {}. Activate to select it; C sends a request from it.",
+            "{}, {}, client. Activate to select it; C sends a request from it.",
             slot.id,
             lines.join(", ")
         ),

@@ -197,9 +197,13 @@ fn main() -> ExitCode {
             let seek = bench::seek(&clock, 600_000, 200);
             let live = || LIVE_BYTES.load(Ordering::Relaxed);
             let memory = bench::memory(&clock, &live, 9, 2 * 3_600_000);
+            let load = bench::raft_load(&clock, &live, 5, 100, 600_000);
+            let search = bench::search_speed(&clock, 500);
             serde_json::to_string_pretty(&serde_json::json!({
                 "engine_5_nodes": engine5, "engine_9_nodes": engine9, "seek_10_minutes": seek,
                 "memory_9_nodes_2_hours": memory,
+                "raft_5_servers_request_every_100ms_10_minutes": load,
+                "search_raft_5_servers": search,
             }))
             .map_err(|e| e.to_string())
         }
