@@ -301,10 +301,36 @@ pub fn multi_paxos_params(scenario: &Scenario) -> Result<MultiPaxosParams, Scena
     Ok(params)
 }
 
+/// A key-value command's fields, each refused at its own place (serde's
+/// tagged enums name only the input as a whole).
+fn check_command_fields(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let at = |field: &str| format!("actions[{i}].input.{field}");
+        if let Some(key) = input.get("key").filter(|k| !k.is_string()) {
+            return Err(ScenarioError::new(
+                at("key"),
+                format!("{key} is not a key name: write one in quotes, like \"x\""),
+            ));
+        }
+        if let Some(value) = input.get("value").filter(|v| !v.is_i64()) {
+            return Err(ScenarioError::new(
+                at("value"),
+                format!("{value} is not a whole number: a value is an integer, like 3"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A Multi-Paxos run of the scenario, at time 0.
 pub fn multi_paxos(scenario: &Scenario) -> Result<Run<MultiPaxos>, ScenarioError> {
     expect_lab(scenario, MULTI_PAXOS)?;
-    make_run(MultiPaxos::new(multi_paxos_params(scenario)?), scenario)
+    let proto = MultiPaxos::new(multi_paxos_params(scenario)?);
+    check_command_fields(scenario)?;
+    make_run(proto, scenario)
 }
 
 #[cfg(test)]

@@ -93,13 +93,15 @@ impl MultiPaxosParams {
             60_000,
             "a timeout in ms",
         )?;
-        within(
-            "workload_ms",
-            self.workload_ms,
-            0,
-            600_000,
-            "an interval in ms (0: off)",
-        )?;
+        if self.workload_ms != 0 {
+            within(
+                "workload_ms",
+                self.workload_ms,
+                10,
+                60_000,
+                "an interval in ms (or 0: off)",
+            )?;
+        }
         within(
             "keys",
             self.keys,
