@@ -283,3 +283,41 @@ fn a_server_or_a_busy_client_refuses_a_request_with_a_sentence() {
     assert!(refused[1].contains("no-op"));
     assert!(refused[2].contains("still waiting for request #1"));
 }
+
+#[test]
+fn a_leader_that_ignores_promised_values_overwrites_a_chosen_slot() {
+    // S1 leads; cut off just after a slot is chosen, before the others
+    // hear it is. The next leader is told of the entry in its promises.
+    let broken = run("multi-paxos-break-ignore-values.json");
+    let names: Vec<&str> = broken
+        .world()
+        .violations()
+        .iter()
+        .map(|v| v.invariant)
+        .collect();
+    assert_eq!(names.first(), Some(&"At most one value is chosen per slot"));
+    assert!(names.contains(&"State machine safety"));
+    let ignored = notes(&broken)
+        .into_iter()
+        .any(|(_, _, note)| matches!(note, Note::IgnoredReported { .. }));
+    assert!(ignored);
+    // With the rule kept, the new leader proposes the reported entry again.
+    let mut fixed = scenario("multi-paxos-break-ignore-values.json");
+    fixed.params["break_ignore_promised_values"] = false.into();
+    let mut run = lab::multi_paxos(&fixed).unwrap();
+    run.advance_to(fixed.duration_ms);
+    assert!(run.world().violations().is_empty());
+    let recovered = notes(&run)
+        .into_iter()
+        .any(|(_, _, note)| matches!(note, Note::Recovered { .. }));
+    assert!(recovered);
+    let two = run.world().monitor().chosen_at(2).unwrap();
+    assert_eq!((two.ballot.round, two.entry.is_noop()), (1, false));
+    let first = log(server(&run, "S1"));
+    assert!(first.len() > 5);
+    for name in ["S2", "S3"] {
+        let other = log(server(&run, name));
+        let n = first.len().min(other.len());
+        assert_eq!(first[..n], other[..n], "{name}");
+    }
+}
