@@ -271,13 +271,11 @@ impl Protocol for MultiPaxos {
         match peer {
             Peer::Server(s) => MultiPaxosSummary {
                 role: s.role.name(),
-                ballot: s.role.ballot(),
-                applied: s.learner.applied(),
+                ballot: s.role.ballot().or(s.acceptor.promised),
             },
             Peer::Client(_) => MultiPaxosSummary {
                 role: "client",
                 ballot: None,
-                applied: 0,
             },
         }
     }

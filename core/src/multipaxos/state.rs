@@ -231,13 +231,14 @@ pub enum Saved {
     Client { next_req: u64 },
 }
 
-/// What a node shows at a glance: its role, ballot and applied slots.
+/// What a node shows at a glance: its role and ballot (a follower's: the
+/// one it promised). Slots applied are not in it: a change of summary is a
+/// trace record, and slots are applied all the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct MultiPaxosSummary {
     /// "leader", "preparing", "follower" or "client".
     pub role: &'static str,
     pub ballot: Option<Ballot>,
-    pub applied: u64,
 }
 
 impl Summary for MultiPaxosSummary {
@@ -247,8 +248,9 @@ impl Summary for MultiPaxosSummary {
     fn label(&self) -> String {
         match (self.role, self.ballot) {
             ("client", _) => "client".into(),
-            (role, Some(b)) => format!("{role} {b} · applied {}", self.applied),
-            (role, None) => format!("{role} · applied {}", self.applied),
+            ("follower", Some(b)) => format!("follower · promised {b}"),
+            (role, Some(b)) => format!("{role} · ballot {b}"),
+            (role, None) => role.into(),
         }
     }
     fn colour(&self) -> Option<u64> {

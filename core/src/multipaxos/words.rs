@@ -88,6 +88,7 @@ pub(super) fn summary(node: NodeId, s: &MultiPaxosSummary) -> String {
         ("client", _) => format!("{node} is a client"),
         ("leader", Some(b)) => format!("{node} leads in ballot {b}"),
         ("preparing", Some(b)) => format!("{node} runs phase 1 with ballot {b}"),
-        (_, _) => format!("{node} follows, {} slots applied", s.applied),
+        ("follower", Some(b)) => format!("{node} follows, having promised {b}"),
+        (_, _) => format!("{node} follows"),
     }
 }
