@@ -2,6 +2,7 @@
 //! router, landing page and embed loader all read, and turning a scenario
 //! into a run of a lab's model.
 
+use crate::multipaxos::{MultiPaxos, MultiPaxosParams};
 use crate::partial_failure::{PartialFailure, PartialFailureParams};
 use crate::paxos::{check_value, Paxos, PaxosParams, Propose, ACCEPTORS, PROPOSERS};
 use crate::raft::{Raft, RaftParams};
@@ -14,6 +15,7 @@ pub const RAFT_ELECTION: &str = "raft-election";
 pub const RAFT_REPLICATION: &str = "raft-replication";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
 pub const PAXOS: &str = "paxos";
+pub const MULTI_PAXOS: &str = "multi-paxos";
 pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
 /// A lab as the rest of distviz knows it.
@@ -70,6 +72,16 @@ pub const LABS: &[LabInfo] = &[
                 a value chosen before anyone knows, and break the rules that keep it unique.",
         kinds: &[PROPOSERS, ACCEPTORS],
         default_nodes: &[2, 3],
+    },
+    LabInfo {
+        id: MULTI_PAXOS,
+        title: "Multi-Paxos",
+        section: "Multi-Paxos, Raft vs Paxos & the Real World",
+        blurb: "A leader runs phase 1 once for every slot, then one round per command; crash \
+                it mid-flight and watch the next leader recover what was accepted and fill the \
+                holes with no-ops.",
+        kinds: &[SERVERS, CLIENTS],
+        default_nodes: &[3, 1],
     },
     LabInfo {
         id: CONSISTENCY_MODELS,
@@ -278,6 +290,46 @@ pub fn paxos(scenario: &Scenario) -> Result<Run<Paxos>, ScenarioError> {
     let proto = Paxos::new(paxos_params(scenario)?);
     check_inputs(&proto, scenario)?;
     check_proposals(scenario)?;
+    make_run(proto, scenario)
+}
+
+pub fn multi_paxos_params(scenario: &Scenario) -> Result<MultiPaxosParams, ScenarioError> {
+    let params: MultiPaxosParams = params(&scenario.params)?;
+    params
+        .check()
+        .map_err(|(path, message)| ScenarioError::new(path, message))?;
+    Ok(params)
+}
+
+/// A key-value command's fields, each refused at its own place (serde's
+/// tagged enums name only the input as a whole).
+fn check_command_fields(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let at = |field: &str| format!("actions[{i}].input.{field}");
+        if let Some(key) = input.get("key").filter(|k| !k.is_string()) {
+            return Err(ScenarioError::new(
+                at("key"),
+                format!("{key} is not a key name: write one in quotes, like \"x\""),
+            ));
+        }
+        if let Some(value) = input.get("value").filter(|v| !v.is_i64()) {
+            return Err(ScenarioError::new(
+                at("value"),
+                format!("{value} is not a whole number: a value is an integer, like 3"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A Multi-Paxos run of the scenario, at time 0.
+pub fn multi_paxos(scenario: &Scenario) -> Result<Run<MultiPaxos>, ScenarioError> {
+    expect_lab(scenario, MULTI_PAXOS)?;
+    let proto = MultiPaxos::new(multi_paxos_params(scenario)?);
+    check_command_fields(scenario)?;
     make_run(proto, scenario)
 }
 

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod budget;
 pub mod consistency;
 pub mod lab;
+pub mod multipaxos;
 pub mod partial_failure;
 pub mod paxos;
 pub mod raft;

@@ -108,6 +108,13 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             report.lab_report = paxos_report(&run);
             Ok(report)
         }
+        lab::MULTI_PAXOS => {
+            let mut run = lab::multi_paxos(scenario)?;
+            crate::budget::advance_within(&mut run, end, crate::budget::MAX_EVENTS)?;
+            let mut report = base(scenario, &run);
+            report.lab_report = multi_paxos_report(&run);
+            Ok(report)
+        }
         other => Err(ScenarioError::new(
             "lab",
             format!("unknown lab \"{other}\""),
@@ -178,5 +185,54 @@ fn paxos_report(run: &Run<crate::paxos::Paxos>) -> Value {
         "chosen": monitor.chosen().map(|c| c.value.clone()),
         "choices": choices,
         "learned": learned,
+    })
+}
+
+/// Multi-Paxos: each chosen slot, what each server applied and leads, each
+/// client's answers, and the message counters against single-decree Paxos.
+fn multi_paxos_report(run: &Run<crate::multipaxos::MultiPaxos>) -> Value {
+    use crate::multipaxos::{Costs, Peer};
+    let world = run.world();
+    let monitor = world.monitor();
+    let chosen: Vec<Value> = monitor
+        .chosen()
+        .map(|(slot, c)| {
+            json!({
+                "slot": slot,
+                "entry": c.entry.to_string(),
+                "ballot": c.ballot.to_string(),
+                "at_ms": c.at_ms,
+            })
+        })
+        .collect();
+    let mut servers = Vec::new();
+    let mut clients = Vec::new();
+    for slot in world.nodes() {
+        match slot.live.as_ref() {
+            Some(Peer::Server(s)) => servers.push(json!({
+                "node": slot.id,
+                "role": s.role.name(),
+                "ballot": s.role.ballot().map(|b| b.to_string()),
+                "promised": s.acceptor.promised.map(|b| b.to_string()),
+                "applied": s.learner.applied(),
+                "store": s.learner.kv.data,
+            })),
+            Some(Peer::Client(c)) => clients.push(json!({
+                "node": slot.id,
+                "answered": c.client.answered,
+                "redirects": c.client.redirects,
+                "retries": c.client.retries,
+                "waiting": c.client.waiting.as_ref().map(|p| p.req),
+            })),
+            None => {}
+        }
+    }
+    let servers_n = world.roster().count(crate::sim::SERVER);
+    let costs = Costs::of(monitor, servers_n);
+    json!({
+        "chosen": chosen,
+        "servers": servers,
+        "clients": clients,
+        "messages": costs,
     })
 }

@@ -397,6 +397,14 @@ pub fn search_scenario(
             schedules,
         )
         .finish(),
+        lab::MULTI_PAXOS => Search::new(
+            base.clone(),
+            lab::multi_paxos,
+            space,
+            Some(crate::multipaxos::random_request),
+            schedules,
+        )
+        .finish(),
         other => {
             return Err(ScenarioError::new(
                 "lab",

@@ -158,3 +158,35 @@ fn run_reports_what_paxos_chose() {
     );
     assert!(!report["violations"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn multi_paxos_reports_its_slots_and_message_counts() {
+    let (code, out, _) = distviz(&["run", &example("multi-paxos-leader-change.json")]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["violations"], serde_json::json!([]));
+    let lab = &report["lab_report"];
+    let entries: Vec<&str> = lab["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(entries[4], "no-op");
+    assert_eq!(lab["messages"]["noops_chosen"], 1);
+    assert_eq!(lab["messages"]["commands_chosen"], 6);
+    assert!(lab["messages"]["by_kind"]["prepare"].as_u64().unwrap() >= 6);
+    // A search of its lab runs too, and finds nothing with the rules kept.
+    let (code, out, err) = distviz(&[
+        "search",
+        &example("multi-paxos-steady.json"),
+        "--schedules",
+        "20",
+        "--horizon-ms",
+        "2000",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let found: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(found["found"], false);
+    assert_eq!(found["schedules"], 20);
+}

@@ -59,6 +59,7 @@ fn exercise(scenario: &Scenario) {
     match scenario.lab.as_str() {
         lab::PARTIAL_FAILURE => travel(lab::partial_failure(scenario)),
         lab::PAXOS => travel(lab::paxos(scenario)),
+        lab::MULTI_PAXOS => travel(lab::multi_paxos(scenario)),
         _ => travel(lab::raft_election(scenario)),
     }
 }
@@ -135,6 +136,7 @@ fn word() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
             "raft-election",
             "paxos",
+            "multi-paxos",
             "S1",
             "S2",
             "S5",
