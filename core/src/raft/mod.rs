@@ -170,18 +170,18 @@ impl Protocol for Raft {
     }
 
     fn heap_bytes(&self, live: Option<&Peer>, saved: Option<&PeerSaved>) -> usize {
-        let live = match live {
+        let disk = saved.and_then(PeerSaved::server);
+        match live {
             Some(Peer::Server(n)) => {
-                n.log.unshared_bytes()
+                // A node's log and its disk usually share their chunks.
+                let shared = disk.is_some_and(|d| d.log.shares_last_chunk(&n.log));
+                n.log.fresh_bytes(if shared { 2 } else { 1 })
+                    + disk.map_or(0, |d| if shared { 0 } else { d.log.fresh_bytes(1) })
                     + (n.votes.capacity() + n.next_index.capacity() + n.match_index.capacity()) * 8
-                    + n.kv.data.len() * 64
-                    + n.kv.sessions.len() * 64
+                    + (n.kv.data.len() + n.kv.sessions.len()) * 64
             }
-            _ => 0,
-        };
-        live + saved
-            .and_then(PeerSaved::server)
-            .map_or(0, |s| s.log.unshared_bytes())
+            _ => disk.map_or(0, |d| d.log.fresh_bytes(1)),
+        }
     }
 
     fn summary(&self, peer: &Peer) -> RaftSummary {

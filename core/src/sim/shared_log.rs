@@ -133,6 +133,32 @@ impl<T: Clone> SharedLog<T> {
         i
     }
 
+    /// Bytes of the chunks that no checkpoint holds yet, for a run's
+    /// estimate made as each checkpoint is taken: full chunks only this
+    /// copy holds, and the last chunk while at most `holders` copies in
+    /// the live world hold it (say a node's log and its disk). Each chunk
+    /// is then counted once, by the first checkpoint that captures it,
+    /// whether the log grows or stands still.
+    pub fn fresh_bytes(&self, holders: usize) -> usize {
+        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * std::mem::size_of::<T>();
+        let last = self.chunks.len().saturating_sub(1);
+        self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>()
+            + self
+                .chunks
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| {
+                    Rc::strong_count(c) == 1 || (i == last && Rc::strong_count(c) <= holders)
+                })
+                .map(|(_, c)| chunk_bytes(c))
+                .sum::<usize>()
+    }
+
+    /// Whether this log's last chunk is the same as `other`'s.
+    pub fn shares_last_chunk(&self, other: &SharedLog<T>) -> bool {
+        matches!((self.chunks.last(), other.chunks.last()), (Some(a), Some(b)) if Rc::ptr_eq(a, b))
+    }
+
     /// Whether this copy and `other` share their chunks (a cheap copy).
     pub fn shares_with(&self, other: &SharedLog<T>) -> bool {
         self.chunks
