@@ -48,7 +48,7 @@ fn describe(progress: &Progress) -> String {
             found.scenario.actions.len()
         ),
         Progress::Held { tried } => format!(
-            "No schedule of {tried} broke an invariant. Try other settings, or more servers."
+            "No schedule of {tried} broke an invariant. Some bugs need rare timing (Figure 8's, a forgotten vote): Things to try has a run of each, and the distviz search command runs as many schedules as you like."
         ),
         Progress::Failed(err) => format!("The search could not run: {err}"),
     }

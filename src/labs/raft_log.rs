@@ -9,7 +9,7 @@ use distviz_core::sim::{NodeId, SharedLog, World};
 use yew::prelude::*;
 
 /// Entries a strip shows; older ones are counted, not drawn.
-const SHOWN: usize = 30;
+const SHOWN: usize = 12;
 
 /// An entry the learner picked, to ask why it is (not) committed.
 pub type Picked = Option<(NodeId, u64)>;

@@ -140,7 +140,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
             {log_strips(world, *picked, &on_pick)}
             if let Some(why) = why {
                 <section class="panel why" aria-labelledby="why-title">
-                    <header><h2 id="why-title">{"Why isn't this committed?"}</h2>
+                    <header><h2 id="why-title">{"Committed? Why (not)?"}</h2>
                         <button onclick={let picked = picked.clone(); move |_| picked.set(None)} aria-label="Close the answer">{"✕"}</button></header>
                     <p role="status" data-testid="why">{why}</p>
                 </section>
@@ -196,7 +196,7 @@ fn Legend() -> Html {
                 {swatch("vote-request", "vote request")}
             </ul>
             <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term."}</p>
-            <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected node · T time it out · R restart the leader · Ctrl+Z undo · Home/End"}</p>
+            <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected node · P pause/resume it · T time it out · R restart the leader · Ctrl+Z undo · Home/End"}</p>
         </div>
     }
 }

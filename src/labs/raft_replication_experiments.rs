@@ -34,15 +34,15 @@ const EXPERIMENTS: &[Experiment] = &[
     experiment(scenario!("raft-replication-requests.json"), "Send requests.",
         "C1 asks S1 first; S1 is not the leader and redirects it to S3. Each request becomes an entry on S3, travels in AppendEntries, commits once a majority stores it (solid), and is applied to every store. Press C to send more."),
     experiment(scenario!("raft-replication-leader-crash.json"), "Crash the leader mid-replication.",
-        "S3 crashes while entries are on the wire. A new leader is elected; everything that was committed is on it (a majority stored it, and only an up-to-date log wins a vote). C1's request in flight times out and is retried. When S3 comes back it catches up."),
+        "The leader S3 crashes at 1.5 s under a steady load. A new leader is elected; everything that was committed is on it (a majority stored it, and only an up-to-date log wins a vote). C1's next request goes to S3, hears nothing, and is retried elsewhere. When S3 comes back it catches up."),
     experiment(scenario!("raft-replication-stale-leader.json"), "A stale leader in a minority.",
         "S3 and the client are cut off. S3 still believes it leads and takes C1's request, but 1 of 5 is no majority: the entry stays dashed. The others elect S1. On heal, S3 steps down and drops the entry (the event log says so); C1's retry commits on S1. Pick S3's dashed entry to ask why."),
     experiment(scenario!("raft-replication-catch-up.json"), "A follower far behind.",
-        "S1 is down while ~30 entries commit; then the leader changes. The new leader's nextIndex for S1 starts past its last entry and walks back one entry per refused AppendEntries (watch the refusals)."),
+        "S1 is down while the others commit more entries; then the leader changes. The new leader's nextIndex for S1 starts past its last entry and walks back one entry per refused AppendEntries (watch the refusals)."),
     experiment(scenario!("raft-replication-catch-up-fast.json"), "The same, with the fast back-off.",
         "The same run with Settings → “fast back-off”: S1's refusal names where its log ends, and the leader jumps there at once."),
     experiment(scenario!("raft-replication-figure-8.json"), "Figure 8, with the right rule.",
-        "No no-op entries here. S1 (term 3) has an old entry from term 1 on a majority but must not commit it by counting: it has none of its own term yet. S2, whose log ends in a later term, can still win and replace that entry, and nothing committed is lost."),
+        "No no-op entries here. S1 (term 3) has an old entry from term 1 on a majority, but must not commit it by counting: it has no entry of its own term yet. Pick that entry on S1 to read why. S2, cut off with the client, holds entries of a later term; after the heal S3 wins term 5, S2's uncommitted entry is dropped, and nothing committed is lost: every check stays green."),
     experiment(scenario!("raft-replication-figure-8-bug.json"), "Break it: Figure 8's bug.",
         "The same run, but S1 commits the old-term entry because a majority stores it. Then S2 wins the vote legitimately and overwrites it: Leader Completeness and State Machine Safety turn red. Click a violation to travel there."),
     experiment(scenario!("raft-replication-rejoin.json"), "A server rejoins with a high term.",
@@ -52,7 +52,7 @@ const EXPERIMENTS: &[Experiment] = &[
     experiment(scenario!("raft-replication-skip-consistency-check.json"), "Break it: skip the consistency check.",
         "S3's link to S2 drops for a second. Without the prevLogIndex/prevLogTerm check, S2 appends what arrives at the wrong place: logs with the same index and term now differ before it, and Log Matching is flagged."),
     experiment(scenario!("raft-replication-forget-vote.json"), "Break it: forget the vote on restart.",
-        "S2 votes, crashes and restarts having forgotten whom it voted for, and votes again in the same term: two leaders in one term (Election Safety). Found by “Find a counterexample”."),
+        "S2 votes, crashes and restarts having forgotten whom it voted for, and votes again in the same term: two leaders in one term (Election Safety). It needs a restart inside a few milliseconds between two candidates' requests: the distviz search command found it, with 3 servers and close election timeouts."),
 ];
 
 #[derive(Properties, PartialEq)]

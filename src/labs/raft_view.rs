@@ -79,7 +79,7 @@ pub fn node_visual(
     }
     if with_log && node.role != Role::Candidate {
         lines.push(format!(
-            "log {} · commit {}",
+            "log {} · c {}",
             node.last_log_index(),
             node.commit_index
         ));

@@ -11,12 +11,14 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A committed entry: its digest, its term, who applied it first and in
 /// which of its terms (the term it was committed in, or later).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Committed {
     digest: u64,
     term: u64,
     by: NodeId,
     in_term: u64,
+    /// Its command, in words, for the violation's sentence.
+    command: std::rc::Rc<str>,
 }
 
 /// What one server looks like to the checks after an event.
@@ -154,7 +156,7 @@ impl LogChecks {
             .rev()
             .find(|&i| self.committed[i].in_term < term)
             .map_or(0, |i| i + 1);
-        let Some(last) = n.checked_sub(1).map(|i| self.committed[i]) else {
+        let Some(last) = n.checked_sub(1).map(|i| self.committed[i].clone()) else {
             return;
         };
         let holds = self.digests[slot].get(n - 1) == Some(&last.digest);
@@ -163,7 +165,7 @@ impl LogChecks {
             let missing = (0..n)
                 .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
                 .unwrap_or(n - 1);
-            let c = self.committed[missing];
+            let c = self.committed[missing].clone();
             found.push((
                 super::LEADER_COMPLETENESS.name,
                 format!(
@@ -197,21 +199,21 @@ impl LogChecks {
             let at = (0..known)
                 .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
                 .unwrap_or(known - 1);
-            let theirs = self.committed[at];
+            let theirs = self.committed[at].clone();
             let mine = &s.log[at];
-            found.push((
-                super::STATE_MACHINE_SAFETY.name,
+            let (index, id) = (at + 1, s.id);
+            let detail = if theirs.by == id {
                 format!(
-                    "{} applied entry {} as “{}” (term {}), but {} applied entry {} as a different command (term {}).",
-                    s.id,
-                    at + 1,
-                    mine.command,
-                    mine.term,
-                    theirs.by,
-                    at + 1,
-                    theirs.term
-                ),
-            ));
+                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then “{}” (term {}) after its log was overwritten.",
+                    theirs.command, theirs.term, mine.command, mine.term
+                )
+            } else {
+                format!(
+                    "{id} applied entry {index} as “{}” (term {}), but {} had applied entry {index} as “{}” (term {}): two different entries at one index.",
+                    mine.command, mine.term, theirs.by, theirs.command, theirs.term
+                )
+            };
+            found.push((super::STATE_MACHINE_SAFETY.name, detail));
             return;
         }
         let in_term = s.live.map_or(0, |(_, term, _)| term);
@@ -222,6 +224,7 @@ impl LogChecks {
                 term: s.log[i].term,
                 by: s.id,
                 in_term,
+                command: s.log[i].command.to_string().into(),
             });
         }
     }

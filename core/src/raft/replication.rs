@@ -158,7 +158,7 @@ impl Raft {
             match node.term_at(index) {
                 // Rule 4: an entry it already has stays (a late, shorter
                 // AppendEntries must not cut what a newer one added).
-                Some(t) if t == entry.term && !self.params.break_skip_consistency_check => continue,
+                Some(t) if t == entry.term => continue,
                 Some(_) => {
                     // Rule 3: a conflict; drop it and all that follows.
                     removed.get_or_insert((index, node.last_log_index() + 1 - index));
