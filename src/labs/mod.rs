@@ -3,6 +3,7 @@
 mod common;
 pub mod consistency;
 mod counterexample;
+mod experiment_list;
 pub mod partial_failure;
 pub mod paxos;
 mod paxos_experiments;

@@ -1,16 +1,9 @@
 //! Things to try in the Paxos lab: each loads a shipped scenario, with what
 //! to watch for.
 
+use super::experiment_list::{experiment_items, Experiment};
 use crate::controller::Command;
 use yew::prelude::*;
-
-/// A shipped scenario: its file name, its text, a title and what to watch.
-struct Experiment {
-    file: &'static str,
-    text: &'static str,
-    title: &'static str,
-    watch: &'static str,
-}
 
 const EXPERIMENTS: &[Experiment] = &[
     Experiment {
@@ -81,20 +74,7 @@ pub fn PaxosExperiments(props: &PaxosExperimentsProps) -> Html {
             <header><h2 id="try-title">{"Things to try"}</h2></header>
             <p class="note">{"Each loads a scenario (Undo brings your run back). Press Space to play it."}</p>
             <ol>
-                {for EXPERIMENTS.iter().map(|e| {
-                    let load = props.send.reform(move |_: MouseEvent| Command::Import {
-                        name: e.file.to_string(),
-                        text: e.text.to_string(),
-                    });
-                    html! {
-                        <li key={e.file}>
-                            <strong>{e.title}</strong>{" "}
-                            <button class="load" onclick={load} data-scenario={e.file}
-                                aria-label={format!("Load: {}", e.title)}>{"Load"}</button>
-                            {" "}{e.watch}
-                        </li>
-                    }
-                })}
+                {experiment_items(EXPERIMENTS, &props.send)}
                 <li><strong>{"Crash an acceptor yourself."}</strong>{" Select P1 and press P; while its Prepare flies, select A2 and press X. P1 still gets a majority from A1 and A3. Crash a second acceptor and it cannot: it tries again when its patience runs out."}</li>
             </ol>
         </section>

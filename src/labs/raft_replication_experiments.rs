@@ -1,15 +1,9 @@
 //! Things to try in the Raft replication lab: each loads a shipped
 //! scenario, with what to watch for.
 
+use super::experiment_list::{experiment_items, Experiment};
 use crate::controller::Command;
 use yew::prelude::*;
-
-struct Experiment {
-    file: &'static str,
-    text: &'static str,
-    title: &'static str,
-    watch: &'static str,
-}
 
 macro_rules! scenario {
     ($file:literal) => {
@@ -66,20 +60,7 @@ pub fn ReplicationExperiments(props: &ReplicationExperimentsProps) -> Html {
         <section class="panel experiments" aria-labelledby="try-title">
             <header><h2 id="try-title">{"Things to try"}</h2></header>
             <ol>
-                {for EXPERIMENTS.iter().map(|e| {
-                    let load = props.send.reform(move |_: MouseEvent| Command::Import {
-                        name: e.file.to_string(),
-                        text: e.text.to_string(),
-                    });
-                    html! {
-                        <li key={e.file}>
-                            <strong>{e.title}</strong>{" "}
-                            <button class="load" onclick={load} data-scenario={e.file}
-                                aria-label={format!("Load: {}", e.title)}>{"Load"}</button>
-                            {" "}{e.watch}
-                        </li>
-                    }
-                })}
+                {experiment_items(EXPERIMENTS, &props.send)}
             </ol>
         </section>
     }

@@ -1,0 +1,33 @@
+//! "Things to try" items that load a shipped scenario, with what to watch
+//! for: shared by the labs that list them.
+
+use crate::controller::Command;
+use yew::prelude::*;
+
+/// A shipped scenario: its file name, its text, a title and what to watch.
+pub struct Experiment {
+    pub file: &'static str,
+    pub text: &'static str,
+    pub title: &'static str,
+    pub watch: &'static str,
+}
+
+/// One list item per experiment, each with a Load button.
+pub fn experiment_items(list: &'static [Experiment], send: &Callback<Command>) -> Html {
+    html! {
+        {for list.iter().map(|e| {
+            let load = send.reform(move |_: MouseEvent| Command::Import {
+                name: e.file.to_string(),
+                text: e.text.to_string(),
+            });
+            html! {
+                <li key={e.file}>
+                    <strong>{e.title}</strong>{" "}
+                    <button class="load" onclick={load} data-scenario={e.file}
+                        aria-label={format!("Load: {}", e.title)}>{"Load"}</button>
+                    {" "}{e.watch}
+                </li>
+            }
+        })}
+    }
+}
