@@ -69,7 +69,7 @@ impl Raft {
             ),
             Command::Get { key } => ("get", OpValue::Str(key.clone())),
             Command::Del { key } => ("del", OpValue::Str(key.clone())),
-            Command::Noop => ("noop", OpValue::Nil),
+            Command::Noop | Command::Config(_) => ("noop", OpValue::Nil),
         };
         let op = ctx.invoke(f, value);
         let server = client.leader_guess;

@@ -38,7 +38,7 @@ impl KvStore {
             return Applied::Ran(value);
         }
         match entry.command {
-            Command::Noop => Applied::Nothing,
+            Command::Noop | Command::Config(_) => Applied::Nothing,
             ref command => Applied::Ran(self.run(command)),
         }
     }
@@ -54,7 +54,7 @@ impl KvStore {
                 None
             }
             Command::Get { key } => self.data.get(key).copied(),
-            Command::Noop => None,
+            Command::Noop | Command::Config(_) => None,
         }
     }
 

@@ -1,3 +1,4 @@
+use super::Config;
 use crate::sim::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,6 +20,8 @@ pub enum Command {
     /// A new leader's first entry (§8): committing it commits everything
     /// before it, and tells the leader what is committed.
     Noop,
+    /// A new configuration (§6): who votes from this entry on.
+    Config(Config),
 }
 
 impl fmt::Display for Command {
@@ -28,6 +31,7 @@ impl fmt::Display for Command {
             Command::Del { key } => write!(f, "del {key}"),
             Command::Get { key } => write!(f, "get {key}"),
             Command::Noop => write!(f, "no-op"),
+            Command::Config(config) => write!(f, "config {config}"),
         }
     }
 }
@@ -37,10 +41,25 @@ impl fmt::Display for Command {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientInput {
-    Set { key: String, value: i64 },
-    Del { key: String },
-    Get { key: String },
+    Set {
+        key: String,
+        value: i64,
+    },
+    Del {
+        key: String,
+    },
+    Get {
+        key: String,
+    },
     Any,
+    /// To the leader: add this server to the cluster.
+    Add {
+        server: NodeId,
+    },
+    /// To the leader: take this server out of the cluster.
+    Remove {
+        server: NodeId,
+    },
 }
 
 impl ClientInput {
@@ -53,7 +72,7 @@ impl ClientInput {
             }),
             ClientInput::Del { key } => Some(Command::Del { key: key.clone() }),
             ClientInput::Get { key } => Some(Command::Get { key: key.clone() }),
-            ClientInput::Any => None,
+            ClientInput::Any | ClientInput::Add { .. } | ClientInput::Remove { .. } => None,
         }
     }
 }
@@ -102,6 +121,19 @@ pub enum RaftMsg {
         term: u64,
         granted: bool,
     },
+    /// §9.6: "would you vote for me in `term`?", asked without raising
+    /// anyone's term; a server that hears from a leader says no.
+    PreVote {
+        term: u64,
+        last_log_index: u64,
+        last_log_term: u64,
+    },
+    /// `term` is the voter's own term; `for_term` the one asked about.
+    PreVoteReply {
+        term: u64,
+        for_term: u64,
+        granted: bool,
+    },
     AppendEntries {
         term: u64,
         prev_log_index: u64,
@@ -134,14 +166,18 @@ pub enum RaftMsg {
 }
 
 impl RaftMsg {
-    /// The sender's term (0 for a client's messages, which carry none).
+    /// The sender's term (0 for a client's messages, which carry none,
+    /// and for a pre-vote, which only asks about a term).
     pub fn term(&self) -> u64 {
         match self {
             RaftMsg::RequestVote { term, .. }
             | RaftMsg::RequestVoteReply { term, .. }
+            | RaftMsg::PreVoteReply { term, .. }
             | RaftMsg::AppendEntries { term, .. }
             | RaftMsg::AppendEntriesReply { term, .. } => *term,
-            RaftMsg::ClientRequest { .. } | RaftMsg::ClientReply { .. } => 0,
+            RaftMsg::PreVote { .. }
+            | RaftMsg::ClientRequest { .. }
+            | RaftMsg::ClientReply { .. } => 0,
         }
     }
 
@@ -150,6 +186,9 @@ impl RaftMsg {
             RaftMsg::RequestVote { .. } => "RequestVote",
             RaftMsg::RequestVoteReply { granted: true, .. } => "vote granted",
             RaftMsg::RequestVoteReply { granted: false, .. } => "vote refused",
+            RaftMsg::PreVote { .. } => "PreVote",
+            RaftMsg::PreVoteReply { granted: true, .. } => "pre-vote granted",
+            RaftMsg::PreVoteReply { granted: false, .. } => "pre-vote refused",
             RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "heartbeat",
             RaftMsg::AppendEntries { .. } => "AppendEntries",
             RaftMsg::AppendEntriesReply { success: true, .. } => "AppendEntries ok",
@@ -195,6 +234,15 @@ impl RaftMsg {
                 ..
             } => format!("AppendEntries refused: no match at {prev_log_index} (term {term})"),
             RaftMsg::ClientRequest { req, command } => format!("request #{req}: {command}"),
+            RaftMsg::PreVote { term, .. } => {
+                format!("PreVote: would you vote for me in term {term}?")
+            }
+            RaftMsg::PreVoteReply {
+                for_term, granted, ..
+            } => format!(
+                "pre-vote for term {for_term}: {}",
+                if *granted { "yes" } else { "no" }
+            ),
             RaftMsg::ClientReply {
                 req,
                 answer: Answer::Done { index, value },

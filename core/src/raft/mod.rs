@@ -5,18 +5,21 @@
 //! "break it" setting that the invariants catch.
 
 mod client;
+mod config;
 mod election;
 mod explain;
 mod invariants;
 mod kv;
 mod landmarks;
 mod log_checks;
+mod membership;
 mod messages;
 mod node;
 mod notes;
 mod params;
 mod replication;
 
+pub use config::{set_words, Config, Membership};
 pub use explain::why_not_committed;
 pub use invariants::{
     Leadership, RaftMonitor, COMMIT_MONOTONIC, ELECTION_SAFETY, LEADER_APPEND_ONLY,
@@ -25,7 +28,9 @@ pub use invariants::{
 pub use kv::{Applied, KvStore};
 pub use landmarks::{RaftLandmarks, TermSpan};
 pub use messages::{Answer, ClientInput, Command, LogEntry, RaftMsg, RaftTimer};
-pub use node::{Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role};
+pub use node::{
+    CatchUp, Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role,
+};
 pub use notes::RaftNote;
 pub use params::{RaftParams, KEY_NAMES};
 
@@ -68,7 +73,8 @@ impl Protocol for Raft {
             };
             return Peer::Client(self.boot_client(next_req, ctx));
         }
-        let mut node = RaftNode::from_saved(ctx.me(), saved.and_then(PeerSaved::server));
+        let start = self.start_config(ctx);
+        let mut node = RaftNode::from_saved(ctx.me(), saved.and_then(PeerSaved::server), start);
         if self.params.break_forget_vote_on_restart {
             node.voted_for = None;
         }
@@ -98,6 +104,14 @@ impl Protocol for Raft {
             RaftMsg::RequestVoteReply { term, granted } => {
                 self.on_vote(node, from, term, granted, ctx)
             }
+            RaftMsg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.on_pre_vote(node, from, term, (last_log_index, last_log_term), ctx),
+            RaftMsg::PreVoteReply {
+                for_term, granted, ..
+            } => self.on_pre_vote_reply(node, from, for_term, granted, ctx),
             msg @ RaftMsg::AppendEntries { .. } => self.on_append_entries(node, from, msg, ctx),
             msg @ RaftMsg::AppendEntriesReply { .. } => self.on_append_reply(node, from, msg, ctx),
             RaftMsg::ClientRequest { req, command } => {
@@ -120,9 +134,9 @@ impl Protocol for Raft {
             Peer::Server(node) => node,
         };
         match (timer, node.role) {
-            (RaftTimer::Heartbeat, Role::Leader) => self.send_heartbeats(node, ctx),
-            (RaftTimer::Election, Role::Follower | Role::Candidate) => {
-                self.start_election(node, ctx)
+            (RaftTimer::Heartbeat, Role::Leader) => self.on_heartbeat_timer(node, ctx),
+            (RaftTimer::Election, Role::Follower | Role::PreCandidate | Role::Candidate) => {
+                self.on_election_timeout(node, ctx)
             }
             // A leader told to time out (the "T" key) starts a new election too.
             (RaftTimer::Election, Role::Leader) => {
@@ -139,18 +153,28 @@ impl Protocol for Raft {
         input: &ClientInput,
         ctx: &mut Ctx<Self>,
     ) -> Result<(), String> {
-        match peer {
-            Peer::Server(_) => Err(
+        match (peer, input) {
+            (Peer::Server(node), ClientInput::Add { server } | ClientInput::Remove { server }) => {
+                let add = matches!(input, ClientInput::Add { .. });
+                self.change_membership(node, *server, add, ctx)
+            }
+            (Peer::Server(_), _) => Err(
                 "requests come from a client (C1): a server takes them from clients, not from you"
                     .into(),
             ),
-            Peer::Client(RaftClient {
-                waiting: Some(p), ..
-            }) => Err(format!(
+            (Peer::Client(_), ClientInput::Add { .. } | ClientInput::Remove { .. }) => {
+                Err("a membership change goes to the leader (a server), not to a client".into())
+            }
+            (
+                Peer::Client(RaftClient {
+                    waiting: Some(p), ..
+                }),
+                _,
+            ) => Err(format!(
                 "it is still waiting for request #{} (one request at a time)",
                 p.req
             )),
-            Peer::Client(client) => {
+            (Peer::Client(client), _) => {
                 match input.command() {
                     Some(command) => self.send_request(client, command, ctx),
                     None => self.send_next(client, ctx),
@@ -204,6 +228,10 @@ impl Protocol for Raft {
             Role::Candidate => {
                 format!("{node} became a candidate for term {term} and asked for votes")
             }
+            Role::PreCandidate => format!(
+                "{node} asked for pre-votes for term {}, still in term {term}",
+                term + 1
+            ),
             Role::Follower => format!("{node} is a follower in term {term}"),
             Role::Client => format!("{node} is a client"),
         }
@@ -234,13 +262,15 @@ impl Protocol for Raft {
     }
 
     fn input_names(&self) -> &'static [&'static str] {
-        &["set", "get", "del", "any"]
+        &["set", "get", "del", "any", "add", "remove"]
     }
 
     fn describe_input(&self, input: &ClientInput) -> String {
-        match input.command() {
-            Some(command) => format!("send “{command}”"),
-            None => "send a request".into(),
+        match (input, input.command()) {
+            (ClientInput::Add { server }, _) => format!("add {server} to the cluster"),
+            (ClientInput::Remove { server }, _) => format!("remove {server} from the cluster"),
+            (_, Some(command)) => format!("send “{command}”"),
+            (_, None) => "send a request".into(),
         }
     }
 

@@ -1,4 +1,4 @@
-use super::{Command, KvStore, LogEntry};
+use super::{Command, Config, KvStore, LogEntry};
 use crate::sim::{NodeId, SharedLog, Summary, Time};
 use serde::Serialize;
 
@@ -6,6 +6,8 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Follower,
+    /// Asking for pre-votes (§9.6) before it dares raise its term.
+    PreCandidate,
     Candidate,
     Leader,
     /// Not a server: a client sending requests.
@@ -16,6 +18,7 @@ impl Role {
     pub fn name(self) -> &'static str {
         match self {
             Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
             Role::Client => "client",
@@ -111,6 +114,29 @@ pub struct RaftNode {
     pub match_index: Vec<u64>,
     /// The state machine: what the applied entries made.
     pub kv: KvStore,
+    /// The latest configuration in its log (or the one it started with),
+    /// and the entry that holds it (0: none, the starting one).
+    pub config: Config,
+    pub config_index: u64,
+    /// A leader: the server it is bringing up to date before adding it.
+    pub catch_up: Option<CatchUp>,
+    /// A leader: when each server last answered it (check-quorum).
+    pub heard_from: Vec<Time>,
+    /// When it last heard from a leader of its term (pre-vote).
+    pub leader_seen_ms: Option<Time>,
+}
+
+/// A new server catching up as a non-voting member (dissertation
+/// §4.2.1): in rounds, each up to the leader's last entry when the round
+/// began; once a round takes less than an election timeout, it joins.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CatchUp {
+    pub server: NodeId,
+    pub round: u32,
+    /// The entry this round must reach.
+    pub target: u64,
+    pub round_started_ms: Time,
+    pub started_ms: Time,
 }
 
 /// What a Raft server keeps on disk.
@@ -122,8 +148,10 @@ pub struct RaftSaved {
 }
 
 impl RaftNode {
-    pub fn from_saved(id: NodeId, saved: Option<&RaftSaved>) -> Self {
-        RaftNode {
+    /// A server as it boots: its disk, or nothing, and the configuration
+    /// it starts with while its log holds none.
+    pub fn from_saved(id: NodeId, saved: Option<&RaftSaved>, start: Config) -> Self {
+        let mut node = RaftNode {
             id,
             current_term: saved.map_or(0, |s| s.current_term),
             voted_for: saved.and_then(|s| s.voted_for),
@@ -136,7 +164,52 @@ impl RaftNode {
             next_index: Vec::new(),
             match_index: Vec::new(),
             kv: KvStore::default(),
+            config: start.clone(),
+            config_index: 0,
+            catch_up: None,
+            heard_from: Vec::new(),
+            leader_seen_ms: None,
+        };
+        node.find_config(start);
+        node
+    }
+
+    /// Appends an entry; a configuration takes effect at once (§4.1).
+    pub fn push(&mut self, entry: LogEntry) {
+        if let Command::Config(config) = &entry.command {
+            self.config = config.clone();
+            self.config_index = self.last_log_index() + 1;
         }
+        self.log.push(entry);
+    }
+
+    /// Drops entries from `len + 1` on; a configuration dropped with them
+    /// gives way to the one before it.
+    pub fn truncate(&mut self, len: u64, start: Config) {
+        self.log.truncate(len as usize);
+        if self.config_index > len {
+            self.find_config(start);
+        }
+    }
+
+    /// The latest configuration in the log, or `start` if it has none.
+    fn find_config(&mut self, start: Config) {
+        let found = (1..=self.last_log_index())
+            .rev()
+            .find_map(|i| match self.entry(i) {
+                Some(LogEntry {
+                    command: Command::Config(config),
+                    ..
+                }) => Some((i, config.clone())),
+                _ => None,
+            });
+        (self.config_index, self.config) = found.unwrap_or((0, start));
+    }
+
+    /// Whether it was removed and knows it: its latest configuration,
+    /// committed, leaves it out. It stays quiet from then on.
+    pub fn knows_removed(&self) -> bool {
+        !self.config.contains(self.id) && self.config_index <= self.commit_index
     }
 
     pub fn saved(&self) -> RaftSaved {

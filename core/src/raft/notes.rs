@@ -1,3 +1,4 @@
+use super::Config;
 use crate::sim::NodeId;
 use serde::Serialize;
 
@@ -12,6 +13,18 @@ pub enum RaftNote {
     Truncated { from: u64, removed: u64 },
     /// A client heard nothing from `server` about request `req`.
     NoAnswer { req: u64, server: NodeId },
+    /// A leader appended a new configuration at entry `index`.
+    NewConfig { index: u64, config: Config },
+    /// A leader brings `server` up to date before it joins (round `round`).
+    CatchingUp { server: NodeId, round: u32 },
+    /// A leader gave up adding `server`: it could not catch up.
+    CatchUpFailed { server: NodeId },
+    /// A leader stepped down: the committed configuration at `index`
+    /// leaves it out.
+    LeftCluster { index: u64 },
+    /// A leader stepped down: no majority answered it for an election
+    /// timeout (check-quorum).
+    LostQuorum { term: u64 },
 }
 
 impl RaftNote {
@@ -32,6 +45,27 @@ impl RaftNote {
             ),
             RaftNote::NoAnswer { req, server } => format!(
                 "{node} heard nothing from {server} about request #{req}, and tries another server"
+            ),
+            RaftNote::NewConfig { index, config } if config.is_joint() => format!(
+                "{node} appended the joint configuration {config} at entry {index}: until the new one commits, every decision needs a majority of both"
+            ),
+            RaftNote::NewConfig { index, config } => format!(
+                "{node} appended the configuration {config} at entry {index}; it counts from now on, committed or not"
+            ),
+            RaftNote::CatchingUp { server, round: 1 } => format!(
+                "{node} starts bringing {server} up to date; it joins without a vote until it catches up"
+            ),
+            RaftNote::CatchingUp { server, round } => format!(
+                "{node}: {server} is still behind; catch-up round {round}"
+            ),
+            RaftNote::CatchUpFailed { server } => format!(
+                "{node} gave up adding {server}: it did not catch up (down, cut off or too slow)"
+            ),
+            RaftNote::LeftCluster { index } => format!(
+                "{node} stepped down: the configuration at entry {index}, now committed, leaves it out"
+            ),
+            RaftNote::LostQuorum { term } => format!(
+                "{node} stepped down in term {term}: no majority answered it for an election timeout (check-quorum)"
             ),
         }
     }

@@ -1,3 +1,4 @@
+use super::Membership;
 use serde::{Deserialize, Serialize};
 
 /// The Raft labs' settings (a scenario's `params`).
@@ -23,6 +24,18 @@ pub struct RaftParams {
     pub workload_ms: u64,
     /// How many keys the workload's requests touch (x, y, z, …).
     pub keys: u64,
+    /// How many servers (S1…) form the cluster at the start; the rest
+    /// wait outside, with empty logs, until a leader adds them. 0: all.
+    pub members: u64,
+    /// How a membership change is made: `single` (one server at a time,
+    /// dissertation §4.1) or `joint` (joint consensus, paper §6).
+    pub membership: Membership,
+    /// §9.6: a server asks for pre-votes before starting an election, and
+    /// nobody grants one while it hears from a leader.
+    pub pre_vote: bool,
+    /// §9.6: a leader that has not heard from a majority for an election
+    /// timeout steps down.
+    pub check_quorum: bool,
     /// "Break it": a node may vote more than once per term. Election
     /// Safety can then fail; the lab shows where.
     pub break_one_vote_per_term: bool,
@@ -50,6 +63,10 @@ impl Default for RaftParams {
             client_timeout_ms: 500,
             workload_ms: 0,
             keys: 3,
+            members: 0,
+            membership: Membership::Single,
+            pre_vote: false,
+            check_quorum: false,
             break_one_vote_per_term: false,
             break_vote_without_log_check: false,
             break_forget_vote_on_restart: false,
@@ -70,6 +87,14 @@ impl RaftParams {
             || self.break_forget_vote_on_restart
             || self.break_skip_consistency_check
             || self.break_commit_old_terms
+    }
+
+    /// The servers in the starting configuration, of `servers` in all.
+    pub fn starting_members(&self, servers: usize) -> usize {
+        match self.members {
+            0 => servers,
+            n => (n as usize).min(servers),
+        }
     }
 
     /// Explains the first setting that cannot work, naming its field.
@@ -125,6 +150,13 @@ impl RaftParams {
             1,
             KEY_NAMES.len() as u64,
             "a number of keys",
+        )?;
+        within(
+            "members",
+            self.members,
+            0,
+            crate::scenario::MAX_NODES as u64,
+            "a number of servers (0: all)",
         )?;
         Ok(())
     }

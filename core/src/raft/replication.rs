@@ -19,8 +19,11 @@ impl Raft {
         let servers = ctx.count(SERVERS);
         node.next_index = vec![node.last_log_index() + 1; servers];
         node.match_index = vec![0; servers];
+        // Check-quorum counts from here: everyone gets a fresh chance.
+        node.heard_from = vec![ctx.now(); servers];
+        node.catch_up = None;
         if self.params.noop {
-            node.log.push(LogEntry::noop(node.current_term));
+            node.push(LogEntry::noop(node.current_term));
             ctx.persist();
         }
         self.note_own_match(node, ctx.me());
@@ -28,7 +31,7 @@ impl Raft {
         self.send_heartbeats(node, ctx);
     }
 
-    fn note_own_match(&self, node: &mut RaftNode, me: NodeId) {
+    pub(super) fn note_own_match(&self, node: &mut RaftNode, me: NodeId) {
         if let Some(m) = node.match_index.get_mut(me.n as usize) {
             *m = node.log.len() as u64;
         }
@@ -37,13 +40,29 @@ impl Raft {
     /// Sends every follower what it lacks (or a heartbeat), and rearms the
     /// heartbeat timer.
     pub(super) fn send_heartbeats(&self, node: &RaftNode, ctx: &mut Ctx<Self>) {
-        for peer in ctx.peers().collect::<Vec<_>>() {
-            self.send_append(node, peer, ctx);
-        }
+        self.send_to_followers(node, ctx);
         ctx.set_timer(RaftTimer::Heartbeat, self.params.heartbeat_ms);
     }
 
-    fn send_append(&self, node: &RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
+    /// AppendEntries to every voter of its configuration, and to a server
+    /// catching up to join it.
+    pub(super) fn send_to_followers(&self, node: &RaftNode, ctx: &mut Ctx<Self>) {
+        let mut followers = Self::voters_but_me(node);
+        if let Some(c) = &node.catch_up {
+            followers.push(c.server);
+        }
+        for peer in followers {
+            self.send_append(node, peer, ctx);
+        }
+    }
+
+    /// Whether the leader still sends to this server: a voter, or one
+    /// catching up (a removed server hears nothing more).
+    fn replicates_to(node: &RaftNode, peer: NodeId) -> bool {
+        node.config.contains(peer) || node.catch_up.as_ref().is_some_and(|c| c.server == peer)
+    }
+
+    pub(super) fn send_append(&self, node: &RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
         let next = node
             .next_index
             .get(peer.n as usize)
@@ -99,6 +118,7 @@ impl Raft {
             node.role = Role::Follower;
             node.votes.clear();
             node.leader = Some(from);
+            node.leader_seen_ms = Some(ctx.now());
             self.reset_election_timer(ctx);
             self.accept_entries(
                 node,
@@ -162,10 +182,10 @@ impl Raft {
                 Some(_) => {
                     // Rule 3: a conflict; drop it and all that follows.
                     removed.get_or_insert((index, node.last_log_index() + 1 - index));
-                    node.log.truncate(index as usize - 1);
-                    node.log.push(entry);
+                    node.truncate(index - 1, self.start_config(ctx));
+                    node.push(entry);
                 }
-                None => node.log.push(entry),
+                None => node.push(entry),
             }
         }
         if let Some((from, removed)) = removed {
@@ -213,14 +233,21 @@ impl Raft {
         if node.role != Role::Leader || term != node.current_term || peer >= node.next_index.len() {
             return;
         }
+        if let Some(t) = node.heard_from.get_mut(peer) {
+            *t = ctx.now();
+        }
         let last = node.last_log_index();
         if success {
             if match_index > node.match_index[peer] {
                 node.match_index[peer] = match_index.min(last);
             }
             node.next_index[peer] = node.next_index[peer].max(node.match_index[peer] + 1);
+            self.on_catch_up_progress(node, from, ctx);
             self.advance_commit(node, ctx);
-            if node.next_index[peer] <= last {
+            if node.role != Role::Leader {
+                return;
+            }
+            if node.next_index[peer] <= node.last_log_index() && Self::replicates_to(node, from) {
                 self.send_append(node, from, ctx);
             }
             return;
@@ -244,17 +271,19 @@ impl Raft {
             node.next_index[peer] - 1
         };
         node.next_index[peer] = next.clamp(node.match_index[peer] + 1, last + 1);
-        self.send_append(node, from, ctx);
+        if Self::replicates_to(node, from) {
+            self.send_append(node, from, ctx);
+        }
     }
 
     /// §5.3–5.4.2: commit the highest entry a majority stores, if it is of
-    /// the leader's own term (or, broken, of any term).
-    fn advance_commit(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
-        let mut matched = node.match_index.clone();
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let Some(&majority) = matched.get(Self::quorum(ctx) - 1) else {
-            return;
-        };
+    /// the leader's own term (or, broken, of any term). The majority is of
+    /// its latest configuration, of both sets during joint consensus; a
+    /// leader outside it does not count itself (§6).
+    pub(super) fn advance_commit(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
+        let majority = node
+            .config
+            .quorum_value(|id| node.match_index.get(id.index()).copied().unwrap_or(0));
         if majority <= node.commit_index {
             return;
         }
@@ -270,6 +299,7 @@ impl Raft {
             term: node.current_term,
         });
         self.apply_committed(node, ctx);
+        self.on_config_committed(node, ctx);
     }
 
     /// Applies committed entries in order; a leader answers the clients
@@ -328,7 +358,7 @@ impl Raft {
         if pending {
             return;
         }
-        node.log.push(LogEntry {
+        node.push(LogEntry {
             term: node.current_term,
             command,
             client: Some((client, req)),
@@ -336,8 +366,8 @@ impl Raft {
         ctx.persist();
         self.note_own_match(node, ctx.me());
         self.advance_commit(node, ctx);
-        for peer in ctx.peers().collect::<Vec<_>>() {
-            self.send_append(node, peer, ctx);
+        if node.role == Role::Leader {
+            self.send_to_followers(node, ctx);
         }
     }
 }

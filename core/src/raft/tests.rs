@@ -232,7 +232,7 @@ fn test_vote_refused_to_candidate_with_stale_log() {
         command: Command::Get { key: "x".into() },
         client: None,
     };
-    let mut voter = RaftNode::from_saved(NodeId::server(0), None);
+    let mut voter = RaftNode::from_saved(NodeId::server(0), None, Config::default());
     voter.current_term = 3;
     voter.log = vec![entry(1), entry(3)].into();
     // Same length, older last term: refused.
@@ -267,7 +267,7 @@ fn test_vote_refused_to_candidate_with_stale_log() {
 
 #[test]
 fn test_one_vote_per_term() {
-    let mut voter = RaftNode::from_saved(NodeId::server(0), None);
+    let mut voter = RaftNode::from_saved(NodeId::server(0), None, Config::default());
     let ask = RaftMsg::RequestVote {
         term: 1,
         last_log_index: 0,
@@ -286,7 +286,7 @@ fn test_one_vote_per_term() {
 
 #[test]
 fn test_leader_steps_down_on_higher_term() {
-    let mut node = RaftNode::from_saved(NodeId::server(0), None);
+    let mut node = RaftNode::from_saved(NodeId::server(0), None, Config::default());
     node.current_term = 2;
     node.role = Role::Leader;
     let effects = handle(
