@@ -6,8 +6,8 @@ use crate::multipaxos::{MultiPaxos, MultiPaxosParams};
 use crate::partial_failure::{PartialFailure, PartialFailureParams};
 use crate::paxos::{check_value, Paxos, PaxosParams, Propose, ACCEPTORS, PROPOSERS};
 use crate::raft::{Raft, RaftParams};
-use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::{Action, Kind, Protocol, Run, CLIENTS, SERVERS};
+use crate::scenario::{Scenario, ScenarioError, MAX_NODES};
+use crate::sim::{Action, Kind, NodeId, Protocol, Run, CLIENTS, SERVER, SERVERS};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -219,10 +219,53 @@ pub fn raft_params(scenario: &Scenario) -> Result<RaftParams, ScenarioError> {
     params
         .check()
         .map_err(|(path, message)| ScenarioError::new(path, message))?;
+    let servers = scenario.roster().count(SERVER);
+    if params.members as usize > servers {
+        return Err(ScenarioError::new(
+            "params.members",
+            format!(
+                "{} servers cannot start in the cluster: the run has {servers} (raise nodes, or lower members)",
+                params.members
+            ),
+        ));
+    }
+    check_membership_inputs(scenario)?;
     Ok(params)
 }
 
-/// A Raft election run of the scenario, at time 0.
+/// An added or removed server must be one of the run's servers: refused
+/// here, with its place, before the run (serde's tagged enums would name
+/// only the input as a whole).
+fn check_membership_inputs(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let roster = scenario.roster();
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let op = input.get("op").and_then(|op| op.as_str());
+        if !matches!(op, Some("add" | "remove")) {
+            continue;
+        }
+        let Some(named) = input.get("server") else {
+            continue;
+        };
+        let at = format!("actions[{i}].input.server");
+        let server = named.as_str().and_then(NodeId::parse).ok_or_else(|| {
+            ScenarioError::new(&at, format!("{named} is not a server name like \"S4\""))
+        })?;
+        if server.kind != SERVER || roster.slot(server).is_none() {
+            return Err(ScenarioError::new(
+                at,
+                format!(
+                    "{server} is not a server of this run ({}); a run has at most {MAX_NODES} servers",
+                    roster.describe()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn raft_election(scenario: &Scenario) -> Result<Run<Raft>, ScenarioError> {
     expect_lab(scenario, RAFT_ELECTION)?;
     make_run(Raft::new(raft_params(scenario)?), scenario)

@@ -301,3 +301,61 @@ fn test_a_server_that_cannot_catch_up_is_given_up_on() {
     change(&mut run, true, s(5));
     no_violations(&run);
 }
+
+#[test]
+fn bad_membership_input_names_its_place() {
+    let with = |rest: &str| {
+        format!(
+            r#"{{"version":2,"lab":"raft-replication","nodes":{{"server":5,"client":1}}{rest}}}"#
+        )
+    };
+    let cases = [
+        (
+            with(r#","params":{"members":6}"#),
+            "params.members",
+            "the run has 5",
+        ),
+        (
+            with(r#","params":{"membership":"all-at-once"}"#),
+            "params.membership",
+            "unknown variant",
+        ),
+        (
+            with(r#","params":{"pre_vote":"yes"}"#),
+            "params.pre_vote",
+            "",
+        ),
+        (
+            with(
+                r#","actions":[{"at_ms":1,"do":"input","node":"S1","input":{"op":"add","server":"S10"}}]"#,
+            ),
+            "actions[0].input.server",
+            "S10 is not a server of this run (S1…S5 and C1); a run has at most 9 servers",
+        ),
+        (
+            with(
+                r#","actions":[{"at_ms":1,"do":"input","node":"S1","input":{"op":"remove","server":"C1"}}]"#,
+            ),
+            "actions[0].input.server",
+            "C1 is not a server",
+        ),
+        (
+            with(
+                r#","actions":[{"at_ms":1,"do":"input","node":"S1","input":{"op":"add","server":"six"}}]"#,
+            ),
+            "actions[0].input.server",
+            "is not a server name",
+        ),
+    ];
+    for (text, place, says) in cases {
+        let sc = match Scenario::parse(&text) {
+            Ok(sc) => sc,
+            Err(e) => panic!("{text}: {e:?}"),
+        };
+        let Err(e) = lab::raft_replication(&sc) else {
+            panic!("accepted: {text}");
+        };
+        assert_eq!(e.path, place, "{text}: {}", e.message);
+        assert!(e.message.contains(says), "{}", e.message);
+    }
+}

@@ -75,9 +75,16 @@ pub fn node_visual(
             let count = node.votes.len();
             lines.push(format!("{count} vote{}", if count == 1 { "" } else { "s" }));
         }
+        Role::PreCandidate => {
+            let count = node.votes.len();
+            lines.push(format!(
+                "{count} pre-vote{}",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
         Role::Leader | Role::Client => {}
     }
-    if with_log && node.role != Role::Candidate {
+    if with_log && !matches!(node.role, Role::Candidate | Role::PreCandidate) {
         lines.push(format!(
             "log {} · c {}",
             node.last_log_index(),
@@ -87,6 +94,7 @@ pub fn node_visual(
     let badge = match node.role {
         Role::Leader => "★ leader".to_string(),
         Role::Candidate => "candidate".to_string(),
+        Role::PreCandidate => "pre-candidate".to_string(),
         Role::Follower | Role::Client => String::new(),
     };
     NodeVisual {
@@ -147,6 +155,9 @@ pub fn message_class(msg: &RaftMsg) -> &'static str {
         RaftMsg::RequestVote { .. } => "vote-request",
         RaftMsg::RequestVoteReply { granted: true, .. } => "vote-granted",
         RaftMsg::RequestVoteReply { granted: false, .. } => "vote-refused",
+        RaftMsg::PreVote { .. } => "pre-vote",
+        RaftMsg::PreVoteReply { granted: true, .. } => "vote-granted",
+        RaftMsg::PreVoteReply { granted: false, .. } => "vote-refused",
         RaftMsg::AppendEntries { entries, .. } if entries.is_empty() => "append",
         RaftMsg::AppendEntries { .. } => "append-entries",
         RaftMsg::AppendEntriesReply { success: true, .. } => "append-reply",
@@ -328,6 +339,24 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
                 ("voteGranted", granted.to_string()),
             ]
         }
+        RaftMsg::PreVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } => vec![
+            ("term asked about", term.to_string()),
+            ("lastLogIndex", last_log_index.to_string()),
+            ("lastLogTerm", last_log_term.to_string()),
+        ],
+        RaftMsg::PreVoteReply {
+            term,
+            for_term,
+            granted,
+        } => vec![
+            ("term", term.to_string()),
+            ("for term", for_term.to_string()),
+            ("granted", granted.to_string()),
+        ],
         RaftMsg::AppendEntries {
             term,
             prev_log_index,
