@@ -122,8 +122,8 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
     }
 }
 
-/// Raft replication's results: leaders per term, and each server's log,
-/// commit and store, each client's answers.
+/// Raft replication's results: leaders per term, and each server's role,
+/// configuration, log, commit and store, each client's answers.
 fn raft_replication_report(run: &Run<crate::raft::Raft>) -> Value {
     use crate::raft::Peer;
     let world = run.world();
@@ -134,6 +134,9 @@ fn raft_replication_report(run: &Run<crate::raft::Raft>) -> Value {
         match slot.live.as_ref() {
             Some(Peer::Server(s)) => servers.push(json!({
                 "node": slot.id,
+                "role": s.role.name(),
+                "term": s.current_term,
+                "config": s.config.to_string(),
                 "log_length": s.last_log_index(),
                 "commit_index": s.commit_index,
                 "last_applied": s.last_applied,

@@ -32,9 +32,10 @@ impl Default for Space {
     }
 }
 
-/// Draws a lab's own input for a schedule (a client request, a
-/// proposal), or `None` for a fault instead.
-pub type InputDraw = fn(&mut SimRng, &Roster) -> Option<Action>;
+/// Draws a lab's own inputs for a schedule (a client request, a
+/// proposal, or one request put to every server so that whoever leads
+/// takes it), or none for a fault instead.
+pub type InputDraw = fn(&mut SimRng, &Roster) -> Vec<Action>;
 
 /// A random fault schedule over the roster's nodes: crashes and restarts,
 /// pauses, partitions and heals, and (if the space allows) links that drop
@@ -66,15 +67,14 @@ pub fn random_schedule(
     let mut actions = Vec::new();
     let mut add = |at_ms: Time, action: Action| actions.push(TimedAction { at_ms, action });
     for at_ms in times {
-        let input = inputs.and_then(|draw| {
-            if rng.chance(0.3) {
-                draw(rng, roster)
-            } else {
-                None
+        let drawn = match inputs {
+            Some(draw) if rng.chance(0.3) => draw(rng, roster),
+            _ => Vec::new(),
+        };
+        if !drawn.is_empty() {
+            for action in drawn {
+                add(at_ms, action);
             }
-        });
-        if let Some(action) = input {
-            add(at_ms, action);
             continue;
         }
         let node = pick(rng);
@@ -383,9 +383,14 @@ pub fn search_scenario(
         lab::RAFT_ELECTION => {
             Search::new(base.clone(), lab::raft_election, space, None, schedules).finish()
         }
-        lab::RAFT_REPLICATION => {
-            Search::new(base.clone(), lab::raft_replication, space, None, schedules).finish()
-        }
+        lab::RAFT_REPLICATION => Search::new(
+            base.clone(),
+            lab::raft_replication,
+            space,
+            Some(crate::raft::random_membership_change),
+            schedules,
+        )
+        .finish(),
         lab::PARTIAL_FAILURE => {
             Search::new(base.clone(), lab::partial_failure, space, None, schedules).finish()
         }

@@ -3,7 +3,7 @@
 //! CI runs a share; `cargo test -- --ignored` runs the full count.
 
 use distviz_core::lab;
-use distviz_core::raft::RaftParams;
+use distviz_core::raft::{random_membership_change, Membership, RaftParams};
 use distviz_core::scenario::Scenario;
 use distviz_core::search::{Progress, Search, Space};
 
@@ -18,12 +18,12 @@ fn base(servers: usize, seed: u64, params: RaftParams) -> Scenario {
     s
 }
 
-fn holds(servers: usize, schedules: u64) {
+fn holds(servers: usize, params: RaftParams, schedules: u64) {
     let mut search = Search::new(
-        base(servers, servers as u64, RaftParams::default()),
+        base(servers, servers as u64, params),
         lab::raft_replication,
         Space::default(),
-        None,
+        Some(random_membership_change),
         schedules,
     );
     match search.finish() {
@@ -45,7 +45,7 @@ fn caught(params: RaftParams, invariants: &[&str], budget: u64) -> u64 {
         base(3, 1, params.clone()),
         lab::raft_replication,
         Space::default(),
-        None,
+        Some(random_membership_change),
         budget,
     );
     match search.finish() {
@@ -71,10 +71,37 @@ fn caught(params: RaftParams, invariants: &[&str], budget: u64) -> u64 {
     }
 }
 
+/// Spare servers to add, one at a time or by joint consensus, with
+/// pre-vote and check-quorum on or off.
+fn with_membership(servers: usize) -> [RaftParams; 2] {
+    let spare = RaftParams {
+        members: servers as u64 - 2,
+        ..Default::default()
+    };
+    [
+        spare.clone(),
+        RaftParams {
+            membership: Membership::Joint,
+            pre_vote: true,
+            check_quorum: true,
+            ..spare
+        },
+    ]
+}
+
 #[test]
 fn random_faults_break_nothing_on_3_5_and_7_servers() {
     for servers in [3, 5, 7] {
-        holds(servers, 40);
+        holds(servers, RaftParams::default(), 40);
+    }
+}
+
+#[test]
+fn membership_changes_under_faults_break_nothing() {
+    for servers in [5, 7] {
+        for params in with_membership(servers) {
+            holds(servers, params, 20);
+        }
     }
 }
 
@@ -82,7 +109,10 @@ fn random_faults_break_nothing_on_3_5_and_7_servers() {
 #[ignore = "the full count: cargo test --release -- --ignored"]
 fn ten_thousand_random_schedules_break_nothing() {
     for servers in [3, 5, 7] {
-        holds(servers, 3_400);
+        holds(servers, RaftParams::default(), 2_000);
+        for params in with_membership(servers) {
+            holds(servers, params, 700);
+        }
     }
 }
 
@@ -134,4 +164,40 @@ fn committing_old_terms_by_counting_is_caught() {
         &["State Machine Safety", "Leader Completeness"],
         20_000,
     );
+}
+
+/// The membership schedules above are not vacuous: most of their runs
+/// do commit a new configuration somewhere.
+#[test]
+fn random_schedules_do_change_membership() {
+    use distviz_core::raft::RaftNote;
+    use distviz_core::search::random_schedule;
+    use distviz_core::sim::{SimRng, TraceEvent};
+    let mut rng = SimRng::stream(7, 1);
+    let mut changed = 0;
+    for seed in 0..20 {
+        let mut scenario = base(5, seed, with_membership(5)[1].clone());
+        scenario.duration_ms = 10_000;
+        let mut actions = random_schedule(
+            &scenario.roster(),
+            &Space::default(),
+            Some(random_membership_change),
+            &mut rng,
+        );
+        actions.sort_by_key(|a| a.at_ms);
+        scenario.actions = actions;
+        let mut run = lab::raft_replication(&scenario).unwrap();
+        run.advance_to(10_000);
+        changed += run.trace().records().iter().any(|r| {
+            matches!(
+                &r.event,
+                TraceEvent::Note {
+                    note: RaftNote::NewConfig { .. },
+                    ..
+                }
+            )
+        }) as u32;
+    }
+    eprintln!("{changed} of 20 runs changed their configuration");
+    assert!(changed >= 5, "only {changed} of 20 runs changed membership");
 }

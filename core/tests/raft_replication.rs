@@ -354,7 +354,10 @@ fn why_an_entry_is_not_committed_reads_from_the_live_state() {
     let index = server(&run, lead).unwrap().last_log_index();
     let why = why_not_committed(run.world(), run.records_so_far(), lead, index);
     assert!(why.contains("is not committed"), "{why}");
-    assert!(why.contains("2 of 5; a majority is 3"), "{why}");
+    assert!(
+        why.contains("2 of the 5 in the configuration S1–S5; a majority is 3 of 5"),
+        "{why}"
+    );
     assert!(why.contains(&format!("{} is down.", others[0])), "{why}");
     // Committed once a majority is back.
     for &id in &others[..3] {

@@ -187,3 +187,106 @@ fn a_server_that_forgets_its_vote_lets_two_leaders_win_one_term() {
     let run = run("raft-replication-forget-vote.json");
     assert_eq!(broken(&run).first(), Some(&"Election Safety"));
 }
+
+fn config_of(run: &Run<Raft>, n: u8) -> String {
+    server(run, n).config.to_string()
+}
+
+fn top_term(run: &Run<Raft>) -> u64 {
+    (0..5)
+        .map(|n| server(run, n).current_term)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn adding_servers_one_at_a_time_catches_each_up_first() {
+    let run = run("raft-replication-add-server.json");
+    let caught_up: Vec<NodeId> = notes(&run)
+        .into_iter()
+        .filter_map(|(_, note)| match note {
+            RaftNote::CatchingUp { server, .. } => Some(server),
+            _ => None,
+        })
+        .collect();
+    assert!(caught_up.contains(&NodeId::server(3)) && caught_up.contains(&NodeId::server(4)));
+    for n in 0..5 {
+        assert_eq!(config_of(&run, n), "S1–S5", "S{}", n + 1);
+        assert_eq!(server(&run, n).kv.describe(), server(&run, 0).kv.describe());
+    }
+    assert_eq!(server(&run, 0).current_term, 1, "nobody had to campaign");
+    assert!(broken(&run).is_empty());
+}
+
+#[test]
+fn joint_consensus_adds_two_servers_and_removes_the_leader() {
+    let run = run("raft-replication-joint-consensus.json");
+    let configs: Vec<String> = notes(&run)
+        .into_iter()
+        .filter_map(|(_, note)| match note {
+            RaftNote::NewConfig { config, .. } => Some(config.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        configs.contains(&"S1–S3 → S1–S4 (joint)".to_string())
+            && configs.contains(&"S1–S5 → S1, S2, S4, S5 (joint)".to_string()),
+        "{configs:?}"
+    );
+    let left = notes(&run).into_iter().any(|(node, note)| {
+        node == NodeId::server(2) && matches!(note, RaftNote::LeftCluster { .. })
+    });
+    assert!(left, "S3, the old leader, left once C_new committed");
+    assert_ne!(server(&run, 2).role, Role::Leader);
+    let leader = (0..5)
+        .find(|&n| server(&run, n).role == Role::Leader)
+        .unwrap();
+    assert_ne!(leader, 2);
+    assert_eq!(config_of(&run, leader), "S1, S2, S4, S5");
+    assert!(answered(&run) >= 20, "requests went on: {}", answered(&run));
+    assert!(broken(&run).is_empty());
+}
+
+#[test]
+fn a_removed_server_disrupts_the_cluster_unless_pre_vote_is_on() {
+    let without = run("raft-replication-removed-server-disrupts.json");
+    let with = run("raft-replication-removed-server-pre-vote.json");
+    assert_eq!(config_of(&without, 0), "S1–S4");
+    assert_eq!(config_of(&with, 0), "S1–S4");
+    // S5 never learns it was removed: it times out and campaigns.
+    assert!(
+        top_term(&without) >= 5,
+        "terms rose to {}",
+        top_term(&without)
+    );
+    assert_eq!(
+        server(&with, 0).current_term,
+        1,
+        "with pre-vote, S1 leads on"
+    );
+    assert_eq!(server(&with, 4).role, Role::PreCandidate);
+    assert!(answered(&with) > answered(&without) + 5);
+    assert!(broken(&without).is_empty() && broken(&with).is_empty());
+}
+
+#[test]
+fn check_quorum_makes_a_cut_off_leader_step_down() {
+    let scenario = load("raft-replication-check-quorum.json");
+    let mut run = lab::raft_replication(&scenario).unwrap();
+    run.advance_to(1_000);
+    assert_eq!(
+        server(&run, 1).role,
+        Role::Leader,
+        "S2 leads when it is cut off"
+    );
+    run.advance_to(2_500);
+    assert_ne!(server(&run, 1).role, Role::Leader, "it stepped down");
+    let lost = notes(&run).into_iter().any(|(node, note)| {
+        node == NodeId::server(1) && matches!(note, RaftNote::LostQuorum { .. })
+    });
+    assert!(lost);
+    run.advance_to(scenario.duration_ms);
+    // With pre-vote too, it rejoins without raising anyone's term.
+    assert_eq!(top_term(&run), 2);
+    assert!(broken(&run).is_empty());
+}

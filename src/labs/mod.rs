@@ -15,6 +15,7 @@ mod pf_view;
 pub mod raft_election;
 mod raft_experiments;
 mod raft_log;
+mod raft_membership;
 pub mod raft_replication;
 mod raft_replication_experiments;
 mod raft_replication_settings;

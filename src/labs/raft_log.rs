@@ -83,6 +83,17 @@ fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
     }
 }
 
+/// The configuration a server uses, or why it has none.
+fn config_words(n: &RaftNode) -> String {
+    if n.config.is_empty() {
+        "outside the cluster: waits to be added".into()
+    } else if !n.config.contains(n.id) && n.knows_removed() {
+        format!("removed (the cluster is {})", n.config)
+    } else {
+        format!("config {}", n.config)
+    }
+}
+
 /// The logs panel: a row per server.
 pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
     let leader = world
@@ -100,10 +111,12 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
         let id = slot.id;
         let role = match live {
             Some(n) if n.role == Role::Leader => format!("★ term {}", n.current_term),
+            Some(n) if n.role == Role::PreCandidate => format!("pre-candidate, term {}", n.current_term),
             Some(n) => format!("term {}", n.current_term),
             None => "down".into(),
         };
         let store = live.map_or("(down: rebuilt on restart)".to_string(), |n| n.kv.describe());
+        let config = live.map(config_words);
         Some(html! {
             <div class={classes!("log-row", live.is_none().then_some("down"))} key={id.to_string()}>
                 <div class="who"><strong>{id.to_string()}</strong>{" "}<span class="role">{role}</span></div>
@@ -112,6 +125,9 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
                     <span class="commit" title="commitIndex · lastApplied">{live.map_or(String::new(), |n| format!("commit {} · applied {}", n.commit_index, n.last_applied))}</span>
                     <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view(leader, id)}</span>
                     <span class="store" title="the state machine: what the applied entries made">{store}</span>
+                    if let Some(config) = config {
+                        <span class="config" title="the configuration this server uses: the latest in its log">{config}</span>
+                    }
                 </div>
             </div>
         })

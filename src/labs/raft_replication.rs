@@ -4,6 +4,7 @@
 
 use super::counterexample::FindCounterexample;
 use super::raft_log::{log_strips, Picked};
+use super::raft_membership::membership_tools;
 use super::raft_replication_experiments::ReplicationExperiments;
 use super::raft_replication_settings::{is_broken, ReplicationSettings, BREAKS};
 use super::raft_timeline::raft_timeline;
@@ -133,6 +134,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
                 <button onclick={command(Command::RestartRole("leader"))} title="R">{"Restart leader (R)"}</button>
                 {partition_tools(&c, &send)}
             </div>
+            {membership_tools(world, c.selected, &send)}
         </>
     };
     let below = html! {
@@ -147,7 +149,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
             }
             <Legend />
             if !props.route.embed {
-                <FindCounterexample<Raft> base={c.current_scenario()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={None} send={send.clone()} />
+                <FindCounterexample<Raft> base={c.current_scenario()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />
                 <ReplicationExperiments send={send.clone()} />
             }
         </>
@@ -194,6 +196,7 @@ fn Legend() -> Html {
                 {swatch("client-request", "client request")}
                 {swatch("client-reply", "client reply")}
                 {swatch("vote-request", "vote request")}
+                {swatch("pre-vote", "pre-vote request")}
             </ul>
             <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term."}</p>
             <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected node · P pause/resume it · T time it out · R restart the leader · Ctrl+Z undo · Home/End"}</p>

@@ -47,6 +47,16 @@ const EXPERIMENTS: &[Experiment] = &[
         "S3's link to S2 drops for a second. Without the prevLogIndex/prevLogTerm check, S2 appends what arrives at the wrong place: logs with the same index and term now differ before it, and Log Matching is flagged."),
     experiment(scenario!("raft-replication-forget-vote.json"), "Break it: forget the vote on restart.",
         "S2 votes, crashes and restarts having forgotten whom it voted for, and votes again in the same term: two leaders in one term (Election Safety). It needs a restart inside a few milliseconds between two candidates' requests: the distviz search command found it, with 3 servers and close election timeouts."),
+    experiment(scenario!("raft-replication-add-server.json"), "Add servers, one at a time.",
+        "S1–S3 form the cluster; S4 and S5 wait outside with empty logs. At 1 s S1 is asked to add S4: it first sends S4 the log without counting it (the event log names each catch-up round), then appends the configuration S1–S4, which takes effect on each server as soon as it is in its log. S5 follows at 2.5 s. Nobody campaigns, and requests keep committing."),
+    experiment(scenario!("raft-replication-joint-consensus.json"), "Joint consensus: add two, remove the leader.",
+        "With Settings → “through joint consensus”, each change goes through a joint configuration (old → new): an entry commits only with a majority of both sets. S4 and S5 join, then S3, the leader, is asked to remove itself. It keeps leading until the new configuration is committed, then steps down; S1, S2, S4 and S5 elect a new leader."),
+    experiment(scenario!("raft-replication-removed-server-disrupts.json"), "A removed server disrupts the cluster.",
+        "At 1 s S1 removes S5. S5 never hears that it was removed (it stops getting heartbeats), so it times out and campaigns with higher and higher terms. Each RequestVote makes the leader step down: the term climbs and requests stall."),
+    experiment(scenario!("raft-replication-removed-server-pre-vote.json"), "The same, with pre-vote.",
+        "The same removal with Settings → “pre-vote”. S5 first asks whether the others would vote for it; they still hear from S1, so they say no, and S5 stays a pre-candidate without raising anyone's term. S1 leads on in term 1."),
+    experiment(scenario!("raft-replication-check-quorum.json"), "Check-quorum: a cut-off leader steps down.",
+        "S2 leads, then is cut off from everyone. With Settings → “check-quorum” it notices that no majority answers within an election timeout and steps down, rather than believing it leads. With pre-vote on too, it rejoins after the heal without raising the others' term."),
 ];
 
 #[derive(Properties, PartialEq)]

@@ -1,8 +1,8 @@
-//! The Raft replication lab's settings: cluster size, client load, the
-//! protocol's options, and the "break it" rules.
+//! The Raft replication lab's settings: cluster size and membership,
+//! client load, the protocol's options, and the "break it" rules.
 
 use crate::controller::Command;
-use distviz_core::raft::RaftParams;
+use distviz_core::raft::{Membership, RaftParams};
 use distviz_core::scenario::MAX_NODES;
 use serde_json::Value;
 use yew::prelude::*;
@@ -68,14 +68,41 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
             value: Value::from(number(&e).unwrap_or(fallback)),
         })
     };
-    let on_servers = send.reform(|e: Event| {
-        Command::SetNodes(
+    let members_now = props.params.members;
+    // Fewer servers than start in the cluster: all of them start in it.
+    let on_servers = send.reform(move |e: Event| {
+        let servers: usize = e
+            .target_dyn_into::<web_sys::HtmlSelectElement>()
+            .and_then(|s| s.value().parse().ok())
+            .unwrap_or(5);
+        let members = if members_now as usize >= servers {
+            0
+        } else {
+            members_now
+        };
+        Command::SetLayout {
+            counts: vec![("server", servers)],
+            params: vec![("members", Value::from(members))],
+        }
+    });
+    let on_members = send.reform(|e: Event| Command::SetParam {
+        name: "members",
+        value: Value::from(
             e.target_dyn_into::<web_sys::HtmlSelectElement>()
-                .and_then(|s| s.value().parse().ok())
-                .unwrap_or(5),
-        )
+                .and_then(|s| s.value().parse::<u64>().ok())
+                .unwrap_or(0),
+        ),
+    });
+    let on_membership = send.reform(|e: Event| Command::SetParam {
+        name: "membership",
+        value: Value::from(
+            e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map_or("single".to_string(), |s| s.value()),
+        ),
     });
     let p = &props.params;
+    let members = p.members as usize;
+    let joint = p.membership == Membership::Joint;
     html! {
         <details class="panel settings">
             <summary><h2>{"Settings"}</h2></summary>
@@ -85,6 +112,24 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
                     {for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == props.servers}>{n}</option> })}
                 </select>
             </label>
+            <label>{"In the cluster at the start "}
+                <select onchange={on_members} aria-label="Servers in the cluster at the start" data-testid="members">
+                    <option value="0" selected={members == 0 || members >= props.servers}>{"all of them"}</option>
+                    {for (1..props.servers).map(|n| html! {
+                        <option value={n.to_string()} selected={n == members}>{format!("S1–S{n}, the rest wait to be added")}</option>
+                    })}
+                </select>
+            </label>
+            <label>{"Membership changes "}
+                <select onchange={on_membership} aria-label="How membership changes are made" data-testid="membership">
+                    <option value="single" selected={!joint}>{"one server at a time (dissertation §4.1)"}</option>
+                    <option value="joint" selected={joint}>{"through joint consensus (paper §6)"}</option>
+                </select>
+            </label>
+            <label class="toggle"><input type="checkbox" checked={p.pre_vote} onchange={toggle("pre_vote")} data-testid="pre-vote" />
+                {" Pre-vote: ask whether others would vote before raising the term (§9.6)"}</label>
+            <label class="toggle"><input type="checkbox" checked={p.check_quorum} onchange={toggle("check_quorum")} data-testid="check-quorum" />
+                {" Check-quorum: a leader that stops hearing from a majority steps down (§9.6)"}</label>
             <label>{"Client sends a request every "}
                 <input type="number" min="0" max="600000" step="50" value={p.workload_ms.to_string()}
                     onchange={amount("workload_ms", 0)} aria-label="Client request interval (ms, 0 for only when asked)" data-testid="workload" />

@@ -84,6 +84,11 @@ pub fn node_visual(
         }
         Role::Leader | Role::Client => {}
     }
+    if node.config.is_empty() {
+        lines.push("outside".into());
+    } else if !node.config.contains(node.id) && node.knows_removed() {
+        lines.push("removed".into());
+    }
     if with_log && !matches!(node.role, Role::Candidate | Role::PreCandidate) {
         lines.push(format!(
             "log {} · c {}",

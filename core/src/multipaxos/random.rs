@@ -5,10 +5,10 @@ use crate::sim::{Action, NodeId, Roster, SimRng, CLIENT};
 
 /// A request from a random client: a write, mostly, or a read. A client
 /// still waiting refuses it (the run records the refusal).
-pub fn random_request(rng: &mut SimRng, roster: &Roster) -> Option<Action> {
+pub fn random_request(rng: &mut SimRng, roster: &Roster) -> Vec<Action> {
     let clients = roster.count(CLIENT);
     if clients == 0 {
-        return None;
+        return Vec::new();
     }
     let node = NodeId::client(rng.between(0, clients as u64 - 1) as u8);
     let key = KEY_NAMES[rng.between(0, 2) as usize].to_string();
@@ -20,5 +20,5 @@ pub fn random_request(rng: &mut SimRng, roster: &Roster) -> Option<Action> {
     } else {
         Command::Get { key }
     };
-    Some(Action::input(node, &command))
+    vec![Action::input(node, &command)]
 }

@@ -1,7 +1,7 @@
 //! "Why isn't this committed?": an uncommitted entry's reason in words,
 //! read from the live state of the run (and its recent trace).
 
-use super::{Peer, PeerSaved, Raft, RaftMsg, RaftNode, Role};
+use super::{Config, Peer, PeerSaved, Raft, RaftMsg, RaftNode, Role};
 use crate::sim::{LinkState, NodeId, RecordOf, TraceEvent, World, SERVER};
 
 /// A server's log as it stands: live, or on disk while it is down.
@@ -62,18 +62,27 @@ pub fn why_not_committed(
                 .is_some_and(|e| e.term == entry.term)
         })
         .collect();
-    let majority = servers.len() / 2 + 1;
-    let stored = format!(
-        "it is stored on {} ({} of {}; a majority is {majority})",
-        names(&holders),
-        holders.len(),
-        servers.len()
-    );
     let leader = servers
         .iter()
         .filter_map(|&id| live(id))
         .filter(|n| n.role == Role::Leader)
         .max_by_key(|n| n.current_term);
+    // A majority of the configuration the leader (or else `of`) acts on,
+    // which may differ from the servers of the run after a change.
+    let config = leader
+        .or_else(|| live(of))
+        .map(|n| n.config.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| Config::simple(servers.clone()));
+    let members = config.members();
+    let stored_by = members.iter().filter(|id| holders.contains(id)).count();
+    let stored = format!(
+        "it is stored on {} ({} of the {} in the configuration {config}; {})",
+        names(&holders),
+        stored_by,
+        members.len(),
+        config.majority_words()
+    );
     let Some(leader) = leader else {
         return format!("{what} is not committed: {stored}, and no server leads right now. Nothing commits until an election ends and the new leader replicates an entry of its own term.");
     };
@@ -95,8 +104,8 @@ pub fn why_not_committed(
             leader.id, leader.commit_index
         );
     }
-    if holders.len() < majority {
-        let lagging: Vec<String> = servers
+    if !config.is_quorum(|id| holders.contains(&id)) {
+        let lagging: Vec<String> = members
             .iter()
             .copied()
             .filter(|id| !holders.contains(id))
@@ -120,7 +129,7 @@ pub fn why_not_committed(
         "{what} is stored on a majority ({}), so it is as good as committed: the leader {} commits it as soon as it hears back (its matchIndex: {}).",
         names(&holders),
         leader.id,
-        servers
+        members
             .iter()
             .filter(|&&id| id != leader.id)
             .map(|&id| format!("{id} {}", leader.match_index.get(id.n as usize).copied().unwrap_or(0)))

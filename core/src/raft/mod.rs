@@ -17,6 +17,7 @@ mod messages;
 mod node;
 mod notes;
 mod params;
+mod random;
 mod replication;
 
 pub use config::{set_words, Config, Membership};
@@ -33,6 +34,7 @@ pub use node::{
 };
 pub use notes::RaftNote;
 pub use params::{RaftParams, KEY_NAMES};
+pub use random::random_membership_change;
 
 use crate::sim::{
     Ctx, InvariantInfo, Kind, NodeId, NodeView, Protocol, RecordOf, Time, CLIENT, CLIENTS, SERVERS,
