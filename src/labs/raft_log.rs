@@ -73,11 +73,13 @@ fn strip(
 /// The leader's view of a follower: "next 7 · match 6".
 fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
     match leader {
-        Some(l) if l.id != id => format!(
-            "next {} · match {}",
+        Some(l) if l.id != id && l.replicates_to(id) => format!(
+            "{}next {} · match {}",
+            if l.config.contains(id) { "" } else { "catching up: " },
             l.next_index.get(id.n as usize).copied().unwrap_or(0),
             l.match_index.get(id.n as usize).copied().unwrap_or(0)
         ),
+        Some(l) if l.id != id => "the leader sends it nothing".into(),
         Some(_) => "leader".into(),
         None => String::new(),
     }
@@ -87,8 +89,10 @@ fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
 fn config_words(n: &RaftNode) -> String {
     if n.config.is_empty() {
         "outside the cluster: waits to be added".into()
-    } else if !n.config.contains(n.id) && n.knows_removed() {
+    } else if n.knows_removed() {
         format!("removed (the cluster is {})", n.config)
+    } else if !n.config.contains(n.id) {
+        format!("removed from {}, not known to be committed: it still campaigns", n.config)
     } else {
         format!("config {}", n.config)
     }
@@ -96,12 +100,7 @@ fn config_words(n: &RaftNode) -> String {
 
 /// The logs panel: a row per server.
 pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
-    let leader = world
-        .nodes()
-        .iter()
-        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
-        .filter(|n| n.role == Role::Leader)
-        .max_by_key(|n| n.current_term);
+    let leader = super::raft_membership::leader(world);
     let rows = world.nodes().iter().filter_map(|slot| {
         let (log, live) = match (&slot.live, &slot.saved) {
             (Some(Peer::Server(n)), _) => (&n.log, Some(n)),

@@ -8,7 +8,7 @@ use distviz_core::sim::{Action, NodeId, World};
 use yew::prelude::*;
 
 /// The leader of the highest term among live servers.
-fn leader(world: &World<Raft>) -> Option<&RaftNode> {
+pub fn leader(world: &World<Raft>) -> Option<&RaftNode> {
     world
         .nodes()
         .iter()
@@ -73,14 +73,17 @@ pub fn membership_tools(
         <div class="membership" role="group" aria-label="Membership" data-testid="membership">
             <span data-testid="membership-status">{status(leader)}</span>
             {" "}
-            if let Some(server) = add {
+            if leader.catch_up.is_some() || leader.config_index > leader.commit_index {
+                <span class="note">{"One change at a time: the next waits for this one."}</span>
+            } else if let Some(server) = add {
                 <button onclick={ask(ClientInput::Add { server })} data-testid="add-server">
                     {format!("＋ Add {server}")}</button>
             } else {
-                <span class="note">{"Every server is in. (Settings → “In the cluster at the start” leaves some out to add.)"}</span>
+                <span class="note">{"No server waits outside. (Settings → “In the cluster at the start” leaves some out to add.)"}</span>
             }
             {" "}
-            if let Some(server) = remove {
+            if leader.catch_up.is_some() || leader.config_index > leader.commit_index {
+            } else if let Some(server) = remove {
                 <button onclick={ask(ClientInput::Remove { server })} data-testid="remove-server">
                     {format!("− Remove {server}")}</button>
             } else {

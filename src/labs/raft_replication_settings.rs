@@ -121,7 +121,7 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
                 </select>
             </label>
             <label>{"Membership changes "}
-                <select onchange={on_membership} aria-label="How membership changes are made" data-testid="membership">
+                <select onchange={on_membership} aria-label="How membership changes are made" data-testid="membership-mode">
                     <option value="single" selected={!joint}>{"one server at a time (dissertation §4.1)"}</option>
                     <option value="joint" selected={joint}>{"through joint consensus (paper §6)"}</option>
                 </select>

@@ -84,12 +84,21 @@ pub fn node_visual(
         }
         Role::Leader | Role::Client => {}
     }
-    if node.config.is_empty() {
-        lines.push("outside".into());
-    } else if !node.config.contains(node.id) && node.knows_removed() {
-        lines.push("removed".into());
-    }
-    if with_log && !matches!(node.role, Role::Candidate | Role::PreCandidate) {
+    // Outside or removed says more than its log (and three lines would
+    // not fit the circle).
+    let membership = if node.config.is_empty() {
+        Some("outside")
+    } else if !node.config.contains(node.id)
+        || super::raft_membership::leader(world).is_some_and(|l| !l.config.contains(node.id))
+    {
+        // It may not know yet: a leader stops sending to whom it removes.
+        Some("removed")
+    } else {
+        None
+    };
+    if let Some(words) = membership {
+        lines.push(words.into());
+    } else if with_log && !matches!(node.role, Role::Candidate | Role::PreCandidate) {
         lines.push(format!(
             "log {} · c {}",
             node.last_log_index(),

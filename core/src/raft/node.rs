@@ -212,6 +212,12 @@ impl RaftNode {
         !self.config.contains(self.id) && self.config_index <= self.commit_index
     }
 
+    /// Whether, as leader, it sends to this server: a voter, or one
+    /// catching up (a removed server hears nothing more).
+    pub fn replicates_to(&self, peer: NodeId) -> bool {
+        self.config.contains(peer) || self.catch_up.as_ref().is_some_and(|c| c.server == peer)
+    }
+
     pub fn saved(&self) -> RaftSaved {
         RaftSaved {
             current_term: self.current_term,

@@ -56,12 +56,6 @@ impl Raft {
         }
     }
 
-    /// Whether the leader still sends to this server: a voter, or one
-    /// catching up (a removed server hears nothing more).
-    fn replicates_to(node: &RaftNode, peer: NodeId) -> bool {
-        node.config.contains(peer) || node.catch_up.as_ref().is_some_and(|c| c.server == peer)
-    }
-
     pub(super) fn send_append(&self, node: &RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
         let next = node
             .next_index
@@ -247,7 +241,7 @@ impl Raft {
             if node.role != Role::Leader {
                 return;
             }
-            if node.next_index[peer] <= node.last_log_index() && Self::replicates_to(node, from) {
+            if node.next_index[peer] <= node.last_log_index() && node.replicates_to(from) {
                 self.send_append(node, from, ctx);
             }
             return;
@@ -271,7 +265,7 @@ impl Raft {
             node.next_index[peer] - 1
         };
         node.next_index[peer] = next.clamp(node.match_index[peer] + 1, last + 1);
-        if Self::replicates_to(node, from) {
+        if node.replicates_to(from) {
             self.send_append(node, from, ctx);
         }
     }
