@@ -229,6 +229,19 @@ pub fn raft_params(scenario: &Scenario) -> Result<RaftParams, ScenarioError> {
             ),
         ));
     }
+    for name in params.logs.keys() {
+        let known = NodeId::parse(name)
+            .is_some_and(|id| id.kind == SERVER && scenario.roster().slot(id).is_some());
+        if !known {
+            return Err(ScenarioError::new(
+                format!("params.logs.{name}"),
+                format!(
+                    "“{name}” is not a server of this run ({})",
+                    scenario.roster().describe()
+                ),
+            ));
+        }
+    }
     check_membership_inputs(scenario)?;
     Ok(params)
 }

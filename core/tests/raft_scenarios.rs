@@ -290,3 +290,73 @@ fn check_quorum_makes_a_cut_off_leader_step_down() {
     assert_eq!(top_term(&run), 2);
     assert!(broken(&run).is_empty());
 }
+
+fn terms_of(run: &Run<Raft>, n: u8) -> Vec<u64> {
+    let log = &server(run, n).log;
+    (0..log.len())
+        .filter_map(|i| log.get(i))
+        .map(|e| e.term)
+        .collect()
+}
+
+#[test]
+fn figure_7_next_index_walks_back_and_every_log_converges() {
+    let scenario = load("raft-replication-figure-7.json");
+    let mut run = lab::raft_replication(&scenario).unwrap();
+    run.advance_to(5);
+    // As in the figure: (f) has entries of terms 2 and 3 nobody else has.
+    assert_eq!(terms_of(&run, 6), [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3]);
+    run.advance_to(scenario.duration_ms);
+    let leader = server(&run, 0);
+    assert_eq!((leader.role, leader.current_term), (Role::Leader, 8));
+    let expected = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8];
+    for n in 0..7 {
+        assert_eq!(terms_of(&run, n), expected, "S{}", n + 1);
+        assert_eq!(server(&run, n).commit_index, 11, "S{}", n + 1);
+    }
+    // (f)'s AppendEntries were refused until nextIndex walked back to 4.
+    let refused_by_f = run
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| {
+            matches!(&r.event, TraceEvent::Send { from, msg: RaftMsg::AppendEntriesReply { success: false, .. }, .. } if *from == NodeId::server(6))
+        })
+        .count();
+    assert!(refused_by_f >= 7, "{refused_by_f}");
+    // (c) and (d)'s extra entries were dropped.
+    let truncated: Vec<NodeId> = notes(&run)
+        .into_iter()
+        .filter_map(|(node, note)| matches!(note, RaftNote::Truncated { .. }).then_some(node))
+        .collect();
+    for n in [3, 4, 6] {
+        assert!(truncated.contains(&NodeId::server(n)), "S{}", n + 1);
+    }
+    assert!(broken(&run).is_empty());
+}
+
+#[test]
+fn a_preset_log_is_checked_at_its_place() {
+    let error = |logs: serde_json::Value| {
+        let mut scenario = load("raft-replication-figure-7.json");
+        scenario.params["logs"] = logs;
+        lab::raft_replication(&scenario)
+            .err()
+            .expect("refused")
+            .to_string()
+    };
+    let e = error(serde_json::json!({"S9": [1]}));
+    assert!(
+        e.contains("params.logs.S9") && e.contains("not a server"),
+        "{e}"
+    );
+    let e = error(serde_json::json!({"S2": [1, 3, 2]}));
+    assert!(
+        e.contains("params.logs.S2[2]") && e.contains("never go down"),
+        "{e}"
+    );
+    let e = error(serde_json::json!({"S2": [0, 1]}));
+    assert!(e.contains("params.logs.S2[0]"), "{e}");
+    let e = error(serde_json::json!({"S2": "1,2"}));
+    assert!(e.contains("params"), "{e}");
+}

@@ -75,7 +75,11 @@ fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
     match leader {
         Some(l) if l.id != id && l.replicates_to(id) => format!(
             "{}next {} · match {}",
-            if l.config.contains(id) { "" } else { "catching up: " },
+            if l.config.contains(id) {
+                ""
+            } else {
+                "catching up: "
+            },
             l.next_index.get(id.n as usize).copied().unwrap_or(0),
             l.match_index.get(id.n as usize).copied().unwrap_or(0)
         ),
@@ -92,7 +96,10 @@ fn config_words(n: &RaftNode) -> String {
     } else if n.knows_removed() {
         format!("removed (the cluster is {})", n.config)
     } else if !n.config.contains(n.id) {
-        format!("removed from {}, not known to be committed: it still campaigns", n.config)
+        format!(
+            "removed from {}, not known to be committed: it still campaigns",
+            n.config
+        )
     } else {
         format!("config {}", n.config)
     }

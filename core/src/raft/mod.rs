@@ -50,6 +50,34 @@ impl Raft {
     pub fn new(params: RaftParams) -> Self {
         Raft { params }
     }
+
+    /// A server's disk at the very start when the scenario presets logs
+    /// (Figure 7): its entries (`set x <index>`, so applying them shows
+    /// in the store) and the highest preset term.
+    fn preset_disk(&self, me: NodeId) -> Option<RaftSaved> {
+        if self.params.logs.is_empty() {
+            return None;
+        }
+        let terms = self.params.logs.get(&me.to_string());
+        let log = terms
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, &term)| LogEntry {
+                term,
+                command: Command::Set {
+                    key: "x".into(),
+                    value: i as i64 + 1,
+                },
+                client: None,
+            })
+            .collect();
+        Some(RaftSaved {
+            current_term: self.params.preset_term(),
+            voted_for: None,
+            log,
+        })
+    }
 }
 
 impl Protocol for Raft {
@@ -76,7 +104,12 @@ impl Protocol for Raft {
             return Peer::Client(self.boot_client(next_req, ctx));
         }
         let start = self.start_config(ctx);
-        let mut node = RaftNode::from_saved(ctx.me(), saved.and_then(PeerSaved::server), start);
+        let preset = match saved {
+            None => self.preset_disk(ctx.me()),
+            Some(_) => None,
+        };
+        let disk = saved.and_then(PeerSaved::server).or(preset.as_ref());
+        let mut node = RaftNode::from_saved(ctx.me(), disk, start);
         if self.params.break_forget_vote_on_restart {
             node.voted_for = None;
         }

@@ -1,5 +1,6 @@
 use super::Membership;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The Raft labs' settings (a scenario's `params`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,11 @@ pub struct RaftParams {
     /// §9.6: a leader that has not heard from a majority for an election
     /// timeout steps down.
     pub check_quorum: bool,
+    /// Logs the servers start with, each entry given by its term, as in
+    /// Figure 7: `{"S2": [1, 1, 1, 4]}`. With any, every server starts in
+    /// the highest term they hold (a server not named, with an empty log).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub logs: BTreeMap<String, Vec<u64>>,
     /// "Break it": a node may vote more than once per term. Election
     /// Safety can then fail; the lab shows where.
     pub break_one_vote_per_term: bool,
@@ -72,6 +78,7 @@ impl Default for RaftParams {
             break_forget_vote_on_restart: false,
             break_skip_consistency_check: false,
             break_commit_old_terms: false,
+            logs: BTreeMap::new(),
         }
     }
 }
@@ -87,6 +94,11 @@ impl RaftParams {
             || self.break_forget_vote_on_restart
             || self.break_skip_consistency_check
             || self.break_commit_old_terms
+    }
+
+    /// The term every server starts in: the highest of the preset logs.
+    pub fn preset_term(&self) -> u64 {
+        self.logs.values().flatten().copied().max().unwrap_or(0)
     }
 
     /// The servers in the starting configuration, of `servers` in all.
@@ -158,6 +170,32 @@ impl RaftParams {
             crate::scenario::MAX_NODES as u64,
             "a number of servers (0: all)",
         )?;
+        for (name, terms) in &self.logs {
+            let at = format!("params.logs.{name}");
+            if terms.len() > 1_000 {
+                return Err((
+                    at,
+                    format!(
+                        "{} entries is too many for a preset log (at most 1000)",
+                        terms.len()
+                    ),
+                ));
+            }
+            for (i, pair) in terms.windows(2).enumerate() {
+                if pair[1] < pair[0] {
+                    return Err((
+                        format!("{at}[{}]", i + 1),
+                        format!(
+                            "term {} after term {}: a log's terms never go down",
+                            pair[1], pair[0]
+                        ),
+                    ));
+                }
+            }
+            if terms.first() == Some(&0) {
+                return Err((format!("{at}[0]"), "terms start at 1".into()));
+            }
+        }
         Ok(())
     }
 }
