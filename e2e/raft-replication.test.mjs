@@ -137,24 +137,30 @@ test('add a server: it catches up without a vote, then joins; remove one, and it
   await page.waitForFunction(() => /outside/.test(document.querySelector('.node[data-node="S4"]')?.getAttribute('aria-label') ?? ''));
   await page.locator('details.settings summary').click();
   await play(page);
-  await page.waitForSelector('[data-testid="add-server"]', { timeout: 20000 });
-  assert.match(await page.locator('[data-testid="membership-status"]').textContent(), /configuration S1–S3/);
-  assert.equal((await page.locator('[data-testid="add-server"]').textContent()).trim(), '＋ Add S4');
+  await page.waitForFunction(() => /configuration S1–S3/.test(document.querySelector('[data-testid="membership-status"]')?.textContent ?? ''), null, { timeout: 20000 });
+  // S4 and S5 wait outside; the choice starts at S4.
+  assert.deepEqual(await page.locator('[data-testid="add-choice"] option').allTextContents(), ['S4', 'S5']);
+  assert.equal((await page.locator('[data-testid="add-server"]').textContent()).trim(), '+ Add S4');
   await page.locator('[data-testid="add-server"]').click();
   // The configuration S1–S4 commits, and S4 uses it too.
   await page.waitForFunction(() => /configuration S1–S4\.$/.test(document.querySelector('[data-testid="membership-status"]')?.textContent ?? ''), null, { timeout: 20000 });
   await page.waitForFunction(() => [...document.querySelectorAll('.log-row')].some((r) => /S4/.test(r.querySelector('.who').textContent) && /config S1–S4/.test(r.textContent)), null, { timeout: 20000 });
   assert.doesNotMatch(await page.locator('.node[data-node="S4"]').getAttribute('aria-label'), /outside/);
-  // Remove a follower that is in the cluster: select it, then Remove.
+  // The configuration entry is marked in the logs.
+  assert.ok(await page.locator('.log-row .entry.config').count() > 0);
+  // Remove a follower, chosen from the list, with the keyboard.
   const status = await page.locator('[data-testid="membership-status"]').textContent();
   const leader = status.match(/^(S\d) leads/)[1];
   const victim = ['S1', 'S2', 'S3'].find((s) => s !== leader);
-  await page.locator(`.node[data-node="${victim}"]`).click();
-  await page.locator('[data-testid="remove-server"]').click();
+  await page.locator('[data-testid="remove-choice"]').selectOption(victim);
+  await page.locator('[data-testid="remove-server"]').focus();
+  await page.keyboard.press('Enter');
   await page.waitForFunction((v) => {
     const t = document.querySelector('[data-testid="membership-status"]')?.textContent ?? '';
     return /configuration/.test(t) && !t.includes(v) && /\.$/.test(t) && !/not yet committed/.test(t);
   }, victim, { timeout: 20000 });
   await page.waitForFunction((v) => /removed/.test(document.querySelector(`.node[data-node="${v}"]`).getAttribute('aria-label')), victim, { timeout: 20000 });
+  // Focus stayed on the button.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'remove-server');
   assert.deepEqual(page.errors, []);
 });

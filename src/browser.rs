@@ -140,3 +140,14 @@ pub fn refocus_in_flight() {
         let _ = target.focus();
     }
 }
+
+/// Focuses the lab's Play button, which scrolls the cluster into view: after
+/// loading a thing to try, the run is what to look at (and Space plays it).
+pub fn focus_play() {
+    let target = document()
+        .and_then(|doc| doc.query_selector(".controls button.play").ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+}

@@ -62,10 +62,37 @@ fn is_text_field(target: &web_sys::Element) -> bool {
     }
 }
 
+thread_local! {
+    /// Whether the last input was a pointer press rather than a key.
+    static POINTER_LAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether the focused element got its focus from a pointer press.
+    static FOCUS_FROM_POINTER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether Space belongs to the focused control: a button, checkbox or
+/// summary reached from the keyboard is pressed by it, as a keyboard user
+/// expects. One just clicked keeps focus too; then Space is play/pause,
+/// and does not press the clicked button again. (`:focus-visible` cannot
+/// tell: Chromium turns it on at the key press itself.)
+fn keeps_space(target: &web_sys::Element) -> bool {
+    let control = match target.tag_name().to_lowercase().as_str() {
+        "button" | "summary" => true,
+        "input" => matches!(
+            target.get_attribute("type").as_deref(),
+            Some("checkbox" | "radio" | "button" | "submit" | "reset" | "file")
+        ),
+        _ => false,
+    };
+    control && !FOCUS_FROM_POINTER.with(|f| f.get())
+}
+
 /// Keys a focused control keeps: Enter presses a button or follows a link,
-/// arrows and Home/End move a slider. Space is never one of them: outside
-/// text fields it is play/pause and nothing else.
+/// arrows and Home/End move a slider, Space presses a control reached from
+/// the keyboard (`keeps_space`); otherwise Space is play/pause.
 fn kept_by_control(target: &web_sys::Element, key: &str) -> bool {
+    if key == " " && keeps_space(target) {
+        return true;
+    }
     match target.tag_name().to_lowercase().as_str() {
         "input" if target.get_attribute("type").as_deref() == Some("range") => matches!(
             key,
@@ -84,11 +111,13 @@ fn kept_by_control(target: &web_sys::Element, key: &str) -> bool {
 }
 
 type KeyListener = Closure<dyn Fn(KeyboardEvent)>;
+type EventListener = Closure<dyn Fn(web_sys::Event)>;
 
 /// Calls `on_key` for every key pressed while the page has focus, except in
 /// text fields and the keys the focused control keeps (see `kept_by_control`).
 /// When `on_key` says it used the key, the browser's own action for it is
-/// prevented, so Space on a focused button plays or pauses and presses nothing.
+/// prevented, so Space on a button just clicked plays or pauses and presses
+/// nothing.
 #[hook]
 pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
     let on_key = use_mut_ref(|| Some(on_key)).borrow_mut().take();
@@ -99,6 +128,7 @@ pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
         };
         let down = on_key.map(|on_key| {
             KeyListener::new(move |e: KeyboardEvent| {
+                POINTER_LAST.with(|p| p.set(false));
                 if e.alt_key() || e.default_prevented() {
                     return;
                 }
@@ -115,12 +145,29 @@ pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
         });
         // A button or checkbox acts on Space's keyup: that is ours too.
         let up = KeyListener::new(move |e: KeyboardEvent| {
-            if e.key() == " " && !target_of(&e).is_some_and(|t| is_text_field(&t)) {
+            if e.key() == " "
+                && !target_of(&e).is_some_and(|t| is_text_field(&t) || keeps_space(&t))
+            {
                 e.prevent_default();
             }
         });
+        // Where the focus came from: a pointer press, or the keyboard.
+        let pointer = EventListener::new(|_: web_sys::Event| POINTER_LAST.with(|p| p.set(true)));
+        let focus = EventListener::new(|_: web_sys::Event| {
+            FOCUS_FROM_POINTER.with(|f| f.set(POINTER_LAST.with(|p| p.get())))
+        });
         let window = crate::browser::window();
         if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback_and_bool(
+                "pointerdown",
+                pointer.as_ref().unchecked_ref(),
+                true,
+            );
+            let _ = w.add_event_listener_with_callback_and_bool(
+                "focusin",
+                focus.as_ref().unchecked_ref(),
+                true,
+            );
             if let Some(l) = &down {
                 let _ = w.add_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
             }
@@ -133,6 +180,16 @@ pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
                         .remove_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
                 }
                 let _ = w.remove_event_listener_with_callback("keyup", up.as_ref().unchecked_ref());
+                let _ = w.remove_event_listener_with_callback_and_bool(
+                    "pointerdown",
+                    pointer.as_ref().unchecked_ref(),
+                    true,
+                );
+                let _ = w.remove_event_listener_with_callback_and_bool(
+                    "focusin",
+                    focus.as_ref().unchecked_ref(),
+                    true,
+                );
             }
         }
     });

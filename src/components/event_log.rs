@@ -5,6 +5,9 @@ use crate::controller::Command;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The most lines the log shows: the newest.
+pub const LOG_LINES: usize = 60;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
     /// The record's index in the trace: a stable key.
@@ -45,6 +48,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     </li>
                 })}
             </ol>
+            if props.lines.len() >= LOG_LINES {
+                <p class="note" data-testid="log-older">{format!("The newest {LOG_LINES} lines. Move the time back to read earlier ones.")}</p>
+            }
         </section>
     }
 }

@@ -3,18 +3,17 @@
 //! summary's colour key.
 
 use crate::components::cluster_view::MessageVisual;
-use crate::components::event_log::LogLine;
+use crate::components::event_log::{LogLine, LOG_LINES};
 use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
 use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, InFlight, Protocol};
 
-/// How far back the log looks for lines to show, and how many it shows.
+/// How far back the log looks for lines to show (it shows `LOG_LINES`).
 /// Looking back is cheap (a record's level needs no sentence), so a long
 /// quiet stretch of heartbeats does not leave the log empty.
 const LOG_LOOKBACK: usize = crate::controller::TRACE_WINDOW;
-const LOG_LINES: usize = 60;
 /// Log keys for the controller's notes, apart from trace record indices.
 const NOTE_KEYS: usize = 1 << 30;
 

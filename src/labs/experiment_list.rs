@@ -16,9 +16,13 @@ pub struct Experiment {
 pub fn experiment_items(list: &'static [Experiment], send: &Callback<Command>) -> Html {
     html! {
         {for list.iter().map(|e| {
-            let load = send.reform(move |_: MouseEvent| Command::Import {
-                name: e.file.to_string(),
-                text: e.text.to_string(),
+            let send = send.clone();
+            let load = Callback::from(move |_: MouseEvent| {
+                send.emit(Command::Import {
+                    name: e.file.to_string(),
+                    text: e.text.to_string(),
+                });
+                crate::browser::focus_play();
             });
             html! {
                 <li key={e.file}>

@@ -4,7 +4,7 @@
 //! Long logs show their last entries, with how many came before.
 
 use super::common::key_colour;
-use distviz_core::raft::{Peer, PeerSaved, Raft, RaftNode, Role};
+use distviz_core::raft::{Command, Peer, PeerSaved, Raft, RaftNode, Role};
 use distviz_core::sim::{NodeId, SharedLog, World};
 use yew::prelude::*;
 
@@ -18,12 +18,19 @@ fn entry_button(
     id: NodeId,
     index: u64,
     term: u64,
-    command: String,
+    command: &Command,
     state: (bool, bool),
     picked: bool,
     on_pick: &Callback<(NodeId, u64)>,
 ) -> Html {
     let (committed, applied) = state;
+    // A configuration entry is what membership changes are about: marked.
+    let config = matches!(command, Command::Config(_));
+    let mark = if config {
+        format!("t{term} cfg")
+    } else {
+        format!("t{term}")
+    };
     let pick = on_pick.reform(move |_: MouseEvent| (id, index));
     let status = match (committed, applied) {
         (true, true) => "committed and applied",
@@ -32,9 +39,9 @@ fn entry_button(
     };
     html! {
         <li key={index}>
-            <button class={classes!("entry", committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
+            <button class={classes!("entry", config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
                 // The label starts with the visible text (WCAG 2.5.3, label in name).
-                aria-label={format!("{index} t{term}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
+                aria-label={format!("{index} {mark}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
                 aria-pressed={picked.to_string()}
                 title={format!("{index}: {command} (term {term}), {status}")}
                 onclick={pick}>
@@ -42,7 +49,7 @@ fn entry_button(
                 <svg class="fill" aria-hidden="true"><rect width="100%" height="100%"
                     fill={key_colour(term)} fill-opacity={if committed { "1" } else { "0.4" }} /></svg>
                 <span class="index">{index}</span>{" "}
-                <span class="term">{format!("t{term}")}</span>
+                <span class="term">{mark}</span>
             </button>
         </li>
     }
@@ -60,10 +67,10 @@ fn strip(
     html! {
         <ol class="entries" aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
             if first > 0 {
-                <li class="earlier" aria-hidden="true">{format!("… {first}")}</li>
+                <li class="earlier" aria-hidden="true" title={format!("{first} earlier entries")}>{"…"}</li>
             }
             {for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| {
-                entry_button(id, index, e.term, e.command.to_string(), (index <= commit, index <= applied),
+                entry_button(id, index, e.term, &e.command, (index <= commit, index <= applied),
                     picked == Some((id, index)), on_pick)
             })}
         </ol>
@@ -89,15 +96,24 @@ fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
     }
 }
 
-/// The configuration a server uses, or why it has none.
-fn config_words(n: &RaftNode) -> String {
-    if n.config.is_empty() {
+/// The configuration a server uses, or why it has none. A server the
+/// leader removed may not know yet: the leader sends it nothing more.
+fn config_words(n: &RaftNode, leader: Option<&RaftNode>) -> String {
+    let led_to = leader.is_some_and(|l| l.replicates_to(n.id));
+    if n.config.is_empty() && led_to {
+        "outside: catching up, to be added".into()
+    } else if n.config.is_empty() {
         "outside the cluster: waits to be added".into()
     } else if n.knows_removed() {
         format!("removed (the cluster is {})", n.config)
     } else if !n.config.contains(n.id) {
         format!(
-            "removed from {}, not known to be committed: it still campaigns",
+            "leaving: its config {} leaves it out, once committed",
+            n.config
+        )
+    } else if leader.is_some() && !led_to {
+        format!(
+            "removed, and does not know it: its own config is {}",
             n.config
         )
     } else {
@@ -122,7 +138,7 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
             None => "down".into(),
         };
         let store = live.map_or("(down: rebuilt on restart)".to_string(), |n| n.kv.describe());
-        let config = live.map(config_words);
+        let config = live.map(|n| config_words(n, leader));
         Some(html! {
             <div class={classes!("log-row", live.is_none().then_some("down"))} key={id.to_string()}>
                 <div class="who"><strong>{id.to_string()}</strong>{" "}<span class="role">{role}</span></div>

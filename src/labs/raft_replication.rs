@@ -4,7 +4,7 @@
 
 use super::counterexample::FindCounterexample;
 use super::raft_log::{log_strips, Picked};
-use super::raft_membership::membership_tools;
+use super::raft_membership::{MembershipProps, MembershipTools};
 use super::raft_replication_experiments::ReplicationExperiments;
 use super::raft_replication_settings::{is_broken, ReplicationSettings, BREAKS};
 use super::raft_timeline::raft_timeline;
@@ -134,7 +134,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
                 <button onclick={command(Command::RestartRole("leader"))} title="R">{"Restart leader (R)"}</button>
                 {partition_tools(&c, &send)}
             </div>
-            {membership_tools(world, c.selected, &send)}
+            <MembershipTools ..MembershipProps::of(world, c.selected, &send) />
         </>
     };
     let below = html! {

@@ -116,20 +116,20 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
                 <select onchange={on_members} aria-label="Servers in the cluster at the start" data-testid="members">
                     <option value="0" selected={members == 0 || members >= props.servers}>{"all of them"}</option>
                     {for (1..props.servers).map(|n| html! {
-                        <option value={n.to_string()} selected={n == members}>{format!("S1–S{n}, the rest wait to be added")}</option>
+                        <option value={n.to_string()} selected={n == members}>{if n == 1 { "S1 only, the rest wait to be added".to_string() } else { format!("S1–S{n}, the rest wait to be added") }}</option>
                     })}
                 </select>
             </label>
             <label>{"Membership changes "}
                 <select onchange={on_membership} aria-label="How membership changes are made" data-testid="membership-mode">
-                    <option value="single" selected={!joint}>{"one server at a time (dissertation §4.1)"}</option>
-                    <option value="joint" selected={joint}>{"through joint consensus (paper §6)"}</option>
+                    <option value="single" selected={!joint}>{"one server at a time (Ongaro’s dissertation §4.1)"}</option>
+                    <option value="joint" selected={joint}>{"through joint consensus (Raft paper §6)"}</option>
                 </select>
             </label>
             <label class="toggle"><input type="checkbox" checked={p.pre_vote} onchange={toggle("pre_vote")} data-testid="pre-vote" />
-                {" Pre-vote: ask whether others would vote before raising the term (§9.6)"}</label>
+                {" Pre-vote: ask whether others would vote before raising the term (dissertation §9.6)"}</label>
             <label class="toggle"><input type="checkbox" checked={p.check_quorum} onchange={toggle("check_quorum")} data-testid="check-quorum" />
-                {" Check-quorum: a leader that stops hearing from a majority steps down (§9.6)"}</label>
+                {" Check-quorum: a leader that stops hearing from a majority steps down (dissertation §9.6)"}</label>
             <label>{"Client sends a request every "}
                 <input type="number" min="0" max="600000" step="50" value={p.workload_ms.to_string()}
                     onchange={amount("workload_ms", 0)} aria-label="Client request interval (ms, 0 for only when asked)" data-testid="workload" />

@@ -63,29 +63,8 @@ pub fn node_visual(
             .map(|id| (id, node.votes.contains(&id)))
             .collect(),
     };
-    let mut lines = vec![format!("term {}", node.current_term)];
-    match node.role {
-        Role::Follower if with_log => {}
-        Role::Follower => {
-            if let Some(v) = node.voted_for {
-                lines.push(format!("voted {v}"));
-            }
-        }
-        Role::Candidate => {
-            let count = node.votes.len();
-            lines.push(format!("{count} vote{}", if count == 1 { "" } else { "s" }));
-        }
-        Role::PreCandidate => {
-            let count = node.votes.len();
-            lines.push(format!(
-                "{count} pre-vote{}",
-                if count == 1 { "" } else { "s" }
-            ));
-        }
-        Role::Leader | Role::Client => {}
-    }
-    // Outside or removed says more than its log (and three lines would
-    // not fit the circle).
+    // Outside or removed says more than votes or the log (and a third
+    // line would not fit the circle).
     let membership = if node.config.is_empty() {
         Some("outside")
     } else if !node.config.contains(node.id)
@@ -96,14 +75,24 @@ pub fn node_visual(
     } else {
         None
     };
-    if let Some(words) = membership {
-        lines.push(words.into());
-    } else if with_log && !matches!(node.role, Role::Candidate | Role::PreCandidate) {
-        lines.push(format!(
+    let mut lines = vec![format!("term {}", node.current_term)];
+    let plural =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    match (membership, node.role) {
+        (Some(words), _) => lines.push(words.into()),
+        (None, Role::Candidate) => lines.push(plural(node.votes.len(), "vote")),
+        (None, Role::PreCandidate) => lines.push(plural(node.votes.len(), "pre-vote")),
+        (None, _) if with_log => lines.push(format!(
             "log {} · c {}",
             node.last_log_index(),
             node.commit_index
-        ));
+        )),
+        (None, Role::Follower) => {
+            if let Some(v) = node.voted_for {
+                lines.push(format!("voted {v}"));
+            }
+        }
+        (None, Role::Leader | Role::Client) => {}
     }
     let badge = match node.role {
         Role::Leader => "★ leader".to_string(),
