@@ -72,6 +72,11 @@ impl<P: Protocol> Run<P> {
         self.trace = trace;
     }
 
+    /// The world and the actions, for a quiet run (`QuietRun`).
+    pub(super) fn into_parts(self) -> (World<P>, Vec<TimedAction>) {
+        (self.world, self.actions)
+    }
+
     pub fn world(&self) -> &World<P> {
         &self.world
     }

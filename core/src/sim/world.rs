@@ -79,6 +79,9 @@ pub struct World<P: Protocol> {
     hasher: StableHasher,
     next_action: usize,
     pub(super) scratch: Vec<super::Effect<P>>,
+    /// Records nothing (no trace, no hash): a search's run, which only
+    /// asks whether and when an invariant first breaks.
+    quiet: bool,
 }
 
 impl<P: Protocol> World<P> {
@@ -122,6 +125,7 @@ impl<P: Protocol> World<P> {
             hasher: StableHasher::new(),
             next_action: 0,
             scratch: Vec::new(),
+            quiet: false,
         };
         for id in roster.ids() {
             if !down.contains(&id) {
@@ -303,7 +307,21 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// From now on records nothing: no trace, no hash, no record count.
+    /// What happens is unchanged (no decision reads the trace).
+    pub(crate) fn go_quiet(&mut self) {
+        self.quiet = true;
+    }
+
+    /// Whether records are made (callers skip building costly events).
+    pub(super) fn recording(&self) -> bool {
+        !self.quiet
+    }
+
     pub(super) fn record(&mut self, trace: &mut TraceOf<P>, event: EventOf<P>) {
+        if self.quiet {
+            return;
+        }
         let record = TraceRecord {
             at: self.now,
             event,
