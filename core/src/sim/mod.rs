@@ -10,6 +10,7 @@ mod ids;
 mod landmarks;
 mod network;
 mod nodes;
+mod payload;
 mod protocol;
 mod queue;
 mod quiet;

@@ -140,7 +140,13 @@ impl<T: Clone> SharedLog<T> {
     /// is then counted once, by the first checkpoint that captures it,
     /// whether the log grows or stands still.
     pub fn fresh_bytes(&self, holders: usize) -> usize {
-        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * std::mem::size_of::<T>();
+        self.fresh_bytes_each(holders, std::mem::size_of::<T>())
+    }
+
+    /// `fresh_bytes` for entries that hold `each` bytes in all (their
+    /// size and what they point to).
+    pub fn fresh_bytes_each(&self, holders: usize, each: usize) -> usize {
+        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * each;
         let last = self.chunks.len().saturating_sub(1);
         self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>()
             + self
