@@ -53,8 +53,18 @@ impl<T: Clone> SharedLog<T> {
             self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
         if let Some(last) = self.chunks.last_mut() {
-            // Copies the last chunk only if another copy of the log shares it.
-            Rc::make_mut(last).push(entry);
+            match Rc::get_mut(last) {
+                Some(chunk) => chunk.push(entry),
+                // Another copy of the log shares it (a disk, a checkpoint):
+                // copy it, at its full size at once (a clone would be just
+                // long enough, and this push would grow it again).
+                None => {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    chunk.extend_from_slice(last);
+                    chunk.push(entry);
+                    *last = Rc::new(chunk);
+                }
+            }
             self.len += 1;
         }
     }
