@@ -8,6 +8,8 @@
 //    animation frame, timed whole (rAF callbacks, style, layout, paint), as
 //    p50/p95/max;
 //  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory);
+//  - issue 7's load run (5 servers, a client request every 100 ms, 10 virtual
+//    minutes): the time to compute it (build_wall_ms) and its seeks (p95);
 //  - the linearizability checker on the reference histories (as `distviz bench-check`).
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
 import fs from 'node:fs';

@@ -150,6 +150,8 @@ pub fn memory(
     run.advance_to(virtual_ms);
     let build_wall_ms = clock() - start;
     let held_bytes = allocated().saturating_sub(before);
+    // The estimate of the same moment (seeks rebuild the trace window).
+    let estimated = run.held_bytes();
     let mut rng = SimRng::new(7);
     let mut times: Vec<f64> = (0..100)
         .map(|_| {
@@ -166,7 +168,7 @@ pub fn memory(
         events: run.world().records(),
         held_bytes,
         held_mb: held_bytes as f64 / 1_048_576.0,
-        estimated_mb: run.held_bytes() as f64 / 1_048_576.0,
+        estimated_mb: estimated as f64 / 1_048_576.0,
         checkpoints: run.checkpoint_count(),
         build_wall_ms,
         seek_p95_ms: times[times.len() * 95 / 100],
@@ -218,6 +220,7 @@ pub fn raft_load(
     run.advance_to(virtual_ms);
     let build_wall_ms = clock() - start;
     let held = allocated().saturating_sub(before);
+    let estimated = run.held_bytes();
     let committed = run
         .world()
         .nodes()
@@ -244,25 +247,47 @@ pub fn raft_load(
         committed,
         build_wall_ms,
         held_mb: held as f64 / 1_048_576.0,
-        estimated_mb: run.held_bytes() as f64 / 1_048_576.0,
+        estimated_mb: estimated as f64 / 1_048_576.0,
         seek_p95_ms: times[times.len() * 95 / 100],
     }
 }
 
-/// Random schedules of 10 virtual seconds on 5 Raft servers under load,
-/// per second of wall time (the counterexample search's speed).
+/// Random schedules of 10 virtual seconds per second of wall time (the
+/// counterexample search's speed), for each lab the budget names: Raft
+/// replication (5 servers, a request every 100 ms), Multi-Paxos (3
+/// servers, a request every 100 ms, random requests) and single-decree
+/// Paxos (2 proposers, 3 acceptors, random proposals).
 pub fn search_speed(clock: &dyn Fn() -> f64, schedules: u64) -> serde_json::Value {
+    use crate::lab;
+    use crate::scenario::Scenario;
+    let mut raft = Scenario::new(lab::RAFT_REPLICATION, 1, 5);
+    raft.other_nodes.insert("client".into(), 1);
+    raft.params = serde_json::json!({ "workload_ms": 100 });
+    let mut multi = Scenario::new(lab::MULTI_PAXOS, 1, 3);
+    multi.other_nodes.insert("client".into(), 1);
+    multi.params = serde_json::json!({ "workload_ms": 100 });
+    let mut paxos = Scenario::new(lab::PAXOS, 1, 2);
+    paxos.other_nodes.insert("acceptor".into(), 3);
+    serde_json::json!({
+        "raft_replication_5_servers": time_search(clock, raft, lab::raft_replication, None, schedules),
+        "multi_paxos_3_servers": time_search(
+            clock, multi, lab::multi_paxos, Some(crate::multipaxos::random_request), schedules,
+        ),
+        "paxos_2_proposers_3_acceptors": time_search(
+            clock, paxos, lab::paxos, Some(crate::paxos::random_proposal), schedules * 4,
+        ),
+    })
+}
+
+fn time_search<P: crate::sim::Protocol>(
+    clock: &dyn Fn() -> f64,
+    base: crate::scenario::Scenario,
+    make: fn(&crate::scenario::Scenario) -> Result<Run<P>, crate::scenario::ScenarioError>,
+    inputs: Option<crate::search::InputDraw>,
+    schedules: u64,
+) -> serde_json::Value {
     use crate::search::{Progress, Search, Space};
-    let mut base = crate::scenario::Scenario::new(crate::lab::RAFT_REPLICATION, 1, 5);
-    base.other_nodes.insert("client".into(), 1);
-    base.params = serde_json::json!({ "workload_ms": 100 });
-    let mut search = Search::new(
-        base,
-        crate::lab::raft_replication,
-        Space::default(),
-        None,
-        schedules,
-    );
+    let mut search = Search::new(base, make, Space::default(), inputs, schedules);
     let start = clock();
     let outcome = search.finish();
     let wall_ms = clock() - start;

@@ -196,6 +196,25 @@ pub fn first_violation<P: Protocol>(
     Ok(None)
 }
 
+/// The same answer as `first_violation`, from a quiet run (no trace,
+/// hash, checkpoints or landmarks): what the search runs for each
+/// schedule and each shrink attempt.
+pub fn first_violation_quiet<P: Protocol>(
+    make: fn(&Scenario) -> Result<Run<P>, ScenarioError>,
+    scenario: &Scenario,
+) -> Result<Option<Broken>, ScenarioError> {
+    let quiet = make(scenario)?.into_quiet();
+    if scenario.duration_ms == 0 {
+        // As `first_violation`, which runs nothing then.
+        return Ok(None);
+    }
+    Ok(quiet.first_violation(scenario.duration_ms).map(|v| Broken {
+        invariant: v.invariant,
+        at_ms: v.at_ms,
+        detail: v.detail,
+    }))
+}
+
 /// A schedule that breaks an invariant, shrunk: loading `scenario` and
 /// going to `broken.at_ms` shows the violation.
 #[derive(Clone, Debug)]
@@ -316,6 +335,12 @@ impl<P: Protocol> Search<P> {
         if let Some(shrink) = &mut self.shrink {
             if shrink.next >= shrink.best.actions.len() {
                 let mut scenario = shrink.best.clone();
+                // What is handed back is what a normal run shows.
+                let shown = first_violation(self.make, &scenario)?;
+                debug_assert_eq!(shown.as_ref(), Some(&shrink.broken));
+                if let Some(broken) = shown {
+                    shrink.broken = broken;
+                }
                 scenario.at_ms = Some(shrink.broken.at_ms);
                 self.done = Some(Progress::Found(Box::new(Counterexample {
                     scenario,
@@ -327,7 +352,7 @@ impl<P: Protocol> Search<P> {
             }
             let mut candidate = shrink.best.clone();
             candidate.actions.remove(shrink.next);
-            match first_violation(self.make, &candidate)? {
+            match first_violation_quiet(self.make, &candidate)? {
                 Some(broken) if broken.invariant == shrink.broken.invariant => {
                     candidate.duration_ms = (broken.at_ms + 500).min(candidate.duration_ms);
                     shrink.best = candidate;
@@ -356,7 +381,7 @@ impl<P: Protocol> Search<P> {
         ));
         actions.sort_by_key(|a| a.at_ms);
         scenario.actions = actions;
-        if let Some(broken) = first_violation(self.make, &scenario)? {
+        if let Some(broken) = first_violation_quiet(self.make, &scenario)? {
             let actions_before = scenario.actions.len();
             scenario.duration_ms = (broken.at_ms + 500).min(scenario.duration_ms);
             self.shrink = Some(Shrink {

@@ -52,7 +52,7 @@ impl MultiPaxos {
         if c.client.waiting.is_some() {
             return;
         }
-        let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].to_string();
+        let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].into();
         let command = match ctx.random_between(0, 9) {
             0..=5 => Command::Set {
                 key,
@@ -73,10 +73,10 @@ impl MultiPaxos {
         let (f, value) = match &command {
             Command::Set { key, value } => (
                 "set",
-                OpValue::List(vec![OpValue::Str(key.clone()), OpValue::Int(*value)]),
+                OpValue::List(vec![OpValue::Str(key.to_string()), OpValue::Int(*value)]),
             ),
-            Command::Get { key } => ("get", OpValue::Str(key.clone())),
-            Command::Del { key } => ("del", OpValue::Str(key.clone())),
+            Command::Get { key } => ("get", OpValue::Str(key.to_string())),
+            Command::Del { key } => ("del", OpValue::Str(key.to_string())),
             Command::Noop | Command::Config(_) => ("noop", OpValue::Nil),
         };
         let op = ctx.invoke(f, value);

@@ -245,6 +245,15 @@ impl Protocol for MultiPaxos {
         }
     }
 
+    fn message_bytes(&self, msg: &Msg) -> usize {
+        // A command's key is shared with the log or queue it came from.
+        match msg {
+            Msg::Promise { accepted, .. } => accepted.capacity() * std::mem::size_of::<SlotVote>(),
+            Msg::Chosen { entries, .. } => entries.capacity() * std::mem::size_of::<Entry>(),
+            _ => 0,
+        }
+    }
+
     fn heap_bytes(&self, live: Option<&Peer>, saved: Option<&Saved>) -> usize {
         const SLOT_BYTES: usize = 96;
         let live = match live {

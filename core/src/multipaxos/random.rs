@@ -11,7 +11,7 @@ pub fn random_request(rng: &mut SimRng, roster: &Roster) -> Vec<Action> {
         return Vec::new();
     }
     let node = NodeId::client(rng.between(0, clients as u64 - 1) as u8);
-    let key = KEY_NAMES[rng.between(0, 2) as usize].to_string();
+    let key = KEY_NAMES[rng.between(0, 2) as usize].into();
     let command = if rng.chance(0.7) {
         Command::Set {
             key,

@@ -40,7 +40,7 @@ impl Raft {
 
     /// A request as the workload makes them.
     pub(super) fn send_next(&self, client: &mut RaftClient, ctx: &mut Ctx<Self>) {
-        let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].to_string();
+        let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].into();
         let command = match ctx.random_between(0, 9) {
             0..=5 => Command::Set {
                 key,
@@ -65,10 +65,10 @@ impl Raft {
         let (f, value) = match &command {
             Command::Set { key, value } => (
                 "set",
-                OpValue::List(vec![OpValue::Str(key.clone()), OpValue::Int(*value)]),
+                OpValue::List(vec![OpValue::Str(key.to_string()), OpValue::Int(*value)]),
             ),
-            Command::Get { key } => ("get", OpValue::Str(key.clone())),
-            Command::Del { key } => ("del", OpValue::Str(key.clone())),
+            Command::Get { key } => ("get", OpValue::Str(key.to_string())),
+            Command::Del { key } => ("del", OpValue::Str(key.to_string())),
             Command::Noop | Command::Config(_) => ("noop", OpValue::Nil),
         };
         let op = ctx.invoke(f, value);

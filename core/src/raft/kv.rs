@@ -46,14 +46,14 @@ impl KvStore {
     fn run(&mut self, command: &Command) -> Option<i64> {
         match command {
             Command::Set { key, value } => {
-                self.data.insert(key.clone(), *value);
+                self.data.insert(key.to_string(), *value);
                 None
             }
             Command::Del { key } => {
-                self.data.remove(key);
+                self.data.remove(&**key);
                 None
             }
-            Command::Get { key } => self.data.get(key).copied(),
+            Command::Get { key } => self.data.get(&**key).copied(),
             Command::Noop | Command::Config(_) => None,
         }
     }

@@ -36,13 +36,43 @@ pub struct LogChecks {
     /// Each server's digests: `digests[s][i]` covers entries 1..=i+1.
     digests: Vec<SharedLog<u64>>,
     /// The first log seen holding each (index, term): its digest, whose.
-    first: RedBlackTreeMap<(u64, u64), (u64, NodeId)>,
+    first: FirstSeen,
     /// The committed prefix, as far as any server has applied it.
     committed: SharedLog<Committed>,
     /// Each server's log length when last seen leading, with its term.
     leading: Vec<Option<(u64, usize)>>,
     /// The term each server was last checked for Leader Completeness in.
     complete_in: Vec<u64>,
+}
+
+/// The first log seen holding each (index, term), with its digest and
+/// whose it was. Entries are seen index by index, so the first term seen at
+/// each index sits in a log that checkpoints share by chunks (and whose new
+/// chunks the memory estimate can count); other terms at an index, which
+/// only conflicts make, go in a small map.
+#[derive(Clone, Debug, Default)]
+struct FirstSeen {
+    /// At `i`: the first (term, digest, whose) seen at index `i + 1`.
+    firsts: SharedLog<(u64, u64, NodeId)>,
+    others: RedBlackTreeMap<(u64, u64), (u64, NodeId)>,
+}
+
+impl FirstSeen {
+    fn get(&self, (index, term): (u64, u64)) -> Option<(u64, NodeId)> {
+        match self.firsts.get(index as usize - 1) {
+            Some(&(t, digest, who)) if t == term => Some((digest, who)),
+            Some(_) => self.others.get(&(index, term)).copied(),
+            None => None,
+        }
+    }
+
+    fn insert(&mut self, (index, term): (u64, u64), seen: (u64, NodeId)) {
+        if index as usize > self.firsts.len() {
+            self.firsts.push((term, seen.0, seen.1));
+        } else {
+            self.others.insert_mut((index, term), seen);
+        }
+    }
 }
 
 fn digest(before: u64, entry: &LogEntry) -> u64 {
@@ -53,6 +83,25 @@ fn digest(before: u64, entry: &LogEntry) -> u64 {
 }
 
 impl LogChecks {
+    /// About the bytes these checks hold that earlier checkpoints do not
+    /// share (see `Protocol::monitor_bytes`): each server's digests, the
+    /// first-seen and committed logs (a committed entry's sentence too),
+    /// and the copies of the servers' logs, whose entries are the servers'.
+    pub(super) fn fresh_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let sentence = 24;
+        self.seen.iter().map(|l| l.fresh_bytes(0)).sum::<usize>()
+            + self.digests.iter().map(|d| d.fresh_bytes(1)).sum::<usize>()
+            + self.first.firsts.fresh_bytes(1)
+            + self.first.others.size() * 96
+            + self
+                .committed
+                .fresh_bytes_each(1, size_of::<Committed>() + sentence)
+            + (self.seen.capacity() + self.digests.capacity()) * size_of::<SharedLog<u64>>()
+            + self.leading.capacity() * size_of::<Option<(u64, usize)>>()
+            + self.complete_in.capacity() * 8
+    }
+
     /// Checks one server; returns (invariant, detail) for what it broke.
     pub(super) fn check(&mut self, s: &ServerLook<'_>) -> Vec<(&'static str, String)> {
         let slot = s.id.index();
@@ -125,8 +174,8 @@ impl LogChecks {
             let d = digest(before, entry);
             digests.push(d);
             let key = (i as u64 + 1, entry.term);
-            match self.first.get(&key) {
-                Some(&(other, who)) if other != d && who != s.id => found.push((
+            match self.first.get(key) {
+                Some((other, who)) if other != d && who != s.id => found.push((
                     super::LOG_MATCHING.name,
                     format!(
                         "{} and {who} both hold entry {} of term {}, but their logs differ before it.",
@@ -134,9 +183,7 @@ impl LogChecks {
                     ),
                 )),
                 Some(_) => {}
-                None => {
-                    self.first.insert_mut(key, (d, s.id));
-                }
+                None => self.first.insert(key, (d, s.id)),
             }
         }
     }

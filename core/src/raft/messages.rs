@@ -3,19 +3,25 @@ use crate::sim::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A key of the store. Shared, not owned: a log entry is cloned for every
+/// AppendEntries that carries it and whenever a shared log chunk is copied,
+/// and a clone of an `Rc<str>` allocates nothing. (It hashes and
+/// serializes as the `String` it replaced, so traces are unchanged.)
+pub type Key = std::rc::Rc<str>;
+
 /// A command for the replicated key-value store.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     Set {
-        key: String,
+        key: Key,
         value: i64,
     },
     Del {
-        key: String,
+        key: Key,
     },
     Get {
-        key: String,
+        key: Key,
     },
     /// A new leader's first entry (§8): committing it commits everything
     /// before it, and tells the leader what is committed.
@@ -67,11 +73,15 @@ impl ClientInput {
     pub fn command(&self) -> Option<Command> {
         match self {
             ClientInput::Set { key, value } => Some(Command::Set {
-                key: key.clone(),
+                key: key.as_str().into(),
                 value: *value,
             }),
-            ClientInput::Del { key } => Some(Command::Del { key: key.clone() }),
-            ClientInput::Get { key } => Some(Command::Get { key: key.clone() }),
+            ClientInput::Del { key } => Some(Command::Del {
+                key: key.as_str().into(),
+            }),
+            ClientInput::Get { key } => Some(Command::Get {
+                key: key.as_str().into(),
+            }),
             ClientInput::Any | ClientInput::Add { .. } | ClientInput::Remove { .. } => None,
         }
     }

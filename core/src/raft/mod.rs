@@ -28,7 +28,7 @@ pub use invariants::{
 };
 pub use kv::{Applied, KvStore};
 pub use landmarks::{RaftLandmarks, TermSpan};
-pub use messages::{Answer, ClientInput, Command, LogEntry, RaftMsg, RaftTimer};
+pub use messages::{Answer, ClientInput, Command, Key, LogEntry, RaftMsg, RaftTimer};
 pub use node::{
     CatchUp, Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role,
 };
@@ -230,17 +230,34 @@ impl Protocol for Raft {
 
     fn heap_bytes(&self, live: Option<&Peer>, saved: Option<&PeerSaved>) -> usize {
         let disk = saved.and_then(PeerSaved::server);
+        // The monitor's copy of each server's log (checked after every
+        // step, so taken after the last change) holds its last chunk too.
+        const MONITOR: usize = 1;
         match live {
             Some(Peer::Server(n)) => {
                 // A node's log and its disk usually share their chunks.
                 let shared = disk.is_some_and(|d| d.log.shares_last_chunk(&n.log));
-                n.log.fresh_bytes(if shared { 2 } else { 1 })
+                n.log.fresh_bytes(MONITOR + if shared { 2 } else { 1 })
                     + disk.map_or(0, |d| if shared { 0 } else { d.log.fresh_bytes(1) })
                     + (n.votes.capacity() + n.next_index.capacity() + n.match_index.capacity()) * 8
                     + (n.kv.data.len() + n.kv.sessions.len()) * 64
             }
-            _ => disk.map_or(0, |d| d.log.fresh_bytes(1)),
+            _ => disk.map_or(0, |d| d.log.fresh_bytes(MONITOR + 1)),
         }
+    }
+
+    fn message_bytes(&self, msg: &RaftMsg) -> usize {
+        // An entry's key is shared with the log it came from.
+        match msg {
+            RaftMsg::AppendEntries { entries, .. } => {
+                entries.capacity() * std::mem::size_of::<LogEntry>()
+            }
+            _ => 0,
+        }
+    }
+
+    fn monitor_bytes(&self, monitor: &RaftMonitor) -> usize {
+        monitor.fresh_bytes()
     }
 
     fn summary(&self, peer: &Peer) -> RaftSummary {

@@ -50,6 +50,26 @@ impl<P: Protocol> World<P> {
             self.held.push((HeldBy::Link, message));
             return;
         }
+        if duplicate <= 0.0 {
+            // No copy can follow (a zero chance draws nothing), so the
+            // message is cloned once for its record, or not at all.
+            let msg = self.recording().then(|| message.msg.clone());
+            let arrives = self.launch(message);
+            if let Some(msg) = msg {
+                let arrives = Some(arrives);
+                self.record(
+                    trace,
+                    TraceEvent::Send {
+                        id,
+                        from,
+                        to,
+                        msg,
+                        arrives,
+                    },
+                );
+            }
+            return;
+        }
         let arrives = self.launch(message.clone());
         self.record_send(trace, id, from, to, message.msg.clone(), Some(arrives));
         if self.net_rng.chance(duplicate) {
@@ -153,15 +173,10 @@ impl<P: Protocol> World<P> {
     /// Hands a message to its (running) receiver.
     pub(super) fn deliver(&mut self, message: InFlight<P::Msg>, trace: &mut TraceOf<P>) {
         let (id, from, to) = (message.id, message.from, message.to);
-        self.record(
-            trace,
-            TraceEvent::Deliver {
-                id,
-                from,
-                to,
-                msg: message.msg.clone(),
-            },
-        );
+        if self.recording() {
+            let msg = message.msg.clone();
+            self.record(trace, TraceEvent::Deliver { id, from, to, msg });
+        }
         self.handle(to, trace, |proto, node, ctx| {
             proto.on_message(node, from, message.msg, ctx)
         });

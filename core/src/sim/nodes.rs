@@ -41,6 +41,7 @@ impl<P: Protocol> World<P> {
         let index = self.slot(id);
         let roster = self.network.roster();
         let slot = &mut self.nodes[index];
+        slot.changed = true;
         let mut ctx = Ctx {
             now: self.now,
             me: id,
@@ -170,6 +171,7 @@ impl<P: Protocol> World<P> {
     pub(super) fn crash(&mut self, id: NodeId, trace: &mut TraceOf<P>) {
         let slot = self.slot_mut(id);
         slot.live = None;
+        slot.changed = true;
         slot.timers.clear();
         slot.summary = None;
         slot.paused = false;

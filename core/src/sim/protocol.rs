@@ -220,6 +220,19 @@ pub trait Protocol: Clone + 'static {
     fn heap_bytes(&self, _live: Option<&Self::Node>, _saved: Option<&Self::Persistent>) -> usize {
         0
     }
+    /// Bytes a message holds beyond its own size (Raft: the entries an
+    /// AppendEntries carries), for the estimate of what a run holds: each
+    /// trace record that carries it, and each message in flight in a
+    /// checkpoint. The default: nothing beyond its size.
+    fn message_bytes(&self, _msg: &Self::Msg) -> usize {
+        0
+    }
+    /// Bytes the invariant monitor holds beyond its size that earlier
+    /// checkpoints do not share, asked as each checkpoint is taken (like
+    /// `heap_bytes`). The default: nothing.
+    fn monitor_bytes(&self, _monitor: &Self::Monitor) -> usize {
+        0
+    }
     /// The timer that "time out" and "align timers" act on, if the lab has one.
     fn main_timer(&self) -> Option<Self::Timer> {
         None
@@ -281,4 +294,8 @@ pub struct NodeView<'a, P: Protocol> {
     pub id: NodeId,
     pub live: Option<&'a P::Node>,
     pub saved: Option<&'a P::Persistent>,
+    /// Whether the node's states may have changed since the last check (a
+    /// handler ran, it booted or crashed): a check may skip what only
+    /// depends on a node that did not.
+    pub changed: bool,
 }

@@ -26,7 +26,7 @@ pub struct Run<P: Protocol> {
     lab_landmarks: P::Landmarks,
     /// The records of booting at time 0, made before the first checkpoint,
     /// so a replay cannot make them again.
-    prelude: Vec<RecordOf<P>>,
+    prelude: TraceOf<P>,
     /// The furthest time computed.
     horizon: Time,
 }
@@ -48,7 +48,7 @@ impl<P: Protocol> Run<P> {
             checkpoint_bytes: world.approx_bytes(),
             checkpoints: vec![world.clone()],
             world,
-            prelude: trace.records().to_vec(),
+            prelude: trace.clone(),
             trace,
             actions,
             landmarks: Landmarks::default(),
@@ -66,10 +66,16 @@ impl<P: Protocol> Run<P> {
         let start = self.trace.end().saturating_sub(window as u64);
         let from = start.saturating_sub(self.trace.first()) as usize;
         trace.truncate(start);
-        for (i, record) in self.trace.records().iter().enumerate().skip(from) {
-            trace.push(start + (i - from) as u64, record.clone());
+        let kept = self.trace.records().iter().zip(self.trace.extras());
+        for (i, (record, &extra)) in kept.enumerate().skip(from) {
+            trace.push(start + (i - from) as u64, record.clone(), extra as usize);
         }
         self.trace = trace;
+    }
+
+    /// The world and the actions, for a quiet run (`QuietRun`).
+    pub(super) fn into_parts(self) -> (World<P>, Vec<TimedAction>) {
+        (self.world, self.actions)
     }
 
     pub fn world(&self) -> &World<P> {
@@ -89,8 +95,8 @@ impl<P: Protocol> Run<P> {
     /// this, so a run lasts as long as its memory allows, not a set time.
     pub fn held_bytes(&self) -> usize {
         self.checkpoint_bytes
-            + std::mem::size_of_val(self.trace.records())
-            + std::mem::size_of_val(self.prelude.as_slice())
+            + self.trace.held_bytes()
+            + self.prelude.held_bytes()
             + self.world.approx_bytes()
     }
     pub fn landmarks(&self) -> &Landmarks {
@@ -218,10 +224,8 @@ impl<P: Protocol> Run<P> {
         if self.trace.window().is_some() && outside {
             let window = self.trace.window();
             self.trace = if index == 0 {
-                let mut trace = TraceOf::<P>::starting_at(0, window);
-                for (i, record) in self.prelude.iter().enumerate() {
-                    trace.push(i as u64, record.clone());
-                }
+                let mut trace = self.prelude.clone();
+                trace.set_window(window);
                 trace
             } else {
                 TraceOf::<P>::starting_at(at, window)

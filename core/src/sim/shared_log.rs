@@ -53,8 +53,18 @@ impl<T: Clone> SharedLog<T> {
             self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
         if let Some(last) = self.chunks.last_mut() {
-            // Copies the last chunk only if another copy of the log shares it.
-            Rc::make_mut(last).push(entry);
+            match Rc::get_mut(last) {
+                Some(chunk) => chunk.push(entry),
+                // Another copy of the log shares it (a disk, a checkpoint):
+                // copy it, at its full size at once (a clone would be just
+                // long enough, and this push would grow it again).
+                None => {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    chunk.extend_from_slice(last);
+                    chunk.push(entry);
+                    *last = Rc::new(chunk);
+                }
+            }
             self.len += 1;
         }
     }
@@ -140,7 +150,13 @@ impl<T: Clone> SharedLog<T> {
     /// is then counted once, by the first checkpoint that captures it,
     /// whether the log grows or stands still.
     pub fn fresh_bytes(&self, holders: usize) -> usize {
-        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * std::mem::size_of::<T>();
+        self.fresh_bytes_each(holders, std::mem::size_of::<T>())
+    }
+
+    /// `fresh_bytes` for entries that hold `each` bytes in all (their
+    /// size and what they point to).
+    pub fn fresh_bytes_each(&self, holders: usize, each: usize) -> usize {
+        let chunk_bytes = |c: &Rc<Vec<T>>| c.capacity() * each;
         let last = self.chunks.len().saturating_sub(1);
         self.chunks.capacity() * std::mem::size_of::<Rc<Vec<T>>>()
             + self

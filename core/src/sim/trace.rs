@@ -160,6 +160,11 @@ pub struct Trace<R> {
     /// The run index of `records[0]`.
     first: u64,
     records: Vec<R>,
+    /// The bytes each kept record holds beyond its own size (a message's
+    /// entries, a sentence), told when it is pushed, and their sum: the
+    /// memory estimate counts them without rereading the records.
+    extra: Vec<u32>,
+    extra_total: usize,
     /// Keep about this many records (`None`: every record).
     window: Option<usize>,
 }
@@ -169,6 +174,8 @@ impl<R> Default for Trace<R> {
         Trace {
             first: 0,
             records: Vec::new(),
+            extra: Vec::new(),
+            extra_total: 0,
             window: None,
         }
     }
@@ -187,9 +194,14 @@ impl<R> Trace<R> {
     pub(crate) fn starting_at(first: u64, window: Option<usize>) -> Self {
         Trace {
             first,
-            records: Vec::new(),
             window,
+            ..Trace::default()
         }
+    }
+
+    /// Keeps about `window` records from now on (`None`: all of them).
+    pub(crate) fn set_window(&mut self, window: Option<usize>) {
+        self.window = window.map(|w| w.max(1));
     }
 
     pub fn window(&self) -> Option<usize> {
@@ -201,27 +213,55 @@ impl<R> Trace<R> {
         index >= self.end()
     }
 
-    pub fn push(&mut self, index: u64, record: R) {
+    /// Stores record `index`, which holds `extra` bytes beyond its size.
+    pub fn push(&mut self, index: u64, record: R, extra: usize) {
         debug_assert_eq!(index, self.end());
         self.records.push(record);
+        let extra = u32::try_from(extra).unwrap_or(u32::MAX);
+        self.extra.push(extra);
+        self.extra_total += extra as usize;
         // Drop the oldest half at a time, so pushing stays amortised O(1).
         if let Some(window) = self.window {
             if self.records.len() >= 2 * window {
                 let drop = self.records.len() - window;
                 self.records.drain(..drop);
+                self.forget_extra(..drop);
                 self.first += drop as u64;
             }
         }
     }
 
+    fn forget_extra(&mut self, range: std::ops::RangeTo<usize>) {
+        let gone: usize = self.extra.drain(range).map(|e| e as usize).sum();
+        self.extra_total -= gone;
+    }
+
+    /// The extra bytes of each kept record (see `push`).
+    pub fn extras(&self) -> &[u32] {
+        &self.extra
+    }
+
+    /// About the bytes the kept records hold: the vectors as allocated
+    /// (a window's holds up to twice the window) and the records' extras.
+    pub fn held_bytes(&self) -> usize {
+        self.records.capacity() * std::mem::size_of::<R>()
+            + self.extra.capacity() * std::mem::size_of::<u32>()
+            + self.extra_total
+    }
+
     /// Forgets the records from `len` on (the future, after a fork).
     pub fn truncate(&mut self, len: u64) {
+        let keep = len.saturating_sub(self.first) as usize;
         if len <= self.first {
             self.first = len;
-            self.records.clear();
-        } else {
-            self.records.truncate((len - self.first) as usize);
         }
+        self.records.truncate(keep);
+        let gone: usize = self
+            .extra
+            .drain(keep.min(self.extra.len())..)
+            .map(|e| e as usize)
+            .sum();
+        self.extra_total -= gone;
     }
 
     /// The records kept: every record, or the window's.

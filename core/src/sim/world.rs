@@ -34,6 +34,9 @@ pub struct NodeSlot<P: Protocol> {
     /// Messages that reached the node while it was paused, in order.
     pub inbox: Vec<InFlight<P::Msg>>,
     pub(super) generation: u32,
+    /// Whether its state may have changed since the last check: a
+    /// handler ran, it booted or it crashed (`NodeView::changed`).
+    pub(super) changed: bool,
     /// The node's own random stream.
     pub(super) rng: SimRng,
 }
@@ -79,6 +82,35 @@ pub struct World<P: Protocol> {
     hasher: StableHasher,
     next_action: usize,
     pub(super) scratch: Vec<super::Effect<P>>,
+    /// Records nothing (no trace, no hash): a search's run, which only
+    /// asks whether and when an invariant first breaks.
+    quiet: bool,
+    /// The allocation the checks' node views reuse after every step.
+    views: ViewBuffer<P>,
+}
+
+/// An empty vector kept for its allocation (a copy starts without one).
+struct ViewBuffer<P: Protocol>(Vec<NodeView<'static, P>>);
+
+impl<P: Protocol> Clone for ViewBuffer<P> {
+    fn clone(&self) -> Self {
+        ViewBuffer(Vec::new())
+    }
+}
+
+impl<P: Protocol> std::fmt::Debug for ViewBuffer<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ViewBuffer")
+    }
+}
+
+/// An emptied vector's allocation as one of another element type of the
+/// same size (the standard library collects in place then).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
 }
 
 impl<P: Protocol> World<P> {
@@ -102,6 +134,7 @@ impl<P: Protocol> World<P> {
                 paused: false,
                 inbox: Vec::new(),
                 generation: 0,
+                changed: true,
                 rng: SimRng::node(seed, id),
             })
             .collect();
@@ -122,6 +155,8 @@ impl<P: Protocol> World<P> {
             hasher: StableHasher::new(),
             next_action: 0,
             scratch: Vec::new(),
+            quiet: false,
+            views: ViewBuffer(Vec::new()),
         };
         for id in roster.ids() {
             if !down.contains(&id) {
@@ -171,8 +206,8 @@ impl<P: Protocol> World<P> {
     }
     /// About the bytes a copy of this world holds (a checkpoint's cost):
     /// its own fields, the queue, held messages, each node's slot and what
-    /// the lab says its states hold besides (`Protocol::heap_bytes`).
-    /// Message and monitor contents beyond their size are not counted.
+    /// the lab says its states, messages and monitor hold besides
+    /// (`Protocol::heap_bytes`, `message_bytes`, `monitor_bytes`).
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
         let slots: usize = self
@@ -182,6 +217,11 @@ impl<P: Protocol> World<P> {
                 size_of::<NodeSlot<P>>()
                     + slot.timers.capacity() * size_of::<TimerSlot<P::Timer>>()
                     + slot.inbox.capacity() * size_of::<InFlight<P::Msg>>()
+                    + slot
+                        .inbox
+                        .iter()
+                        .map(|m| self.proto.message_bytes(&m.msg))
+                        .sum::<usize>()
                     + self
                         .proto
                         .heap_bytes(slot.live.as_ref(), slot.saved.as_ref())
@@ -191,6 +231,12 @@ impl<P: Protocol> World<P> {
             + self.queue.approx_bytes()
             + self.held.capacity() * size_of::<(super::delivery::HeldBy, InFlight<P::Msg>)>()
             + self.network.approx_bytes()
+            + self
+                .in_flight()
+                .chain(self.held())
+                .map(|m| self.proto.message_bytes(&m.msg))
+                .sum::<usize>()
+            + self.proto.monitor_bytes(&self.monitor)
             + slots
     }
 
@@ -279,17 +325,20 @@ impl<P: Protocol> World<P> {
 
     fn finish_step(&mut self, trace: &mut TraceOf<P>) {
         self.steps += 1;
-        let views: Vec<NodeView<'_, P>> = self
-            .nodes
-            .iter()
-            .map(|slot| NodeView {
-                id: slot.id,
-                live: slot.live.as_ref(),
-                saved: slot.saved.as_ref(),
-            })
-            .collect();
+        // Checked after every step: the views reuse one allocation.
+        let mut views: Vec<NodeView<'_, P>> = recycle(std::mem::take(&mut self.views.0));
+        views.extend(self.nodes.iter().map(|slot| NodeView {
+            id: slot.id,
+            live: slot.live.as_ref(),
+            saved: slot.saved.as_ref(),
+            changed: slot.changed,
+        }));
         let observed = self.proto.observe(&mut self.monitor, &views, self.now);
         let found = self.proto.check(&mut self.monitor, &views, self.now);
+        self.views.0 = recycle(views);
+        for slot in &mut self.nodes {
+            slot.changed = false;
+        }
         for (node, note) in observed {
             self.record(trace, TraceEvent::Note { node, note });
         }
@@ -303,14 +352,29 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// From now on records nothing: no trace, no hash, no record count.
+    /// What happens is unchanged (no decision reads the trace).
+    pub(crate) fn go_quiet(&mut self) {
+        self.quiet = true;
+    }
+
+    /// Whether records are made (callers skip building costly events).
+    pub(super) fn recording(&self) -> bool {
+        !self.quiet
+    }
+
     pub(super) fn record(&mut self, trace: &mut TraceOf<P>, event: EventOf<P>) {
+        if self.quiet {
+            return;
+        }
         let record = TraceRecord {
             at: self.now,
             event,
         };
         record.hash(&mut self.hasher);
         if trace.wants(self.records) {
-            trace.push(self.records, record);
+            let extra = super::payload::record_extra(&self.proto, &record.event);
+            trace.push(self.records, record, extra);
         }
         self.records += 1;
     }
