@@ -368,10 +368,29 @@ fn check_command_fields(scenario: &Scenario) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// Raft's membership changes (`add`, `remove`) share the client input
+/// type, but Multi-Paxos has none: refused here, with their place.
+fn refuse_membership(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let op = input.get("op").and_then(|op| op.as_str());
+        if matches!(op, Some("add" | "remove")) {
+            return Err(ScenarioError::new(
+                format!("actions[{i}].input"),
+                crate::multipaxos::NO_MEMBERSHIP,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A Multi-Paxos run of the scenario, at time 0.
 pub fn multi_paxos(scenario: &Scenario) -> Result<Run<MultiPaxos>, ScenarioError> {
     expect_lab(scenario, MULTI_PAXOS)?;
     let proto = MultiPaxos::new(multi_paxos_params(scenario)?);
+    refuse_membership(scenario)?;
     check_command_fields(scenario)?;
     make_run(proto, scenario)
 }
