@@ -17,7 +17,7 @@ test('the guide page lists every lab, the unbuilt ones marked as coming', async 
   const page = await openPage(browser, server.url);
   await page.waitForSelector('.landing');
   const ready = await page.locator('.sections li.ready a').allTextContents();
-  for (const lab of ['Raft: leader election', 'Raft: log replication', 'Raft: safety', 'Paxos', 'Why it is hard: partial failure', 'Consistency models']) {
+  for (const lab of ['Raft: leader election', 'Raft: log replication', 'Raft: safety', 'Paxos', 'Multi-Paxos', 'Why it is hard: partial failure', 'Consistency models']) {
     assert.ok(ready.includes(lab), `${lab} is ready: ${ready}`);
   }
   const coming = await page.locator('.sections li.coming').count();

@@ -59,7 +59,7 @@ pub const SECTIONS: &[Section] = &[
         part: CONSENSUS,
         title: "Multi-Paxos",
         blurb: "A stable leader and a log of Paxos instances.",
-        lab: None,
+        lab: Some(distviz_core::lab::MULTI_PAXOS),
     },
     Section {
         part: CONSENSUS,
