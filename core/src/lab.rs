@@ -16,6 +16,7 @@ pub const RAFT_REPLICATION: &str = "raft-replication";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
 pub const PAXOS: &str = "paxos";
 pub const MULTI_PAXOS: &str = "multi-paxos";
+pub const RAFT_VS_PAXOS: &str = "raft-vs-paxos";
 pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
 /// A lab as the rest of distviz knows it.
@@ -82,6 +83,16 @@ pub const LABS: &[LabInfo] = &[
                 holes with no-ops.",
         kinds: &[SERVERS, CLIENTS],
         default_nodes: &[3, 1],
+    },
+    LabInfo {
+        id: RAFT_VS_PAXOS,
+        title: "Raft vs Paxos",
+        section: "Multi-Paxos, Raft vs Paxos & the Real World",
+        blurb: "One workload and one fault schedule, run by Raft and by Multi-Paxos with the \
+                same network draws: messages per command, time to the next commit after a \
+                leader crash, entries a new leader recovers.",
+        kinds: &[SERVERS, CLIENTS],
+        default_nodes: &[5, 1],
     },
     LabInfo {
         id: CONSISTENCY_MODELS,
