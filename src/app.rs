@@ -10,6 +10,7 @@ use crate::labs::partial_failure::PartialFailureLab;
 use crate::labs::paxos::PaxosLab;
 use crate::labs::raft_election::RaftElectionLab;
 use crate::labs::raft_replication::RaftReplicationLab;
+use crate::labs::raft_vs_paxos::RaftVsPaxosLab;
 use crate::route::{Page, Route, Theme};
 use distviz_core::lab;
 use yew::prelude::*;
@@ -66,10 +67,9 @@ pub fn App() -> Html {
                     "One server leads: it runs phase 1 once for every slot, then one round of Accept and Accepted per command. A slot is chosen the moment a majority accepts it, before anyone knows. Crash the leader and watch the next one recover what was accepted and fill the holes with no-ops.",
                     html! { <MultiPaxosLab key={key} route={route.clone()} /> },
                 ),
-                // The core runs both worlds and the CLI reports them; the page is not yet.
                 lab::RAFT_VS_PAXOS => (
-                    "One client workload and one fault schedule, run by Raft and by Multi-Paxos with the same network draws. This lab's page is coming; its scenario already runs in the distviz command line, which reports both runs side by side.",
-                    html! { <p class="coming" data-testid="lab-coming">{"Coming soon: try "}<code>{"distviz run scenarios/raft-vs-paxos-leader-crash.json"}</code>{"."}</p> },
+                    "One client workload and one fault schedule, run by Raft and by Multi-Paxos with the same seed and the same network draws. One scrubber and one set of controls drive both: crash, cut and hold a link in both at once, and compare what each protocol pays.",
+                    html! { <RaftVsPaxosLab key={key} route={route.clone()} /> },
                 ),
                 _ => (
                     "Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens.",

@@ -972,5 +972,7 @@ impl<P: Protocol> Controller<P> {
     }
 }
 
+pub mod pair;
+
 #[cfg(test)]
 mod tests;

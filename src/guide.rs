@@ -65,7 +65,7 @@ pub const SECTIONS: &[Section] = &[
         part: CONSENSUS,
         title: "Raft vs Paxos",
         blurb: "The same problem, two shapes of answer.",
-        lab: None,
+        lab: Some(distviz_core::lab::RAFT_VS_PAXOS),
     },
     Section {
         part: FOUNDATIONS,

@@ -26,4 +26,5 @@ mod raft_replication_settings;
 mod raft_settings;
 mod raft_timeline;
 mod raft_view;
+pub mod raft_vs_paxos;
 mod shell;

@@ -146,9 +146,18 @@ pub fn message_visual(
     now: f64,
     held: bool,
 ) -> MessageVisual {
+    let visual =
+        super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg));
+    let tag = message_tag(&m.msg);
+    // The name starts with the visible tag (WCAG 2.5.3, label in name).
     MessageVisual {
-        tag: message_tag(&m.msg),
-        ..super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
+        label: if visual.label.contains(&tag) {
+            visual.label
+        } else {
+            format!("{tag}: {}", visual.label)
+        },
+        tag,
+        ..visual
     }
 }
 
