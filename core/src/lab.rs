@@ -155,7 +155,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Reads a lab's `params`, naming the field at fault.
-fn params<T: for<'de> serde::Deserialize<'de> + Default>(
+pub(crate) fn params<T: for<'de> serde::Deserialize<'de> + Default>(
     value: &Value,
 ) -> Result<T, ScenarioError> {
     if value.is_null() {

@@ -70,19 +70,7 @@ pub fn split(s: &Scenario) -> Result<(Scenario, Scenario), ScenarioError> {
             format!("this is a \"{}\" scenario, not one of Raft vs Paxos", s.lab),
         ));
     }
-    let shared: VersusParams = if s.params.is_null() {
-        VersusParams::default()
-    } else {
-        serde_path_to_error::deserialize(s.params.clone()).map_err(|err| {
-            let inner = err.path().to_string();
-            let path = if inner == "." {
-                "params".to_string()
-            } else {
-                format!("params.{inner}")
-            };
-            ScenarioError::new(path, err.into_inner().to_string().replace('`', "\""))
-        })?
-    };
+    let shared: VersusParams = lab::params(&s.params)?;
     Ok((
         side(s, &shared, shared.raft.as_ref(), RAFT_REPLICATION),
         side(s, &shared, shared.multi_paxos.as_ref(), MULTI_PAXOS),

@@ -3,12 +3,11 @@
 //! their ballot and slot, the inspector's fields, and the chosen marker.
 
 use super::common::key_colour;
-use super::raft_view::{client_fields, client_visual, timer_left};
+use super::raft_view::{client_fields, client_visual, reply_fields, request_fields, timer_left};
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::multipaxos::{Msg, MultiPaxos, Peer, Role, Saved, Server, Timer};
 use distviz_core::paxos::Ballot;
-use distviz_core::raft::Answer;
 use distviz_core::sim::{InFlight, NodeSlot, Protocol, World, SERVER};
 
 const DOWN_COLOUR: &str = "hsl(0 0% 55%)";
@@ -217,27 +216,8 @@ fn body(msg: &Msg) -> Vec<(&'static str, String)> {
             ("leader applied through", format!("slot {chosen_through}")),
         ],
         Msg::CatchUp { from_slot } => vec![("wants slots from", from_slot.to_string())],
-        Msg::ClientRequest { req, command } => {
-            vec![
-                ("request", format!("#{req}")),
-                ("command", command.to_string()),
-            ]
-        }
-        Msg::ClientReply { req, answer } => vec![
-            ("request", format!("#{req}")),
-            (
-                "answer",
-                match answer {
-                    Answer::Done {
-                        index,
-                        value: Some(v),
-                    } => format!("{v} (slot {index})"),
-                    Answer::Done { index, value: None } => format!("done (slot {index})"),
-                    Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
-                    Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
-                },
-            ),
-        ],
+        Msg::ClientRequest { req, command } => request_fields(*req, command),
+        Msg::ClientReply { req, answer } => reply_fields(*req, answer, "slot"),
     }
 }
 

@@ -4,7 +4,7 @@ use super::common::key_colour;
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::raft::{
-    Answer, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
+    Answer, Command, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
 };
 use distviz_core::sim::{InFlight, NodeId, NodeSlot, Protocol, SharedLog, World};
 
@@ -119,6 +119,30 @@ pub fn node_visual(
         votes,
         group,
     }
+}
+
+/// A client's request, as a message panel shows it (Raft's and
+/// Multi-Paxos's clients are the same).
+pub fn request_fields(req: u64, command: &Command) -> Vec<(&'static str, String)> {
+    vec![
+        ("request", format!("#{req}")),
+        ("command", command.to_string()),
+    ]
+}
+
+/// A server's answer to a client; `place`: what its index is ("entry",
+/// "slot").
+pub fn reply_fields(req: u64, answer: &Answer, place: &str) -> Vec<(&'static str, String)> {
+    let words = match answer {
+        Answer::Done {
+            index,
+            value: Some(v),
+        } => format!("{v} ({place} {index})"),
+        Answer::Done { index, value: None } => format!("done ({place} {index})"),
+        Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
+        Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
+    };
+    vec![("request", format!("#{req}")), ("answer", words)]
 }
 
 /// What is left of a node's timer, 1 to 0, if it is set.
@@ -402,27 +426,8 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
             }
             body
         }
-        RaftMsg::ClientRequest { req, command } => {
-            vec![
-                ("request", format!("#{req}")),
-                ("command", command.to_string()),
-            ]
-        }
-        RaftMsg::ClientReply { req, answer } => vec![
-            ("request", format!("#{req}")),
-            (
-                "answer",
-                match answer {
-                    Answer::Done {
-                        index,
-                        value: Some(v),
-                    } => format!("{v} (entry {index})"),
-                    Answer::Done { index, value: None } => format!("done (entry {index})"),
-                    Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
-                    Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
-                },
-            ),
-        ],
+        RaftMsg::ClientRequest { req, command } => request_fields(*req, command),
+        RaftMsg::ClientReply { req, answer } => reply_fields(*req, answer, "entry"),
     };
     fields.extend(
         body.into_iter()
