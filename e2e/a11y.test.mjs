@@ -87,6 +87,20 @@ async function use(lab, href) {
     await lab.waitForSelector('.timeline .band');
     return;
   }
+  if (href.includes('raft-vs-paxos')) {
+    // Both worlds past the leader crash, a server selected in both.
+    await setSpeed(lab, 0);
+    await lab.waitForFunction(() => Number(document.querySelector('.lab').dataset.now) > 1500, null, { timeout: 20000 });
+    await lab.locator('[data-testid="panel-raft"] .node[data-node="S2"]').click();
+    return;
+  }
+  if (href.includes('multi-paxos')) {
+    // A slot chosen and known everywhere, then a second request on the wire.
+    await lab.keyboard.press('c');
+    await lab.waitForSelector('[data-testid="chosen"][data-state="known"]', { timeout: 20000 });
+    await lab.keyboard.press('c');
+    return;
+  }
   if (href.includes('paxos')) {
     // A value chosen and known, then a second proposal on the wire.
     await lab.locator('.node[data-node="P1"]').click();

@@ -7,6 +7,8 @@
 //    frame, from a Chromium trace: each main-thread task that ran an
 //    animation frame, timed whole (rAF callbacks, style, layout, paint), as
 //    p50/p95/max;
+//  - the same script time per frame for the Raft vs Paxos page: both worlds,
+//    5 servers each and a client under load, at 1× (budget: p95 ≤ 4 ms);
 //  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory);
 //  - issue 7's load run (5 servers, a client request every 100 ms, 10 virtual
 //    minutes): the time to compute it (build_wall_ms) and its seeks (p95);
@@ -71,11 +73,28 @@ try {
   };
   figures.whole_frame_tasks_9_nodes_1x = await frameTasks(browser, page);
   await page.context().close();
+  figures.frames_side_by_side_1x = await sideBySide(browser);
   figures.consistency_lab_long_tasks = await checkerBlocking(browser, histories);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
   await browser.close();
   server.close();
+}
+
+// Script time per frame of the Raft vs Paxos page: its shipped run (5
+// servers and a client sending every 100 ms, in both worlds) at 1×.
+async function sideBySide(browser, seconds = 6) {
+  const page = await openPage(browser, `${server.url}#/raft-vs-paxos`);
+  await page.waitForSelector('.lab.versus .node');
+  await page.locator('.controls .speed input').fill('0');
+  await page.waitForTimeout(500);
+  await page.evaluate(() => { window.distvizFrameMs = []; });
+  await page.waitForTimeout(seconds * 1000);
+  const samples = (await page.evaluate(() => window.distvizFrameMs.slice())).sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  const errors = page.errors;
+  await page.context().close();
+  return { frames: samples.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: samples[samples.length - 1], errors };
 }
 
 // Traces a few seconds of the page and times every main-thread task that

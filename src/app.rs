@@ -5,10 +5,12 @@ use crate::browser;
 use crate::guide::{self, SECTIONS};
 use crate::hooks::use_hash;
 use crate::labs::consistency::ConsistencyLab;
+use crate::labs::multi_paxos::MultiPaxosLab;
 use crate::labs::partial_failure::PartialFailureLab;
 use crate::labs::paxos::PaxosLab;
 use crate::labs::raft_election::RaftElectionLab;
 use crate::labs::raft_replication::RaftReplicationLab;
+use crate::labs::raft_vs_paxos::RaftVsPaxosLab;
 use crate::route::{Page, Route, Theme};
 use distviz_core::lab;
 use yew::prelude::*;
@@ -61,10 +63,13 @@ pub fn App() -> Html {
                     "Proposers want one value chosen; acceptors promise and accept; learners learn. A value is chosen the moment a majority of acceptors accepts one ballot, whether anyone knows it yet or not. Propose from two proposers, crash acceptors, and break the rules that keep the value unique.",
                     html! { <PaxosLab key={key} route={route.clone()} /> },
                 ),
-                // The core model and its scenarios are built; the page is not yet.
                 lab::MULTI_PAXOS => (
-                    "A distinguished leader runs phase 1 once for every slot, then one round of Accept and Accepted per command. This lab's page is coming; its scenarios already run in the distviz command line.",
-                    html! { <p class="coming" data-testid="lab-coming">{"Coming soon: try "}<code>{"distviz run scenarios/multi-paxos-steady.json"}</code>{"."}</p> },
+                    "One server leads: it runs phase 1 once for every slot, then one round of Accept and Accepted per command. A slot is chosen the moment a majority accepts it, before anyone knows. Crash the leader and watch the next one recover what was accepted and fill the holes with no-ops.",
+                    html! { <MultiPaxosLab key={key} route={route.clone()} /> },
+                ),
+                lab::RAFT_VS_PAXOS => (
+                    "One client workload and one fault schedule, run by Raft and by Multi-Paxos with the same seed and the same network draws. One scrubber and one set of controls drive both: crash, cut and hold a link in both at once, and compare what each protocol pays.",
+                    html! { <RaftVsPaxosLab key={key} route={route.clone()} /> },
                 ),
                 _ => (
                     "Every server starts as a follower. If it hears nothing from a leader before its election timer runs out, it becomes a candidate for the next term and asks the others for votes. A majority of votes makes it leader. Crash servers, cut the network, and see what happens.",

@@ -975,5 +975,7 @@ impl<P: Protocol> Controller<P> {
     }
 }
 
+pub mod pair;
+
 #[cfg(test)]
 mod tests;

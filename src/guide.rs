@@ -59,13 +59,13 @@ pub const SECTIONS: &[Section] = &[
         part: CONSENSUS,
         title: "Multi-Paxos",
         blurb: "A stable leader and a log of Paxos instances.",
-        lab: None,
+        lab: Some(distviz_core::lab::MULTI_PAXOS),
     },
     Section {
         part: CONSENSUS,
         title: "Raft vs Paxos",
         blurb: "The same problem, two shapes of answer.",
-        lab: None,
+        lab: Some(distviz_core::lab::RAFT_VS_PAXOS),
     },
     Section {
         part: FOUNDATIONS,

@@ -16,6 +16,7 @@ pub const RAFT_REPLICATION: &str = "raft-replication";
 pub const PARTIAL_FAILURE: &str = "partial-failure";
 pub const PAXOS: &str = "paxos";
 pub const MULTI_PAXOS: &str = "multi-paxos";
+pub const RAFT_VS_PAXOS: &str = "raft-vs-paxos";
 pub const CONSISTENCY_MODELS: &str = "consistency-models";
 
 /// A lab as the rest of distviz knows it.
@@ -84,6 +85,16 @@ pub const LABS: &[LabInfo] = &[
         default_nodes: &[3, 1],
     },
     LabInfo {
+        id: RAFT_VS_PAXOS,
+        title: "Raft vs Paxos",
+        section: "Multi-Paxos, Raft vs Paxos & the Real World",
+        blurb: "One workload and one fault schedule, run by Raft and by Multi-Paxos with the \
+                same network draws: messages per command, time to the next commit after a \
+                leader crash, entries a new leader recovers.",
+        kinds: &[SERVERS, CLIENTS],
+        default_nodes: &[5, 1],
+    },
+    LabInfo {
         id: CONSISTENCY_MODELS,
         title: "Consistency models",
         section: "Consistency Models",
@@ -144,7 +155,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Reads a lab's `params`, naming the field at fault.
-fn params<T: for<'de> serde::Deserialize<'de> + Default>(
+pub(crate) fn params<T: for<'de> serde::Deserialize<'de> + Default>(
     value: &Value,
 ) -> Result<T, ScenarioError> {
     if value.is_null() {
@@ -381,10 +392,29 @@ fn check_command_fields(scenario: &Scenario) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// Raft's membership changes (`add`, `remove`) share the client input
+/// type, but Multi-Paxos has none: refused here, with their place.
+fn refuse_membership(scenario: &Scenario) -> Result<(), ScenarioError> {
+    for (i, timed) in scenario.actions.iter().enumerate() {
+        let Action::Input { input, .. } = &timed.action else {
+            continue;
+        };
+        let op = input.get("op").and_then(|op| op.as_str());
+        if matches!(op, Some("add" | "remove")) {
+            return Err(ScenarioError::new(
+                format!("actions[{i}].input"),
+                crate::multipaxos::NO_MEMBERSHIP,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A Multi-Paxos run of the scenario, at time 0.
 pub fn multi_paxos(scenario: &Scenario) -> Result<Run<MultiPaxos>, ScenarioError> {
     expect_lab(scenario, MULTI_PAXOS)?;
     let proto = MultiPaxos::new(multi_paxos_params(scenario)?);
+    refuse_membership(scenario)?;
     check_command_fields(scenario)?;
     make_run(proto, scenario)
 }

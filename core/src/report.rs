@@ -115,11 +115,40 @@ pub fn run_scenario(scenario: &Scenario, until: Option<Time>) -> Result<Report, 
             report.lab_report = multi_paxos_report(&run);
             Ok(report)
         }
+        lab::RAFT_VS_PAXOS => raft_vs_paxos_report(scenario, end),
         other => Err(ScenarioError::new(
             "lab",
             format!("unknown lab \"{other}\""),
         )),
     }
+}
+
+/// Raft vs Paxos: both runs to `end`; the top-level fields are the Raft
+/// run's but for `violations`, which hold both runs'; `lab_report` has
+/// each side's trace hash, events and counters.
+fn raft_vs_paxos_report(scenario: &Scenario, end: Time) -> Result<Report, ScenarioError> {
+    use crate::versus::{pair, paxos_counters, raft_counters, split};
+    let (raft_scenario, _) = split(scenario)?;
+    let mut both = pair(scenario)?;
+    crate::budget::advance_within(&mut both.raft, end, crate::budget::MAX_EVENTS)?;
+    crate::budget::advance_within(&mut both.paxos, end, crate::budget::MAX_EVENTS)?;
+    let mut report = base(scenario, &both.raft);
+    let paxos = both.paxos.world();
+    report.violations.extend(paxos.violations().iter().cloned());
+    let side = |hash: String, events: u64, counters: Value| json!({ "trace_hash": hash, "events": events, "counters": counters });
+    report.lab_report = json!({
+        "raft": side(
+            both.raft.world().trace_hash(),
+            both.raft.world().records(),
+            serde_json::to_value(raft_counters(&both.raft, &raft_scenario)).unwrap_or(Value::Null),
+        ),
+        "multi_paxos": side(
+            paxos.trace_hash(),
+            paxos.records(),
+            serde_json::to_value(paxos_counters(&both.paxos)).unwrap_or(Value::Null),
+        ),
+    });
+    Ok(report)
 }
 
 /// Raft replication's results: leaders per term, and each server's role,

@@ -263,7 +263,6 @@ fn a_server_or_a_busy_client_refuses_a_request_with_a_sentence() {
         "duration_ms":400,
         "actions":[
           {"at_ms":10,"do":"input","node":"S1","input":{"op":"get","key":"x"}},
-          {"at_ms":20,"do":"input","node":"C1","input":{"op":"noop"}},
           {"at_ms":30,"do":"input","node":"C1","input":{"op":"get","key":"x"}},
           {"at_ms":31,"do":"input","node":"C1","input":{"op":"get","key":"y"}}]}"#;
     let s = Scenario::parse(text).unwrap();
@@ -278,10 +277,52 @@ fn a_server_or_a_busy_client_refuses_a_request_with_a_sentence() {
             _ => None,
         })
         .collect();
-    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(refused[0].starts_with("S1: requests come from a client"));
-    assert!(refused[1].contains("no-op"));
-    assert!(refused[2].contains("still waiting for request #1"));
+    assert!(refused[1].contains("still waiting for request #1"));
+}
+
+#[test]
+fn a_membership_change_or_a_no_op_is_refused_at_load_with_its_place() {
+    let with = |input: &str| {
+        format!(
+            r#"{{"version":2,"lab":"multi-paxos","nodes":{{"server":3,"client":1}},"actions":[
+            {{"at_ms":1,"do":"input","node":"C1","input":{{"op":"get","key":"x"}}}},
+            {{"at_ms":2,"do":"input","node":"C1","input":{{"op":"set","key":"x","value":1}}}},
+            {{"at_ms":3,"do":"crash","node":"S2"}},
+            {{"at_ms":4,"do":"input","node":"S1","input":{input}}}]}}"#
+        )
+    };
+    for op in ["add", "remove"] {
+        let (path, message) = parse_err(&with(&format!(r#"{{"op":"{op}","server":"S3"}}"#)));
+        assert_eq!(path, "actions[3].input", "{op}: {message}");
+        assert!(
+            message.starts_with("Multi-Paxos has no membership changes"),
+            "{message}"
+        );
+    }
+    // A no-op is a leader's filler, never a client's request.
+    let (path, message) = parse_err(&with(r#"{"op":"noop"}"#));
+    assert!(path.starts_with("actions[3].input"), "{path}: {message}");
+}
+
+#[test]
+fn any_sends_the_request_a_workload_would_and_it_is_chosen_and_applied() {
+    let text = r#"{"version":2,"lab":"multi-paxos","seed":4,"nodes":{"server":3,"client":1},
+        "duration_ms":1500,
+        "actions":[{"at_ms":10,"do":"timeout","node":"S1"},
+                   {"at_ms":400,"do":"input","node":"C1","input":{"op":"any"}}]}"#;
+    let s = Scenario::parse(text).unwrap();
+    let mut run = lab::multi_paxos(&s).unwrap();
+    run.advance_to(s.duration_ms);
+    assert!(run.world().violations().is_empty());
+    let monitor = run.world().monitor();
+    assert_eq!(monitor.chosen_count(), (1, 0));
+    let (_, choice) = monitor.chosen().next().unwrap();
+    assert_eq!(choice.entry.client, Some((NodeId::client(0), 1)));
+    for name in ["S1", "S2", "S3"] {
+        assert_eq!(log(server(&run, name)), vec![choice.entry.clone()]);
+    }
 }
 
 #[test]

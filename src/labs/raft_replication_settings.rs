@@ -43,12 +43,12 @@ pub struct ReplicationSettingsProps {
     pub send: Callback<Command>,
 }
 
-fn checked(e: &Event) -> bool {
+pub(super) fn checked(e: &Event) -> bool {
     e.target_dyn_into::<web_sys::HtmlInputElement>()
         .is_some_and(|i| i.checked())
 }
 
-fn number(e: &Event) -> Option<u64> {
+pub(super) fn number(e: &Event) -> Option<u64> {
     e.target_dyn_into::<web_sys::HtmlInputElement>()
         .and_then(|i| i.value().trim().parse().ok())
 }

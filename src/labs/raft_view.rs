@@ -4,9 +4,9 @@ use super::common::key_colour;
 use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::raft::{
-    Answer, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
+    Answer, Command, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
 };
-use distviz_core::sim::{InFlight, NodeId, NodeSlot, SharedLog, World};
+use distviz_core::sim::{InFlight, NodeId, NodeSlot, Protocol, SharedLog, World};
 
 fn vote_text(voted_for: Option<NodeId>) -> String {
     voted_for.map_or("nobody".into(), |id| id.to_string())
@@ -23,7 +23,13 @@ pub fn node_visual(
     let group = world.network().group_of(slot.id);
     let node = match &slot.live {
         Some(Peer::Server(node)) => Some(node),
-        Some(Peer::Client(client)) => return client_visual(slot, client, now, group),
+        Some(Peer::Client(client)) => {
+            let left = client
+                .waiting
+                .as_ref()
+                .and_then(|p| timer_left(slot, RaftTimer::ClientTimeout { req: p.req }, now));
+            return client_visual(slot.id, client, left, group);
+        }
         None => None,
     };
     let Some(node) = node else {
@@ -50,10 +56,7 @@ pub fn node_visual(
             ),
         };
     };
-    let timer_left = slot.timer(RaftTimer::Election).map(|t| {
-        let span = (t.fires_at - t.set_at).max(1) as f64;
-        (t.fires_at as f64 - now) / span
-    });
+    let timer_left = timer_left(slot, RaftTimer::Election, now);
     let votes = match node.role {
         Role::Follower => Vec::new(),
         _ => world
@@ -121,28 +124,60 @@ pub fn node_visual(
     }
 }
 
-fn client_visual(slot: &NodeSlot<Raft>, client: &RaftClient, now: f64, group: u8) -> NodeVisual {
+/// A client's request, as a message panel shows it (Raft's and
+/// Multi-Paxos's clients are the same).
+pub fn request_fields(req: u64, command: &Command) -> Vec<(&'static str, String)> {
+    vec![
+        ("request", format!("#{req}")),
+        ("command", command.to_string()),
+    ]
+}
+
+/// A server's answer to a client; `place`: what its index is ("entry",
+/// "slot").
+pub fn reply_fields(req: u64, answer: &Answer, place: &str) -> Vec<(&'static str, String)> {
+    let words = match answer {
+        Answer::Done {
+            index,
+            value: Some(v),
+        } => format!("{v} ({place} {index})"),
+        Answer::Done { index, value: None } => format!("done ({place} {index})"),
+        Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
+        Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
+    };
+    vec![("request", format!("#{req}")), ("answer", words)]
+}
+
+/// What is left of a node's timer, 1 to 0, if it is set.
+pub fn timer_left<P: Protocol>(slot: &NodeSlot<P>, timer: P::Timer, now: f64) -> Option<f64> {
+    slot.timer(timer).map(|t| {
+        let span = (t.fires_at - t.set_at).max(1) as f64;
+        (t.fires_at as f64 - now) / span
+    })
+}
+
+/// A client (the Raft lab's, which Multi-Paxos shares): what it waits
+/// for, and the ring of its patience (`timer_left`).
+pub fn client_visual(
+    id: NodeId,
+    client: &RaftClient,
+    timer_left: Option<f64>,
+    group: u8,
+) -> NodeVisual {
     let mut lines = match &client.waiting {
         Some(p) => vec![format!("#{} → {}", p.req, p.server)],
         None => vec!["idle".to_string()],
     };
     lines.push(format!("{} answered", client.answered));
-    let timer_left = client.waiting.as_ref().and_then(|p| {
-        slot.timer(RaftTimer::ClientTimeout { req: p.req })
-            .map(|t| {
-                let span = (t.fires_at - t.set_at).max(1) as f64;
-                (t.fires_at as f64 - now) / span
-            })
-    });
     NodeVisual {
-        id: slot.id,
+        id,
         up: true,
         role: "client",
         term: 0,
         colour: "hsl(210 15% 70%)".into(),
         label: format!(
             "{}, {}, client. Activate to select it; C sends a request from it.",
-            slot.id,
+            id,
             lines.join(", ")
         ),
         lines,
@@ -228,7 +263,7 @@ pub fn node_fields(slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
     }
 }
 
-fn client_fields(client: &RaftClient) -> Vec<Field> {
+pub fn client_fields(client: &RaftClient) -> Vec<Field> {
     let waiting = match &client.waiting {
         Some(p) => format!(
             "#{} “{}” at {} (try {}, since {} ms)",
@@ -394,27 +429,8 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
             }
             body
         }
-        RaftMsg::ClientRequest { req, command } => {
-            vec![
-                ("request", format!("#{req}")),
-                ("command", command.to_string()),
-            ]
-        }
-        RaftMsg::ClientReply { req, answer } => vec![
-            ("request", format!("#{req}")),
-            (
-                "answer",
-                match answer {
-                    Answer::Done {
-                        index,
-                        value: Some(v),
-                    } => format!("{v} (entry {index})"),
-                    Answer::Done { index, value: None } => format!("done (entry {index})"),
-                    Answer::NotLeader { leader: Some(l) } => format!("not the leader: try {l}"),
-                    Answer::NotLeader { leader: None } => "not the leader; leader unknown".into(),
-                },
-            ),
-        ],
+        RaftMsg::ClientRequest { req, command } => request_fields(*req, command),
+        RaftMsg::ClientReply { req, answer } => reply_fields(*req, answer, "entry"),
     };
     fields.extend(
         body.into_iter()

@@ -45,15 +45,23 @@ impl MultiPaxos {
         ctx.send(to, Msg::ClientRequest { req, command });
     }
 
-    /// The workload's next request: mostly writes of fresh values, some
-    /// reads and deletes, over the configured keys.
+    /// The workload's next request: a command from `next_command`, unless
+    /// the client still waits for an answer.
     pub(super) fn workload_tick(&self, c: &mut ClientNode, ctx: &mut Ctx<Self>) {
         self.schedule_workload(ctx);
         if c.client.waiting.is_some() {
             return;
         }
+        let command = self.next_command(c, ctx);
+        self.send_request(c, command, ctx);
+    }
+
+    /// A request as the workload makes them (and `any` asks for): mostly
+    /// writes of fresh values, some reads and deletes, over the
+    /// configured keys.
+    pub(super) fn next_command(&self, c: &ClientNode, ctx: &mut Ctx<Self>) -> Command {
         let key = KEY_NAMES[ctx.random_between(0, self.params.keys - 1) as usize].into();
-        let command = match ctx.random_between(0, 9) {
+        match ctx.random_between(0, 9) {
             0..=5 => Command::Set {
                 key,
                 // Unique per client and request, so a history can tell writes apart.
@@ -61,8 +69,7 @@ impl MultiPaxos {
             },
             6..=8 => Command::Get { key },
             _ => Command::Del { key },
-        };
-        self.send_request(c, command, ctx);
+        }
     }
 
     pub(super) fn send_request(&self, c: &mut ClientNode, command: Command, ctx: &mut Ctx<Self>) {

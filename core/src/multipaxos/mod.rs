@@ -40,12 +40,16 @@ pub use state::{
     Sent, Server, ServerSaved,
 };
 
-use crate::raft::Command;
+use crate::raft::ClientInput;
 use crate::sim::{
     Ctx, InvariantInfo, Kind, NodeId, NodeView, Protocol, Time, CLIENT, CLIENTS, SERVERS,
 };
 use io::Io;
 use std::collections::BTreeMap;
+
+/// Why an `add` or `remove` input (Raft's membership changes) is refused.
+pub const NO_MEMBERSHIP: &str =
+    "Multi-Paxos has no membership changes (add and remove are Raft's): a client sends set, get, del or any";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MultiPaxos {
@@ -149,7 +153,7 @@ impl Protocol for MultiPaxos {
     type Msg = Msg;
     type Timer = Timer;
     type Monitor = MultiPaxosMonitor;
-    type Input = Command;
+    type Input = ClientInput;
     type Note = Note;
     type Summary = MultiPaxosSummary;
     type Landmarks = ();
@@ -205,16 +209,15 @@ impl Protocol for MultiPaxos {
     fn on_input(
         &self,
         peer: &mut Peer,
-        input: &Command,
+        input: &ClientInput,
         ctx: &mut Ctx<Self>,
     ) -> Result<(), String> {
+        if let ClientInput::Add { .. } | ClientInput::Remove { .. } = input {
+            return Err(NO_MEMBERSHIP.into());
+        }
         match peer {
             Peer::Server(_) => Err(
                 "requests come from a client (C1): servers take them from clients, not from you"
-                    .into(),
-            ),
-            Peer::Client(_) if *input == Command::Noop => Err(
-                "a no-op is a new leader's filler for a hole; a client sends set, get or del"
                     .into(),
             ),
             Peer::Client(c) => match &c.client.waiting {
@@ -223,7 +226,11 @@ impl Protocol for MultiPaxos {
                     p.req
                 )),
                 None => {
-                    self.send_request(c, input.clone(), ctx);
+                    let command = match input.command() {
+                        Some(command) => command,
+                        None => self.next_command(c, ctx),
+                    };
+                    self.send_request(c, command, ctx);
                     Ok(())
                 }
             },
@@ -302,11 +309,14 @@ impl Protocol for MultiPaxos {
     }
 
     fn input_names(&self) -> &'static [&'static str] {
-        &["set", "get", "del"]
+        &["set", "get", "del", "any"]
     }
 
-    fn describe_input(&self, input: &Command) -> String {
-        format!("send “{input}”")
+    fn describe_input(&self, input: &ClientInput) -> String {
+        match input.command() {
+            Some(command) => format!("send “{command}”"),
+            None => "send a request".into(),
+        }
     }
 
     fn describe_note(&self, node: NodeId, note: &Note) -> String {

@@ -4,7 +4,7 @@
 use super::*;
 use crate::lab;
 use crate::paxos::Ballot;
-use crate::raft::Answer;
+use crate::raft::{Answer, Command};
 use crate::scenario::Scenario;
 use crate::sim::{Effect, Roster, Run, SimRng, TraceEvent};
 
