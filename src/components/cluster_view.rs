@@ -227,6 +227,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} x2="0" y2="0" /> }
                 <circle r="7" class="dot" />
                 if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
+                // An opaque backing keeps the tag readable over other dots.
+                if !m.tag.is_empty() { <rect class="tag-bg" x="8" y="-6" rx="2" height="13" width={(m.tag.chars().count() * 6 + 4).to_string()} aria-hidden="true" /> }
                 if !m.tag.is_empty() { <text class="message-tag" x="10" y="4" aria-hidden="true">{&m.tag}</text> }
             </g>
         }
