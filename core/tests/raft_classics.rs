@@ -3,8 +3,10 @@
 //! churn, and membership changes under faults. Each run is checked by
 //! the lab's own safety monitor as it goes, and by the asserts here.
 
+mod common;
+use common::*;
 use distviz_core::lab;
-use distviz_core::raft::{ClientInput, Membership, Peer, Raft, RaftNode, RaftParams, Role};
+use distviz_core::raft::{ClientInput, Membership, Peer, Raft, RaftParams, Role};
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{Action, NodeId, Run, SimRng};
 
@@ -15,29 +17,12 @@ fn run_of(servers: usize, clients: usize, seed: u64, params: RaftParams) -> Run<
     lab::raft_replication(&s).unwrap()
 }
 
-fn servers(run: &Run<Raft>) -> Vec<&RaftNode> {
-    run.world()
-        .nodes()
-        .iter()
-        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
-        .collect()
-}
-
 fn leaders(run: &Run<Raft>) -> Vec<NodeId> {
     servers(run)
         .into_iter()
         .filter(|n| n.role == Role::Leader)
         .map(|n| n.id)
         .collect()
-}
-
-/// The leader of the highest term, if a majority would follow it.
-fn leader(run: &Run<Raft>) -> Option<NodeId> {
-    servers(run)
-        .into_iter()
-        .filter(|n| n.role == Role::Leader)
-        .max_by_key(|n| n.current_term)
-        .map(|n| n.id)
 }
 
 fn answered(run: &Run<Raft>) -> u64 {
@@ -47,11 +32,6 @@ fn answered(run: &Run<Raft>) -> u64 {
         .filter_map(|s| s.live.as_ref().and_then(Peer::client))
         .map(|c| c.answered)
         .sum()
-}
-
-fn no_violations(run: &Run<Raft>) {
-    let v: Vec<_> = run.world().violations().iter().cloned().collect();
-    assert!(v.is_empty(), "{v:?}");
 }
 
 /// Every live server's committed entries agree with every other's.

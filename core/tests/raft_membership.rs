@@ -1,6 +1,8 @@
 //! Raft membership changes (paper §6, dissertation §4), pre-vote and
 //! check-quorum (§9.6), named after the claims they check.
 
+mod common;
+use common::*;
 use distviz_core::lab;
 use distviz_core::raft::{ClientInput, Config, Membership, Peer, Raft, RaftNode, RaftParams, Role};
 use distviz_core::scenario::Scenario;
@@ -35,21 +37,8 @@ fn server(run: &Run<Raft>, id: NodeId) -> &RaftNode {
         .expect("a live server")
 }
 
-fn servers(run: &Run<Raft>) -> Vec<&RaftNode> {
-    run.world()
-        .nodes()
-        .iter()
-        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
-        .collect()
-}
-
 fn leader(run: &Run<Raft>) -> NodeId {
-    servers(run)
-        .into_iter()
-        .filter(|n| n.role == Role::Leader)
-        .max_by_key(|n| n.current_term)
-        .map(|n| n.id)
-        .expect("a leader")
+    common::leader(run).expect("a leader")
 }
 
 fn answered(run: &Run<Raft>) -> u64 {
@@ -60,11 +49,6 @@ fn answered(run: &Run<Raft>) -> u64 {
         .as_ref()
         .and_then(Peer::client)
         .map_or(0, |c| c.answered)
-}
-
-fn no_violations(run: &Run<Raft>) {
-    let v: Vec<_> = run.world().violations().iter().cloned().collect();
-    assert!(v.is_empty(), "{v:?}");
 }
 
 /// Asks the current leader to add or remove a server.

@@ -1,6 +1,8 @@
 //! Raft log replication, named after the claims they check (in the spirit
 //! of the classic Raft lab suites).
 
+mod common;
+use common::*;
 use distviz_core::lab;
 use distviz_core::raft::{ClientInput, Peer, Raft, RaftNode, RaftParams, Role};
 use distviz_core::scenario::Scenario;
@@ -41,22 +43,6 @@ fn server(run: &Run<Raft>, id: NodeId) -> Option<&RaftNode> {
     run.world().node(id).live.as_ref().and_then(Peer::server)
 }
 
-fn servers(run: &Run<Raft>) -> Vec<&RaftNode> {
-    run.world()
-        .nodes()
-        .iter()
-        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
-        .collect()
-}
-
-fn leader(run: &Run<Raft>) -> Option<NodeId> {
-    servers(run)
-        .into_iter()
-        .filter(|n| n.role == Role::Leader)
-        .max_by_key(|n| n.current_term)
-        .map(|n| n.id)
-}
-
 fn answered(run: &Run<Raft>) -> u64 {
     run.world()
         .node(C1)
@@ -64,11 +50,6 @@ fn answered(run: &Run<Raft>) -> u64 {
         .as_ref()
         .and_then(Peer::client)
         .map_or(0, |c| c.answered)
-}
-
-fn no_violations(run: &Run<Raft>) {
-    let v: Vec<_> = run.world().violations().iter().cloned().collect();
-    assert!(v.is_empty(), "{v:?}");
 }
 
 fn workload(ms: u64) -> RaftParams {
