@@ -18,6 +18,12 @@ const LAB = (query = '') => `${server.url}#/raft-election${query}`;
 const data = (page) => page.locator('.lab').evaluate((el) => ({ ...el.dataset }));
 const now = async (page) => Number(await page.locator('.lab').getAttribute('data-now'));
 const playing = async (page) => (await page.locator('.lab').getAttribute('data-playing')) === 'true';
+// Waits (up to 5 s) for play/pause to show the state, then asserts it: a
+// loaded machine may render a moment after the key.
+async function expectPlaying(page, want, message) {
+  await page.waitForFunction((w) => document.querySelector('.lab')?.dataset.playing === String(w), want, { timeout: 5000 }).catch(() => {});
+  assert.equal(await playing(page), want, message);
+}
 const horizon = async (page) => Number(await page.locator('.controls .scrubber input').getAttribute('max'));
 const logText = (page) => page.locator('[data-testid="event-log"]').textContent();
 const node = (page, id) => page.locator(`.node[data-node="${id}"]`);
@@ -45,17 +51,18 @@ test('bug 1: Space is play/pause on a button or checkbox just clicked; a control
   await waitForLeader(page);
   // New seed, then Space: it pauses, and does not reseed again.
   await page.getByRole('button', { name: 'New seed' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'New seed', 'the click focused New seed');
   const seed = await page.locator('.controls .seed input').inputValue();
-  assert.ok(await playing(page));
+  await expectPlaying(page, true, 'New seed plays on');
   await page.keyboard.press('Space');
-  assert.equal(await playing(page), false, 'Space paused');
+  await expectPlaying(page, false, 'Space paused');
   assert.equal(await page.locator('.controls .seed input').inputValue(), seed, 'no second reseed');
   // Reset, let it run, then Space: it pauses where it is, no second reset.
   await page.keyboard.press('Space');
   await page.getByRole('button', { name: /Reset/ }).click();
   await waitForTime(page, 100);
   await page.keyboard.press('Space');
-  assert.equal(await playing(page), false);
+  await expectPlaying(page, false);
   const at = await now(page);
   assert.ok(at >= 100, 'not reset again');
   await page.waitForTimeout(200);
@@ -67,14 +74,14 @@ test('bug 1: Space is play/pause on a button or checkbox just clicked; a control
   await page.getByRole('button', { name: 'Hold it' }).click();
   assert.equal(await page.locator(`.message.held[data-message-id="${id}"]`).count(), 1);
   await page.keyboard.press('Space');
-  assert.equal(await playing(page), true, 'Space played');
+  await expectPlaying(page, true, 'Space played');
   assert.equal(await page.locator(`.message.held[data-message-id="${id}"]`).count(), 1, 'still held');
   // The log's checkbox: Space pauses and leaves it as it was.
   const box = page.locator('.event-log input[type="checkbox"]');
   await box.click();
   assert.ok(await box.isChecked());
   await page.keyboard.press('Space');
-  assert.equal(await playing(page), false);
+  await expectPlaying(page, false);
   assert.ok(await box.isChecked(), 'Space did not toggle the checkbox');
   // Reached from the keyboard, the checkbox takes Space, as a keyboard user expects.
   await page.keyboard.press('Tab');
@@ -82,11 +89,12 @@ test('bug 1: Space is play/pause on a button or checkbox just clicked; a control
   const was = await playing(page);
   await page.keyboard.press('Space');
   assert.equal(await box.isChecked(), false, 'Space toggled the checkbox reached with Tab');
+  await page.waitForTimeout(200);
   assert.equal(await playing(page), was, 'and neither played nor paused');
   // In a text field Space is typing, not play/pause.
   await page.locator('.controls .seed input').focus();
   await page.keyboard.press('Space');
-  assert.equal(await playing(page), false);
+  await expectPlaying(page, false);
   await close(page);
 });
 
