@@ -105,6 +105,27 @@ fn membership_changes_under_faults_break_nothing() {
     }
 }
 
+/// Snapshots every few entries, so that crashes and cuts leave servers
+/// behind a leader's snapshot; with membership changes too (a snapshot
+/// carries the configuration).
+fn with_snapshots(servers: usize) -> [RaftParams; 3] {
+    let [single, joint] = with_membership(servers);
+    let every = |p: RaftParams| RaftParams {
+        snapshot_every: 3,
+        ..p
+    };
+    [every(RaftParams::default()), every(single), every(joint)]
+}
+
+#[test]
+fn snapshots_under_faults_break_nothing() {
+    for servers in [3, 5] {
+        for params in with_snapshots(servers) {
+            holds(servers, params, 15);
+        }
+    }
+}
+
 #[test]
 #[ignore = "the full count: cargo test --release -- --ignored"]
 fn ten_thousand_random_schedules_break_nothing() {
@@ -113,7 +134,38 @@ fn ten_thousand_random_schedules_break_nothing() {
         for params in with_membership(servers) {
             holds(servers, params, 700);
         }
+        for params in with_snapshots(servers) {
+            holds(servers, params, 500);
+        }
     }
+}
+
+/// The checks see through snapshots: a broken rule is still caught when
+/// the entries it corrupts are soon compacted.
+#[test]
+fn broken_rules_are_caught_with_snapshots_on() {
+    caught(
+        RaftParams {
+            break_vote_without_log_check: true,
+            snapshot_every: 3,
+            ..Default::default()
+        },
+        &["Leader Completeness", "State Machine Safety"],
+        300,
+    );
+    caught(
+        RaftParams {
+            break_skip_consistency_check: true,
+            snapshot_every: 3,
+            ..Default::default()
+        },
+        &[
+            "Log Matching",
+            "State Machine Safety",
+            "Leader Completeness",
+        ],
+        300,
+    );
 }
 
 #[test]
@@ -171,12 +223,37 @@ fn committing_old_terms_by_counting_is_caught() {
 #[test]
 fn random_schedules_do_change_membership() {
     use distviz_core::raft::RaftNote;
+    let changed = runs_with(with_membership(5)[1].clone(), |note| {
+        matches!(note, RaftNote::NewConfig { .. })
+    });
+    eprintln!("{changed} of 20 runs changed their configuration");
+    assert!(changed >= 5, "only {changed} of 20 runs changed membership");
+}
+
+/// Nor are the snapshot schedules: in many runs a server falls behind a
+/// leader's snapshot and installs it.
+#[test]
+fn random_schedules_do_install_snapshots() {
+    use distviz_core::raft::RaftNote;
+    let installed = runs_with(with_snapshots(5)[0].clone(), |note| {
+        matches!(note, RaftNote::InstalledSnapshot { .. })
+    });
+    eprintln!("{installed} of 20 runs installed a snapshot");
+    assert!(
+        installed >= 5,
+        "only {installed} of 20 runs installed a snapshot"
+    );
+}
+
+/// Of 20 random 10-second schedules on 5 servers, how many record a note
+/// that `wanted` picks.
+fn runs_with(params: RaftParams, wanted: impl Fn(&distviz_core::raft::RaftNote) -> bool) -> u32 {
     use distviz_core::search::random_schedule;
     use distviz_core::sim::{SimRng, TraceEvent};
     let mut rng = SimRng::stream(7, 1);
-    let mut changed = 0;
+    let mut runs = 0;
     for seed in 0..20 {
-        let mut scenario = base(5, seed, with_membership(5)[1].clone());
+        let mut scenario = base(5, seed, params.clone());
         scenario.duration_ms = 10_000;
         let mut actions = random_schedule(
             &scenario.roster(),
@@ -188,16 +265,12 @@ fn random_schedules_do_change_membership() {
         scenario.actions = actions;
         let mut run = lab::raft_replication(&scenario).unwrap();
         run.advance_to(10_000);
-        changed += run.trace().records().iter().any(|r| {
-            matches!(
-                &r.event,
-                TraceEvent::Note {
-                    note: RaftNote::NewConfig { .. },
-                    ..
-                }
-            )
-        }) as u32;
+        runs += run
+            .trace()
+            .records()
+            .iter()
+            .any(|r| matches!(&r.event, TraceEvent::Note { note, .. } if wanted(note)))
+            as u32;
     }
-    eprintln!("{changed} of 20 runs changed their configuration");
-    assert!(changed >= 5, "only {changed} of 20 runs changed membership");
+    runs
 }

@@ -360,3 +360,42 @@ fn a_preset_log_is_checked_at_its_place() {
     let e = error(serde_json::json!({"S2": "1,2"}));
     assert!(e.contains("params"), "{e}");
 }
+
+#[test]
+fn with_snapshots_a_follower_far_behind_gets_the_leaders_snapshot() {
+    let snap = run("raft-replication-catch-up-snapshot.json");
+    assert!(broken(&snap).is_empty(), "{:?}", broken(&snap));
+    let notes = notes(&snap);
+    // S1 (down from 1 s to 4.5 s) and S3 (4 s to 6 s) come back behind
+    // the leader's snapshot: they take it instead of entries one by one.
+    for n in [0, 2] {
+        assert!(
+            notes.iter().any(|(who, note)| *who == NodeId::server(n)
+                && matches!(note, RaftNote::InstalledSnapshot { .. })),
+            "S{} installed a snapshot",
+            n + 1
+        );
+    }
+    // Everyone ends with the same store, a snapshot, and a log that
+    // starts after it.
+    let first = server(&snap, 0);
+    for n in 0..5 {
+        let s = server(&snap, n);
+        assert!(
+            s.snapshot_index() >= 30,
+            "S{}: {}",
+            n + 1,
+            s.snapshot_index()
+        );
+        assert_eq!(s.log.start() as u64, s.snapshot_index());
+        assert_eq!((s.last_applied, &s.kv), (first.last_applied, &first.kv));
+    }
+    // No walking back over entries one at a time.
+    let without = run("raft-replication-catch-up.json");
+    assert!(
+        refusals(&snap) * 3 < refusals(&without),
+        "{} vs {}",
+        refusals(&snap),
+        refusals(&without)
+    );
+}

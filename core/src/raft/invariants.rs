@@ -132,9 +132,14 @@ impl RaftMonitor {
                 .map(|n| &n.log)
                 .or(saved.map(|s| &s.log))
                 .unwrap_or(&empty);
+            let snapshot = live
+                .and_then(|n| n.snapshot.as_ref())
+                .or(saved.and_then(|s| s.snapshot.as_ref()))
+                .map_or((0, 0), |s| (s.last_index, s.last_term));
             found.extend(self.logs.check(&ServerLook {
                 id: view.id,
                 log,
+                snapshot,
                 live: live.map(|n| (n.role, n.current_term, n.last_applied)),
             }));
             self.check_commit(view.id, live, &mut found);

@@ -6,7 +6,7 @@ use crate::sim::NodeId;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct KvStore {
     pub data: BTreeMap<String, i64>,
     /// Each client's last applied request and what it returned.

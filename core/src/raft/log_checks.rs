@@ -25,6 +25,8 @@ struct Committed {
 pub(super) struct ServerLook<'a> {
     pub id: NodeId,
     pub log: &'a SharedLog<LogEntry>,
+    /// Its snapshot's last entry and that entry's term ((0, 0): none).
+    pub snapshot: (u64, u64),
     /// Live state: role, term, last applied; `None` while down.
     pub live: Option<(Role, u64, u64)>,
 }
@@ -43,6 +45,8 @@ pub struct LogChecks {
     leading: Vec<Option<(u64, usize)>>,
     /// The term each server was last checked for Leader Completeness in.
     complete_in: Vec<u64>,
+    /// Each server's snapshot when last checked.
+    snapshots: Vec<(u64, u64)>,
 }
 
 /// The first log seen holding each (index, term), with its digest and
@@ -110,10 +114,15 @@ impl LogChecks {
             self.digests.resize(slot + 1, SharedLog::new());
             self.leading.resize(slot + 1, None);
             self.complete_in.resize(slot + 1, 0);
+            self.snapshots.resize(slot + 1, (0, 0));
         }
         let mut found = Vec::new();
-        if !s.log.unchanged_since(&self.seen[slot]) {
-            let from = s.log.first_difference(&self.seen[slot]);
+        let replaced = self.snapshots[slot] != s.snapshot && self.take_snapshot(s);
+        if replaced || !s.log.unchanged_since(&self.seen[slot]) {
+            let mut from = s.log.first_difference(&self.seen[slot]).max(s.log.start());
+            if replaced {
+                from = from.min(s.snapshot.0 as usize);
+            }
             self.leader_append_only(s, from, &mut found);
             self.redigest(s, from, &mut found);
             self.seen[slot] = s.log.clone();
@@ -130,6 +139,29 @@ impl LogChecks {
             self.state_machine_safety(s, applied, &mut found);
         }
         found
+    }
+
+    /// A new snapshot: if it stands for entries other than the ones this
+    /// server's digests describe (a leader's snapshot replaced its log),
+    /// its digests up to it become those of the committed prefix it
+    /// holds. Returns whether they did.
+    fn take_snapshot(&mut self, s: &ServerLook<'_>) -> bool {
+        let slot = s.id.index();
+        self.snapshots[slot] = s.snapshot;
+        let (index, term) = s.snapshot;
+        let Some(last) = (index as usize).checked_sub(1) else {
+            return false;
+        };
+        let mine = self.digests[slot].get(last).copied();
+        if mine.is_some() && mine == self.first.get((index, term)).map(|(d, _)| d) {
+            return false;
+        }
+        let digests = &mut self.digests[slot];
+        digests.truncate(0);
+        for i in 0..=last {
+            digests.push(self.committed.get(i).map_or(0, |c| c.digest));
+        }
+        true
     }
 
     fn leader_append_only(
@@ -163,14 +195,19 @@ impl LogChecks {
     ) {
         let slot = s.id.index();
         let digests = &mut self.digests[slot];
+        let from = from.min(digests.len());
         digests.truncate(from);
         for i in from..s.log.len() {
+            let Some(entry) = s.log.get(i) else {
+                // Compacted before these checks saw it: committed, then.
+                digests.push(self.committed.get(i).map_or(0, |c| c.digest));
+                continue;
+            };
             let before = i
                 .checked_sub(1)
                 .and_then(|j| digests.get(j))
                 .copied()
                 .unwrap_or(0);
-            let entry = &s.log[i];
             let d = digest(before, entry);
             digests.push(d);
             let key = (i as u64 + 1, entry.term);
@@ -247,31 +284,37 @@ impl LogChecks {
                 .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
                 .unwrap_or(known - 1);
             let theirs = self.committed[at].clone();
-            let mine = &s.log[at];
             let (index, id) = (at + 1, s.id);
+            let mine = match s.log.get(at) {
+                Some(e) => format!("“{}” (term {})", e.command, e.term),
+                None => "what its snapshot holds".into(),
+            };
             let detail = if theirs.by == id {
                 format!(
-                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then “{}” (term {}) after its log was overwritten.",
-                    theirs.command, theirs.term, mine.command, mine.term
+                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.",
+                    theirs.command, theirs.term
                 )
             } else {
                 format!(
-                    "{id} applied entry {index} as “{}” (term {}), but {} had applied entry {index} as “{}” (term {}): two different entries at one index.",
-                    mine.command, mine.term, theirs.by, theirs.command, theirs.term
+                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.",
+                    theirs.by, theirs.command, theirs.term
                 )
             };
             found.push((super::STATE_MACHINE_SAFETY.name, detail));
             return;
         }
         let in_term = s.live.map_or(0, |(_, term, _)| term);
+        // Entries are applied before any snapshot drops them (it is taken
+        // on a later event), so each is held here when first applied.
         for i in self.committed.len()..applied {
+            let Some(entry) = s.log.get(i) else { break };
             let digest = self.digests[slot].get(i).copied().unwrap_or(0);
             self.committed.push(Committed {
                 digest,
-                term: s.log[i].term,
+                term: entry.term,
                 by: s.id,
                 in_term,
-                command: s.log[i].command.to_string().into(),
+                command: entry.command.to_string().into(),
             });
         }
     }

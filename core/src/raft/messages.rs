@@ -1,7 +1,8 @@
-use super::Config;
+use super::{Config, Snapshot};
 use crate::sim::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::rc::Rc;
 
 /// A key of the store. Shared, not owned: a log entry is cloned for every
 /// AppendEntries that carries it and whenever a shared log chunk is copied,
@@ -165,6 +166,17 @@ pub enum RaftMsg {
         conflict_term: u64,
         conflict_index: u64,
     },
+    /// §7: the leader's snapshot, for a follower that needs entries the
+    /// leader has compacted (sent whole, not in chunks).
+    InstallSnapshot {
+        term: u64,
+        snapshot: Rc<Snapshot>,
+    },
+    /// The follower now holds everything up to `last_index`.
+    InstallSnapshotReply {
+        term: u64,
+        last_index: u64,
+    },
     ClientRequest {
         req: u64,
         command: Command,
@@ -184,7 +196,9 @@ impl RaftMsg {
             | RaftMsg::RequestVoteReply { term, .. }
             | RaftMsg::PreVoteReply { term, .. }
             | RaftMsg::AppendEntries { term, .. }
-            | RaftMsg::AppendEntriesReply { term, .. } => *term,
+            | RaftMsg::AppendEntriesReply { term, .. }
+            | RaftMsg::InstallSnapshot { term, .. }
+            | RaftMsg::InstallSnapshotReply { term, .. } => *term,
             RaftMsg::PreVote { .. }
             | RaftMsg::ClientRequest { .. }
             | RaftMsg::ClientReply { .. } => 0,
@@ -203,6 +217,8 @@ impl RaftMsg {
             RaftMsg::AppendEntries { .. } => "AppendEntries",
             RaftMsg::AppendEntriesReply { success: true, .. } => "AppendEntries ok",
             RaftMsg::AppendEntriesReply { success: false, .. } => "AppendEntries refused",
+            RaftMsg::InstallSnapshot { .. } => "InstallSnapshot",
+            RaftMsg::InstallSnapshotReply { .. } => "snapshot installed",
             RaftMsg::ClientRequest { .. } => "client request",
             RaftMsg::ClientReply { .. } => "client reply",
         }
@@ -243,6 +259,15 @@ impl RaftMsg {
                 prev_log_index,
                 ..
             } => format!("AppendEntries refused: no match at {prev_log_index} (term {term})"),
+            RaftMsg::InstallSnapshot { term, snapshot } => format!(
+                "InstallSnapshot up to entry {} (entry term {}, store {}; term {term})",
+                snapshot.last_index,
+                snapshot.last_term,
+                snapshot.kv.describe()
+            ),
+            RaftMsg::InstallSnapshotReply { term, last_index } => {
+                format!("snapshot installed, holds up to {last_index} (term {term})")
+            }
             RaftMsg::ClientRequest { req, command } => format!("request #{req}: {command}"),
             RaftMsg::PreVote { term, .. } => {
                 format!("PreVote: would you vote for me in term {term}?")
@@ -284,4 +309,7 @@ pub enum RaftTimer {
     ClientTimeout {
         req: u64,
     },
+    /// A server takes a snapshot (set once it has applied enough; a
+    /// moment later, as a real server snapshots in the background).
+    Snapshot,
 }

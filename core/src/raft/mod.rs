@@ -19,6 +19,7 @@ mod notes;
 mod params;
 mod random;
 mod replication;
+mod snapshots;
 
 pub use config::{set_words, Config, Membership};
 pub use explain::why_not_committed;
@@ -30,7 +31,7 @@ pub use kv::{Applied, KvStore};
 pub use landmarks::{RaftLandmarks, TermSpan};
 pub use messages::{Answer, ClientInput, Command, Key, LogEntry, RaftMsg, RaftTimer};
 pub use node::{
-    CatchUp, Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role,
+    CatchUp, Peer, PeerSaved, Pending, RaftClient, RaftNode, RaftSaved, RaftSummary, Role, Snapshot,
 };
 pub use notes::RaftNote;
 pub use params::{RaftParams, KEY_NAMES};
@@ -76,6 +77,7 @@ impl Raft {
             current_term: self.params.preset_term(),
             voted_for: None,
             log,
+            snapshot: None,
         })
     }
 }
@@ -149,6 +151,12 @@ impl Protocol for Raft {
             } => self.on_pre_vote_reply(node, from, for_term, granted, ctx),
             msg @ RaftMsg::AppendEntries { .. } => self.on_append_entries(node, from, msg, ctx),
             msg @ RaftMsg::AppendEntriesReply { .. } => self.on_append_reply(node, from, msg, ctx),
+            RaftMsg::InstallSnapshot { term, snapshot } => {
+                self.on_install_snapshot(node, from, term, snapshot, ctx)
+            }
+            RaftMsg::InstallSnapshotReply { term, last_index } => {
+                self.on_snapshot_reply(node, from, (term, last_index), ctx)
+            }
             RaftMsg::ClientRequest { req, command } => {
                 self.on_client_request(node, from, req, command, ctx)
             }
@@ -169,6 +177,7 @@ impl Protocol for Raft {
             Peer::Server(node) => node,
         };
         match (timer, node.role) {
+            (RaftTimer::Snapshot, _) => self.on_snapshot_timer(node, ctx),
             (RaftTimer::Heartbeat, Role::Leader) => self.on_heartbeat_timer(node, ctx),
             (RaftTimer::Election, Role::Follower | Role::PreCandidate | Role::Candidate) => {
                 self.on_election_timeout(node, ctx)
@@ -252,6 +261,8 @@ impl Protocol for Raft {
             RaftMsg::AppendEntries { entries, .. } => {
                 entries.capacity() * std::mem::size_of::<LogEntry>()
             }
+            // Shared with the leader's own snapshot.
+            RaftMsg::InstallSnapshot { .. } => 0,
             _ => 0,
         }
     }

@@ -1,6 +1,7 @@
 use super::{Command, Config, KvStore, LogEntry};
 use crate::sim::{NodeId, SharedLog, Summary, Time};
 use serde::Serialize;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +125,27 @@ pub struct RaftNode {
     pub heard_from: Vec<Time>,
     /// When it last heard from a leader of its term (pre-vote).
     pub leader_seen_ms: Option<Time>,
+    /// Its latest snapshot (§7), which stands for its log up to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Rc<Snapshot>>,
+    /// A snapshot is to be taken (its timer is set).
+    #[serde(skip)]
+    pub snapshot_due: bool,
+}
+
+/// A snapshot (§7): the state machine as of an applied entry, standing
+/// for the log up to it, which is then dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Snapshot {
+    /// The last entry it covers, and that entry's term.
+    pub last_index: u64,
+    pub last_term: u64,
+    /// The store as of `last_index`, sessions included.
+    pub kv: KvStore,
+    /// The latest configuration as of `last_index`, and its entry (0:
+    /// the starting one).
+    pub config: Config,
+    pub config_index: u64,
 }
 
 /// A new server catching up as a non-voting member (dissertation
@@ -145,12 +167,17 @@ pub struct RaftSaved {
     pub current_term: u64,
     pub voted_for: Option<NodeId>,
     pub log: SharedLog<LogEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Rc<Snapshot>>,
 }
 
 impl RaftNode {
     /// A server as it boots: its disk, or nothing, and the configuration
-    /// it starts with while its log holds none.
+    /// it starts with while its log holds none. A snapshot on disk is its
+    /// state machine again, and what it covers is committed.
     pub fn from_saved(id: NodeId, saved: Option<&RaftSaved>, start: Config) -> Self {
+        let snapshot = saved.and_then(|s| s.snapshot.clone());
+        let applied = snapshot.as_ref().map_or(0, |s| s.last_index);
         let mut node = RaftNode {
             id,
             current_term: saved.map_or(0, |s| s.current_term),
@@ -159,16 +186,18 @@ impl RaftNode {
             role: Role::Follower,
             votes: Vec::new(),
             leader: None,
-            commit_index: 0,
-            last_applied: 0,
+            commit_index: applied,
+            last_applied: applied,
             next_index: Vec::new(),
             match_index: Vec::new(),
-            kv: KvStore::default(),
+            kv: snapshot.as_ref().map(|s| s.kv.clone()).unwrap_or_default(),
             config: start.clone(),
             config_index: 0,
             catch_up: None,
             heard_from: Vec::new(),
             leader_seen_ms: None,
+            snapshot,
+            snapshot_due: false,
         };
         node.find_config(start);
         node
@@ -194,7 +223,13 @@ impl RaftNode {
 
     /// The latest configuration in the log, or `start` if it has none.
     fn find_config(&mut self, start: Config) {
-        let found = (1..=self.last_log_index())
+        (self.config_index, self.config) = self.config_as_of(self.last_log_index(), start);
+    }
+
+    /// The latest configuration at entry `index` (and its entry): in the
+    /// log, else in the snapshot, else `start`.
+    fn config_as_of(&self, index: u64, start: Config) -> (u64, Config) {
+        let in_log = (self.snapshot_index() + 1..=index)
             .rev()
             .find_map(|i| match self.entry(i) {
                 Some(LogEntry {
@@ -203,7 +238,55 @@ impl RaftNode {
                 }) => Some((i, config.clone())),
                 _ => None,
             });
-        (self.config_index, self.config) = found.unwrap_or((0, start));
+        in_log
+            .or_else(|| {
+                self.snapshot
+                    .as_ref()
+                    .map(|s| (s.config_index, s.config.clone()))
+            })
+            .unwrap_or((0, start))
+    }
+
+    /// The last entry its snapshot covers (0: none).
+    pub fn snapshot_index(&self) -> u64 {
+        self.snapshot.as_ref().map_or(0, |s| s.last_index)
+    }
+
+    /// Snapshots what it has applied and drops those entries (§7).
+    pub fn take_snapshot(&mut self, start: Config) -> Option<Rc<Snapshot>> {
+        let last_index = self.last_applied;
+        if last_index <= self.snapshot_index() {
+            return None;
+        }
+        let last_term = self.term_at(last_index)?;
+        let (config_index, config) = self.config_as_of(last_index, start);
+        let snapshot = Rc::new(Snapshot {
+            last_index,
+            last_term,
+            kv: self.kv.clone(),
+            config,
+            config_index,
+        });
+        self.snapshot = Some(snapshot.clone());
+        self.log.compact(last_index as usize);
+        Some(snapshot)
+    }
+
+    /// Takes a leader's snapshot (Figure 13): entries after it stay if the
+    /// log holds its last entry; otherwise the whole log goes. The store
+    /// becomes the snapshot's, and what it covers is committed and applied.
+    pub fn install_snapshot(&mut self, snapshot: Rc<Snapshot>, start: Config) {
+        let at = snapshot.last_index;
+        if self.term_at(at) == Some(snapshot.last_term) {
+            self.log.compact(at as usize);
+        } else {
+            self.log.reset(at as usize);
+        }
+        self.kv = snapshot.kv.clone();
+        self.commit_index = self.commit_index.max(at);
+        self.last_applied = at;
+        self.snapshot = Some(snapshot);
+        self.find_config(start);
     }
 
     /// Whether it was removed and knows it: its latest configuration,
@@ -223,6 +306,7 @@ impl RaftNode {
             current_term: self.current_term,
             voted_for: self.voted_for,
             log: self.log.clone(),
+            snapshot: self.snapshot.clone(),
         }
     }
 
@@ -231,7 +315,7 @@ impl RaftNode {
     }
 
     pub fn last_log_term(&self) -> u64 {
-        self.log.last().map_or(0, |e| e.term)
+        self.term_at(self.last_log_index()).unwrap_or(0)
     }
 
     /// The entry at a 1-based index.
@@ -239,12 +323,13 @@ impl RaftNode {
         index.checked_sub(1).and_then(|i| self.log.get(i as usize))
     }
 
-    /// The term of the entry at a 1-based index (0 before the first).
+    /// The term of the entry at a 1-based index (0 before the first; the
+    /// snapshot's for its last entry; `None` if it lacks it or compacted it).
     pub fn term_at(&self, index: u64) -> Option<u64> {
-        if index == 0 {
-            Some(0)
-        } else {
-            self.entry(index).map(|e| e.term)
+        match &self.snapshot {
+            _ if index == 0 => Some(0),
+            Some(s) if s.last_index == index => Some(s.last_term),
+            _ => self.entry(index).map(|e| e.term),
         }
     }
 }

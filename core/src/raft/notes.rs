@@ -25,6 +25,12 @@ pub enum RaftNote {
     /// A leader stepped down: no majority answered it for an election
     /// timeout (check-quorum).
     LostQuorum { term: u64 },
+    /// A server snapshotted its store as of entry `upto` (term `term`) and
+    /// dropped the entries it covers.
+    Snapshotted { upto: u64, term: u64 },
+    /// A follower took the leader's snapshot up to entry `upto`; `kept`
+    /// entries after it stayed in its log.
+    InstalledSnapshot { upto: u64, kept: u64 },
 }
 
 impl RaftNote {
@@ -66,6 +72,15 @@ impl RaftNote {
             ),
             RaftNote::LostQuorum { term } => format!(
                 "{node} stepped down in term {term}: no majority answered it for an election timeout (check-quorum)"
+            ),
+            RaftNote::Snapshotted { upto, term } => format!(
+                "{node} took a snapshot of its store as of entry {upto} (term {term}) and dropped entries 1–{upto} from its log"
+            ),
+            RaftNote::InstalledSnapshot { upto, kept: 0 } => format!(
+                "{node} installed the leader's snapshot up to entry {upto}: its store is the snapshot's, and its log starts after it"
+            ),
+            RaftNote::InstalledSnapshot { upto, kept } => format!(
+                "{node} installed the leader's snapshot up to entry {upto}, keeping the {kept} entries it held after it"
             ),
         }
     }

@@ -37,6 +37,12 @@ pub struct RaftParams {
     /// §9.6: a leader that has not heard from a majority for an election
     /// timeout steps down.
     pub check_quorum: bool,
+    /// Log compaction (§7): a server snapshots its store once it has
+    /// applied this many entries past its last snapshot, and drops them;
+    /// a follower too far behind gets the leader's snapshot
+    /// (InstallSnapshot). 0: off.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub snapshot_every: u64,
     /// Logs the servers start with, each entry given by its term, as in
     /// Figure 7: `{"S2": [1, 1, 1, 4]}`. With any, every server starts in
     /// the highest term they hold (a server not named, with an empty log).
@@ -73,6 +79,7 @@ impl Default for RaftParams {
             membership: Membership::Single,
             pre_vote: false,
             check_quorum: false,
+            snapshot_every: 0,
             break_one_vote_per_term: false,
             break_vote_without_log_check: false,
             break_forget_vote_on_restart: false,
@@ -81,6 +88,10 @@ impl Default for RaftParams {
             logs: BTreeMap::new(),
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The names of the keys the workload uses, in order.
@@ -169,6 +180,13 @@ impl RaftParams {
             0,
             crate::scenario::MAX_NODES as u64,
             "a number of servers (0: all)",
+        )?;
+        within(
+            "snapshot_every",
+            self.snapshot_every,
+            0,
+            100_000,
+            "a number of entries (0: off)",
         )?;
         for (name, terms) in &self.logs {
             let at = format!("params.logs.{name}");

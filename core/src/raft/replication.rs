@@ -64,6 +64,11 @@ impl Raft {
             .unwrap_or(1)
             .clamp(1, node.last_log_index() + 1);
         let prev_log_index = next - 1;
+        // It no longer holds what the follower needs: its snapshot instead.
+        if prev_log_index < node.snapshot_index() {
+            self.send_snapshot(node, peer, ctx);
+            return;
+        }
         let last = node
             .last_log_index()
             .min(prev_log_index + self.params.max_entries);
@@ -144,7 +149,10 @@ impl Raft {
         ctx: &mut Ctx<Self>,
     ) -> Verdict {
         let last = node.last_log_index();
-        let matches = node.term_at(prev_log_index) == Some(prev_log_term);
+        // Entries up to its snapshot are committed: they match the leader's.
+        let compacted = node.snapshot_index();
+        let matches =
+            prev_log_index < compacted || node.term_at(prev_log_index) == Some(prev_log_term);
         if !matches && !self.params.break_skip_consistency_check {
             let (conflict_term, conflict_index) = match node.term_at(prev_log_index) {
                 None => (0, last + 1),
@@ -169,6 +177,9 @@ impl Raft {
         let count = entries.len() as u64;
         for entry in entries {
             index += 1;
+            if index <= compacted {
+                continue;
+            }
             match node.term_at(index) {
                 // Rule 4: an entry it already has stays (a late, shorter
                 // AppendEntries must not cut what a newer one added).
@@ -316,6 +327,7 @@ impl Raft {
                 }
             }
         }
+        self.schedule_snapshot(node, ctx);
     }
 
     /// A client's request: a leader appends it; a follower redirects.

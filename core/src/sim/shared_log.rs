@@ -14,6 +14,11 @@ pub const CHUNK: usize = 64;
 #[derive(Clone, Debug)]
 pub struct SharedLog<T> {
     chunks: Vec<Rc<Vec<T>>>,
+    /// The index of `chunks[0][0]`.
+    base: usize,
+    /// Entries before this index were compacted away (a snapshot stands
+    /// for them); indices stay absolute.
+    start: usize,
     len: usize,
 }
 
@@ -21,6 +26,8 @@ impl<T> Default for SharedLog<T> {
     fn default() -> Self {
         SharedLog {
             chunks: Vec::new(),
+            base: 0,
+            start: 0,
             len: 0,
         }
     }
@@ -31,6 +38,7 @@ impl<T: Clone> SharedLog<T> {
         Self::default()
     }
 
+    /// The index after the last entry (compacted ones count).
     pub fn len(&self) -> usize {
         self.len
     }
@@ -39,9 +47,17 @@ impl<T: Clone> SharedLog<T> {
         self.len == 0
     }
 
-    /// The entry at `index` (from 0).
+    /// The first index still held: entries before it were compacted.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// The entry at `index` (from 0), if held.
     pub fn get(&self, index: usize) -> Option<&T> {
-        (index < self.len).then(|| &self.chunks[index / CHUNK][index % CHUNK])
+        (self.start..self.len).contains(&index).then(|| {
+            let at = index - self.base;
+            &self.chunks[at / CHUNK][at % CHUNK]
+        })
     }
 
     pub fn last(&self) -> Option<&T> {
@@ -49,7 +65,7 @@ impl<T: Clone> SharedLog<T> {
     }
 
     pub fn push(&mut self, entry: T) {
-        if self.len.is_multiple_of(CHUNK) {
+        if (self.len - self.base).is_multiple_of(CHUNK) {
             self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
         if let Some(last) = self.chunks.last_mut() {
@@ -69,14 +85,17 @@ impl<T: Clone> SharedLog<T> {
         }
     }
 
-    /// Keeps the first `len` entries (Raft drops a conflicting suffix).
+    /// Keeps the entries before `len` (Raft drops a conflicting suffix);
+    /// compacted entries stay compacted.
     pub fn truncate(&mut self, len: usize) {
+        let len = len.max(self.start);
         if len >= self.len {
             return;
         }
-        let chunks = len.div_ceil(CHUNK);
+        let held = len - self.base;
+        let chunks = held.div_ceil(CHUNK);
         self.chunks.truncate(chunks);
-        let keep = len - chunks.saturating_sub(1) * CHUNK;
+        let keep = held - chunks.saturating_sub(1) * CHUNK;
         if let Some(last) = self.chunks.last_mut() {
             if keep < last.len() {
                 Rc::make_mut(last).truncate(keep);
@@ -85,13 +104,46 @@ impl<T: Clone> SharedLog<T> {
         self.len = len;
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|chunk| chunk.iter())
+    /// Forgets the entries before `upto` (a snapshot now holds what they
+    /// did); whole chunks are freed, unless an older copy shares them.
+    pub fn compact(&mut self, upto: usize) {
+        let upto = upto.min(self.len);
+        if upto <= self.start {
+            return;
+        }
+        self.start = upto;
+        let whole = (self.start - self.base) / CHUNK;
+        self.chunks.drain(..whole);
+        self.base += whole * CHUNK;
     }
 
-    /// The entries from `index` on (what AppendEntries sends a follower).
+    /// Drops every entry and starts over as if `at` had been compacted:
+    /// what a follower does when a snapshot replaces its whole log.
+    pub fn reset(&mut self, at: usize) {
+        self.chunks.clear();
+        (self.base, self.start, self.len) = (at, at, at);
+    }
+
+    /// The entries held, from `start()` on.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        let skip = self.start - self.base;
+        self.chunks.iter().enumerate().flat_map(move |(k, chunk)| {
+            let from = if k == 0 { skip.min(chunk.len()) } else { 0 };
+            chunk[from..].iter()
+        })
+    }
+
+    /// The entries from `index` on.
     pub fn from_index(&self, index: usize) -> impl Iterator<Item = &T> + '_ {
-        self.iter().skip(index)
+        self.iter().skip(index.saturating_sub(self.start))
+    }
+
+    /// The chunk holding `index`, and the index after that chunk.
+    fn chunk_at(&self, index: usize) -> Option<(&Rc<Vec<T>>, usize)> {
+        let at = index.checked_sub(self.base)? / CHUNK;
+        self.chunks
+            .get(at)
+            .map(|c| (c, self.base + (at + 1) * CHUNK))
     }
 
     /// Bytes of the chunks no other copy shares: what this copy adds to a
@@ -112,9 +164,9 @@ impl<T: Clone> SharedLog<T> {
 
     /// Whether this log is unchanged since `earlier` was copied from it:
     /// a change copies the chunk it touches (the copy still shares it), so
-    /// the same length and the same last chunk mean the same entries.
+    /// the same bounds and the same last chunk mean the same entries.
     pub fn unchanged_since(&self, earlier: &SharedLog<T>) -> bool {
-        self.len == earlier.len
+        (self.len, self.start) == (earlier.len, earlier.start)
             && match (self.chunks.last(), earlier.chunks.last()) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
@@ -122,21 +174,25 @@ impl<T: Clone> SharedLog<T> {
             }
     }
 
-    /// The first index at which this log and `earlier` (a copy taken
-    /// before) differ, or the shorter one's length. Chunks they still
-    /// share are skipped unread.
+    /// The first index, among those both logs hold, at which this log and
+    /// `earlier` (a copy taken before) differ, or the shorter one's
+    /// length. Chunks they still share are skipped unread. (Compacted
+    /// entries are not compared: what replaced them is a snapshot's to say.)
     pub fn first_difference(&self, earlier: &SharedLog<T>) -> usize
     where
         T: PartialEq,
     {
-        let shared = self
-            .chunks
-            .iter()
-            .zip(&earlier.chunks)
-            .take_while(|(a, b)| Rc::ptr_eq(a, b))
-            .count();
         let short = self.len.min(earlier.len);
-        let mut i = (shared * CHUNK).min(short);
+        let mut i = self.start.max(earlier.start).min(short);
+        while i < short {
+            match (self.chunk_at(i), earlier.chunk_at(i)) {
+                (Some((a, end)), Some((b, other_end))) if end == other_end && Rc::ptr_eq(a, b) => {
+                    i = end
+                }
+                _ => break,
+            }
+        }
+        let mut i = i.min(short);
         while i < short && self.get(i) == earlier.get(i) {
             i += 1;
         }
@@ -187,14 +243,19 @@ impl<T: Clone> SharedLog<T> {
 impl<T: Clone> std::ops::Index<usize> for SharedLog<T> {
     type Output = T;
     fn index(&self, index: usize) -> &T {
-        assert!(index < self.len, "index {index} of a log of {}", self.len);
-        &self.chunks[index / CHUNK][index % CHUNK]
+        match self.get(index) {
+            Some(entry) => entry,
+            None => panic!(
+                "index {index} of a log holding {}..{}",
+                self.start, self.len
+            ),
+        }
     }
 }
 
 impl<T: Clone + PartialEq> PartialEq for SharedLog<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        (self.len, self.start) == (other.len, other.start) && self.iter().eq(other.iter())
     }
 }
 
@@ -214,7 +275,7 @@ impl<T: Clone> FromIterator<T> for SharedLog<T> {
     }
 }
 
-/// Written as a plain list, as a `Vec` would be.
+/// Written as a plain list of the entries held, as a `Vec` would be.
 impl<T: Clone + Serialize> Serialize for SharedLog<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
@@ -254,31 +315,61 @@ mod tests {
     }
 
     proptest! {
-        /// Pushes and truncations, on a log and its copies, agree with a `Vec`.
+        /// Pushes, truncations, compactions and resets, on a log and its
+        /// copies, agree with a `Vec` whose compacted entries are `None`.
         #[test]
-        fn behaves_as_a_vec(ops in prop::collection::vec((0u8..3, 0usize..300), 1..60)) {
+        fn behaves_as_a_vec(ops in prop::collection::vec((0u8..5, 0usize..300), 1..60)) {
             let mut log = SharedLog::new();
-            let mut vec = Vec::new();
+            let mut vec: Vec<Option<usize>> = Vec::new();
+            let mut start = 0;
             let mut copies = Vec::new();
             for (i, (op, n)) in ops.into_iter().enumerate() {
                 match op {
                     0 => for k in 0..n % 100 {
                         log.push(i * 1000 + k);
-                        vec.push(i * 1000 + k);
+                        vec.push(Some(i * 1000 + k));
                     },
                     1 => {
                         log.truncate(n);
-                        vec.truncate(n);
+                        vec.truncate(n.max(start));
                     }
-                    _ => copies.push((log.clone(), vec.clone())),
+                    2 => copies.push((log.clone(), vec.clone())),
+                    3 => {
+                        log.compact(n);
+                        let upto = n.min(vec.len()).max(start);
+                        vec.iter_mut().take(upto).for_each(|e| *e = None);
+                        start = upto;
+                    }
+                    _ => {
+                        log.reset(n);
+                        vec = vec![None; n];
+                        start = n;
+                    }
                 }
                 prop_assert_eq!(log.len(), vec.len());
-                prop_assert_eq!(log.iter().copied().collect::<Vec<_>>(), vec.clone());
-                prop_assert_eq!(log.last(), vec.last());
-                prop_assert_eq!(log.get(n), vec.get(n));
+                prop_assert_eq!(log.start(), start);
+                let held: Vec<usize> = vec.iter().flatten().copied().collect();
+                prop_assert_eq!(log.iter().copied().collect::<Vec<_>>(), held);
+                prop_assert_eq!(log.last(), vec.last().and_then(|e| e.as_ref()));
+                prop_assert_eq!(log.get(n), vec.get(n).and_then(|e| e.as_ref()));
+                // Whole compacted chunks are gone.
+                prop_assert!(log.chunks.len() <= (log.len() - start).div_ceil(CHUNK) + 1);
             }
             for (copy, expected) in copies {
-                prop_assert_eq!(copy.iter().copied().collect::<Vec<_>>(), expected);
+                let held: Vec<usize> = expected.iter().flatten().copied().collect();
+                prop_assert_eq!(copy.iter().copied().collect::<Vec<_>>(), held);
+                // Where the log differs from a copy taken before is where
+                // the held entries first differ.
+                let d = log.first_difference(&copy);
+                let lo = log.start().max(copy.start());
+                let short = log.len().min(copy.len());
+                prop_assert!(d >= lo.min(short) && d <= short);
+                for j in lo..d {
+                    prop_assert_eq!(log.get(j), copy.get(j));
+                }
+                if d < short {
+                    prop_assert_ne!(log.get(d), copy.get(d));
+                }
             }
         }
     }
@@ -312,5 +403,24 @@ mod change_tests {
         assert_eq!(log.len(), earlier.len());
         assert!(!log.unchanged_since(&earlier));
         assert_eq!(log.first_difference(&earlier), 70);
+    }
+
+    #[test]
+    fn compaction_frees_whole_chunks_and_is_no_change_to_what_is_held() {
+        let mut log: SharedLog<u32> = (0..300).collect();
+        let earlier = log.clone();
+        log.compact(200);
+        assert_eq!((log.start(), log.len()), (200, 300));
+        assert_eq!(log.chunks.len(), 2, "chunks 0–2 (entries 0–191) are freed");
+        assert_eq!(log.get(199), None);
+        assert_eq!(log.get(200), Some(&200));
+        assert_eq!(log.first_difference(&earlier), 300);
+        log.push(300);
+        assert_eq!(log.first_difference(&earlier), 300);
+        // A reset starts an empty log at an index; pushes go on from there.
+        log.reset(1000);
+        log.push(7);
+        assert_eq!((log.start(), log.len(), log.last()), (1000, 1001, Some(&7)));
+        assert_eq!(log.iter().count(), 1);
     }
 }
