@@ -52,7 +52,10 @@ impl Summary for RaftSummary {
     }
 }
 
-/// A node of a Raft lab: a server, or a client of the servers.
+/// A node of a Raft lab: a server, or a client of the servers. (Unboxed:
+/// a lab has one or two clients, and boxing would cost every server an
+/// allocation per checkpoint copy.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Peer {
