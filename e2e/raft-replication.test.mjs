@@ -164,3 +164,35 @@ test('add a server: it catches up without a vote, then joins; remove one, and it
   assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'remove-server');
   assert.deepEqual(page.errors, []);
 });
+
+test('with snapshots, logs start with a snapshot, and a follower far behind installs the leader\'s', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-catch-up-snapshot.json');
+  // S1 came back at 4.5 s behind the leader's snapshot: InstallSnapshot is on the wire to it.
+  await seek(page, 4630);
+  await page.waitForFunction(() => document.querySelectorAll('.message.install-snapshot').length > 0);
+  assert.ok(await page.locator('.in-flight li', { hasText: /InstallSnapshot up to entry 20/ }).count() > 0);
+  // Once it lands, S1's store and log start are the snapshot's.
+  await seek(page, 4700);
+  await page.waitForFunction(() => /≤20 snap/.test(document.querySelector('.log-row .snapshot')?.textContent ?? ''));
+  assert.match(await page.locator('[data-testid="event-log"]').textContent(), /S1 installed the leader's snapshot up to entry 20/);
+  // At the end every server has one, first in its log row, and the stores agree.
+  await seek(page, 8000);
+  const boxes = await page.locator('.log-row .snapshot').allTextContents();
+  assert.equal(boxes.length, 5);
+  for (const b of boxes) assert.match(b, /≤(3\d) snap/);
+  const stores = await page.locator('.log-row .store').allTextContents();
+  assert.ok(stores.every((s) => s === stores[0]), stores.join(' | '));
+  // The inspector names the snapshot: its last entry, term and store.
+  await page.locator('.node[data-node="S2"]').click();
+  assert.match(await page.locator('[data-testid="inspector"]').textContent(), /snapshot.*entries 1–3\d \(last term 2\): store x=/);
+  // A bad setting is refused at its place; the run stays.
+  const hash = await page.locator('.lab').getAttribute('data-trace-hash');
+  await page.locator('details.settings summary').click();
+  await page.locator('[data-testid="snapshot-every"]').fill('200000');
+  await page.locator('[data-testid="snapshot-every"]').press('Enter');
+  await page.waitForSelector('[data-testid="problem"]');
+  assert.match(await page.locator('[data-testid="problem"]').textContent(), /snapshot_every.*200000/);
+  assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), hash);
+  assert.deepEqual(page.errors, []);
+});

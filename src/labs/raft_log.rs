@@ -1,10 +1,11 @@
 //! Each server's log as a strip of entries: index, term colour, committed
 //! (solid) or not (dashed), applied; the commit marker; a leader's
 //! nextIndex and matchIndex for each follower; the store's contents.
-//! Long logs show their last entries, with how many came before.
+//! Long logs show their last entries, with how many came before; a
+//! snapshot stands first, for the entries it replaced.
 
 use super::common::key_colour;
-use distviz_core::raft::{Command, Peer, PeerSaved, Raft, RaftNode, Role};
+use distviz_core::raft::{Command, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot};
 use distviz_core::sim::{NodeId, SharedLog, World};
 use yew::prelude::*;
 
@@ -55,19 +56,42 @@ fn entry_button(
     }
 }
 
+/// A snapshot, first in its strip: the entries it stands for, and what
+/// the store held after them.
+fn snapshot_box(id: NodeId, s: &Snapshot) -> Html {
+    let words = format!(
+        "entries 1–{} (the last of term {}), store {}, config {}",
+        s.last_index,
+        s.last_term,
+        s.kv.describe(),
+        s.config
+    );
+    html! {
+        <li class="snapshot" key="snapshot" title={format!("{id}'s snapshot: {words}")}>
+            <span class="visually-hidden">{format!("{id}'s snapshot: {words}")}</span>
+            <span aria-hidden="true"><span class="index">{format!("≤{}", s.last_index)}</span>{" snap"}</span>
+        </li>
+    }
+}
+
 fn strip(
     id: NodeId,
-    log: &SharedLog<distviz_core::raft::LogEntry>,
+    (log, snapshot): (&SharedLog<distviz_core::raft::LogEntry>, Option<&Snapshot>),
     live: Option<&RaftNode>,
     picked: Picked,
     on_pick: &Callback<(NodeId, u64)>,
 ) -> Html {
     let (commit, applied) = live.map_or((0, 0), |n| (n.commit_index, n.last_applied));
-    let first = log.len().saturating_sub(SHOWN);
+    let shown = SHOWN - usize::from(snapshot.is_some());
+    let first = log.len().saturating_sub(shown).max(log.start());
+    let hidden = first - log.start();
     html! {
         <ol class="entries" aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
-            if first > 0 {
-                <li class="earlier" aria-hidden="true" title={format!("{first} earlier entries")}>{"…"}</li>
+            if let Some(s) = snapshot {
+                {snapshot_box(id, s)}
+            }
+            if hidden > 0 {
+                <li class="earlier" aria-hidden="true" title={format!("{hidden} earlier entries")}>{"…"}</li>
             }
             {for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| {
                 entry_button(id, index, e.term, &e.command, (index <= commit, index <= applied),
@@ -126,8 +150,8 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
     let leader = super::raft_membership::leader(world);
     let rows = world.nodes().iter().filter_map(|slot| {
         let (log, live) = match (&slot.live, &slot.saved) {
-            (Some(Peer::Server(n)), _) => (&n.log, Some(n)),
-            (None, Some(PeerSaved::Server(s))) => (&s.log, None),
+            (Some(Peer::Server(n)), _) => ((&n.log, n.snapshot.as_deref()), Some(n)),
+            (None, Some(PeerSaved::Server(s))) => ((&s.log, s.snapshot.as_deref()), None),
             _ => return None,
         };
         let id = slot.id;
@@ -157,7 +181,7 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
     html! {
         <section class="panel logs" aria-labelledby="logs-title">
             <header><h2 id="logs-title">{"Logs"}</h2>
-                <p class="note">{"Solid: committed. Dashed: not yet. A dot: applied to the store. Colour: the entry's term. Pick an entry to ask why it is (not) committed."}</p>
+                <p class="note">{"Solid: committed. Dashed: not yet. A dot: applied to the store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed."}</p>
             </header>
             <div class="log-rows">{for rows}</div>
         </section>

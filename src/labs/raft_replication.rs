@@ -193,6 +193,7 @@ fn Legend() -> Html {
                 {swatch("append-entries", "AppendEntries with entries")}
                 {swatch("append", "heartbeat")}
                 {swatch("append-refused", "AppendEntries refused")}
+                {swatch("install-snapshot", "InstallSnapshot")}
                 {swatch("client-request", "client request")}
                 {swatch("client-reply", "client reply")}
                 {swatch("vote-request", "vote request")}

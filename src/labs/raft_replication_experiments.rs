@@ -35,6 +35,8 @@ const EXPERIMENTS: &[Experiment] = &[
         "S1 is down while the others commit more entries; then the leader changes. The new leader's nextIndex for S1 starts past its last entry and walks back one entry per refused AppendEntries (watch the refusals)."),
     experiment(scenario!("raft-replication-catch-up-fast.json"), "The same, with the fast back-off.",
         "The same run with Settings → “fast back-off”: S1's refusal names where its log ends, and the leader jumps there at once."),
+    experiment(scenario!("raft-replication-catch-up-snapshot.json"), "The same, with snapshots.",
+        "The same run with Settings → “Snapshot every 5”: each server snapshots its store every 5 applied entries and drops them (“≤n snap” first in its log). When S1 and later S3 come back, the leader no longer holds the entries they lack, so it sends its snapshot (InstallSnapshot, the big ringed dot): the follower's store becomes the snapshot's, and AppendEntries go on from there."),
     experiment(scenario!("raft-replication-figure-7.json"), "Figure 7: a new leader and logs that differ.",
         "Seven servers start with the figure's logs: S1 is the leader-to-be, S2–S7 are followers (a)–(f), missing entries, holding extra ones, or both. S1 times out and wins term 8 (S4 and S5 refuse: their logs are more up to date; but four votes of seven are a majority). Its nextIndex for each follower starts past its own log and walks back one entry per refusal until the logs match; then (c) and (d) lose their extra entries, (f) loses terms 2 and 3, and every log ends as S1's with the no-op of term 8."),
     experiment(scenario!("raft-replication-figure-8.json"), "Figure 8, with the right rule.",

@@ -138,6 +138,10 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
                 <input type="number" min="1" max="8" value={p.keys.to_string()} onchange={amount("keys", 3)} aria-label="Number of keys" /></label>
             <label class="toggle"><input type="checkbox" checked={p.noop} onchange={toggle("noop")} data-testid="noop" />
                 {" A new leader appends a no-op entry of its term (§8)"}</label>
+            <label>{"Snapshot every "}
+                <input type="number" min="0" max="100000" value={p.snapshot_every.to_string()}
+                    onchange={amount("snapshot_every", 0)} aria-label="Snapshot every so many applied entries (0 for never)" data-testid="snapshot-every" />
+                {" applied entries (0: never). A follower too far behind then gets the leader's snapshot (§7)."}</label>
             <label class="toggle"><input type="checkbox" checked={p.fast_backoff} onchange={toggle("fast_backoff")} data-testid="fast-backoff" />
                 {" Fast back-off: a refusal names the conflicting term, and nextIndex skips a term at a time"}</label>
             <fieldset class="break-it">

@@ -5,6 +5,7 @@ use crate::components::cluster_view::{MessageVisual, NodeVisual};
 use crate::components::inspector::Field;
 use distviz_core::raft::{
     Answer, Command, Peer, PeerSaved, Raft, RaftClient, RaftMsg, RaftNode, RaftTimer, Role,
+    Snapshot,
 };
 use distviz_core::sim::{InFlight, NodeId, NodeSlot, Protocol, SharedLog, World};
 
@@ -200,6 +201,8 @@ pub fn message_class(msg: &RaftMsg) -> &'static str {
         RaftMsg::AppendEntries { .. } => "append-entries",
         RaftMsg::AppendEntriesReply { success: true, .. } => "append-reply",
         RaftMsg::AppendEntriesReply { success: false, .. } => "append-refused",
+        RaftMsg::InstallSnapshot { .. } => "install-snapshot",
+        RaftMsg::InstallSnapshotReply { .. } => "append-reply",
         RaftMsg::ClientRequest { .. } => "client-request",
         RaftMsg::ClientReply { .. } => "client-reply",
     }
@@ -214,13 +217,30 @@ pub fn message_visual(
     super::common::message_visual(world.protocol(), m, now, held, message_class(&m.msg))
 }
 
+/// A snapshot in words, for the inspector.
+fn snapshot_text(snapshot: Option<&Snapshot>) -> String {
+    match snapshot {
+        Some(s) => format!(
+            "entries 1–{} (last term {}): store {}, config {}",
+            s.last_index,
+            s.last_term,
+            s.kv.describe(),
+            s.config
+        ),
+        None => "none".into(),
+    }
+}
+
 /// A log in words, its last entries if it is long.
 fn log_text(log: &SharedLog<distviz_core::raft::LogEntry>) -> String {
     const SHOWN: usize = 12;
-    if log.is_empty() {
-        return "empty".into();
+    if log.len() == log.start() {
+        return match log.start() {
+            0 => "empty".into(),
+            n => format!("no entries after its snapshot (1–{n})"),
+        };
     }
-    let skip = log.len().saturating_sub(SHOWN);
+    let skip = log.len().saturating_sub(SHOWN).max(log.start());
     let entries = (skip..log.len())
         .filter_map(|i| {
             log.get(i)
@@ -255,6 +275,7 @@ pub fn node_fields(slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
             Field::new("currentTerm", saved.current_term.to_string(), true),
             Field::new("votedFor", vote_text(saved.voted_for), true),
             Field::new("log", log_text(&saved.log), true),
+            Field::new("snapshot", snapshot_text(saved.snapshot.as_deref()), true),
         ],
         (None, Some(PeerSaved::Client { next_req })) => {
             vec![Field::new("next request", format!("#{next_req}"), true)]
@@ -313,6 +334,7 @@ fn live_fields(node: &RaftNode, slot: &NodeSlot<Raft>, now: u64) -> Vec<Field> {
         Field::new("currentTerm", node.current_term.to_string(), true),
         Field::new("votedFor", vote_text(node.voted_for), true),
         Field::new("log", log_text(&node.log), true),
+        Field::new("snapshot", snapshot_text(node.snapshot.as_deref()), true),
         Field::new("votes received", votes, false),
         Field::new(
             "known leader",
@@ -429,6 +451,17 @@ pub fn message_fields(m: &InFlight<RaftMsg>, held: bool) -> Vec<Field> {
             }
             body
         }
+        RaftMsg::InstallSnapshot { term, snapshot } => vec![
+            ("term", term.to_string()),
+            ("lastIncludedIndex", snapshot.last_index.to_string()),
+            ("lastIncludedTerm", snapshot.last_term.to_string()),
+            ("store", snapshot.kv.describe()),
+            ("configuration", snapshot.config.to_string()),
+        ],
+        RaftMsg::InstallSnapshotReply { term, last_index } => vec![
+            ("term", term.to_string()),
+            ("holds up to", last_index.to_string()),
+        ],
         RaftMsg::ClientRequest { req, command } => request_fields(*req, command),
         RaftMsg::ClientReply { req, answer } => reply_fields(*req, answer, "entry"),
     };
