@@ -12,6 +12,9 @@
 //  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory);
 //  - issue 7's load run (5 servers, a client request every 100 ms, 10 virtual
 //    minutes): the time to compute it (build_wall_ms) and its seeks (p95);
+//  - issue 7's snapshot run (9 servers, three clients, snapshots every 1000
+//    entries, until 10,000 entries are committed), in a fresh page
+//    (#/bench/snapshots): what it holds (budget ≤ 50 MB) and its seeks (≤ 50 ms);
 //  - the linearizability checker on the reference histories (as `distviz bench-check`).
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
 import fs from 'node:fs';
@@ -39,6 +42,10 @@ try {
   await bench.waitForSelector('[data-testid="bench-result"]', { timeout: 120000 });
   const figures = JSON.parse(await bench.locator('[data-testid="bench-result"]').textContent());
   await bench.context().close();
+  const snapshots = await openPage(browser, `${server.url}#/bench/snapshots`);
+  await snapshots.waitForSelector('[data-testid="bench-result"]', { timeout: 120000 });
+  figures.raft_9_servers_10000_entries_snapshots = JSON.parse(await snapshots.locator('[data-testid="bench-result"]').textContent());
+  await snapshots.context().close();
 
   const page = await openPage(browser, `${server.url}#/raft-election`);
   await page.locator('.settings summary').click();

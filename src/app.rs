@@ -29,6 +29,7 @@ pub fn App() -> Html {
     let body = match &route.page {
         Page::Guide => html! { <Landing /> },
         Page::Bench => html! { <BenchPage /> },
+        Page::BenchSnapshots => html! { <BenchPage snapshots=true /> },
         Page::PanicSelfTest => html! { <PanicOnPurpose /> },
         Page::NotFound(path) => html! {
             <main class="not-found">

@@ -21,6 +21,9 @@ pub enum Page {
     Guide,
     Lab(String),
     Bench,
+    /// Issue 7's snapshot run alone, in a fresh page (its memory figure
+    /// needs a heap no earlier run has grown).
+    BenchSnapshots,
     /// Panics on purpose, to check the error panel (#/selftest/panic).
     PanicSelfTest,
     NotFound(String),
@@ -59,6 +62,7 @@ impl Route {
         let page = match path {
             "" => Page::Guide,
             "bench" => Page::Bench,
+            "bench/snapshots" => Page::BenchSnapshots,
             "selftest/panic" => Page::PanicSelfTest,
             lab if distviz_core::lab::is_known(lab) => Page::Lab(lab.to_string()),
             other => Page::NotFound(other.to_string()),
@@ -162,6 +166,7 @@ mod tests {
         assert_eq!(Route::parse("").page, Page::Guide);
         assert_eq!(Route::parse("#/").page, Page::Guide);
         assert_eq!(Route::parse("#/bench").page, Page::Bench);
+        assert_eq!(Route::parse("#/bench/snapshots").page, Page::BenchSnapshots);
         let r = Route::parse("#/raft-election?embed=1&controls=0&theme=dark&t=1500&s=N4Ig");
         assert_eq!(r.page, Page::Lab("raft-election".into()));
         assert!(r.embed && !r.controls);

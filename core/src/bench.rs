@@ -200,45 +200,18 @@ pub fn raft_load(
     request_every_ms: u64,
     virtual_ms: u64,
 ) -> LoadFigures {
-    use crate::raft::Peer;
-    use crate::sim::{CLIENTS, SERVERS};
     let before = allocated();
     let params = RaftParams {
         workload_ms: request_every_ms,
         ..RaftParams::default()
     };
-    let mut run = Run::new(
-        Raft::new(params),
-        Roster::new([(SERVERS, servers), (CLIENTS, 1)]),
-        NetworkConfig::default(),
-        4,
-        &[],
-        Vec::new(),
-    );
-    run.keep_window(BROWSER_WINDOW);
+    let mut run = load_run(params, servers, 1);
     let start = clock();
     run.advance_to(virtual_ms);
     let build_wall_ms = clock() - start;
     let held = allocated().saturating_sub(before);
     let estimated = run.held_bytes();
-    let committed = run
-        .world()
-        .nodes()
-        .iter()
-        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
-        .map(|n| n.commit_index)
-        .max()
-        .unwrap_or(0);
-    let mut rng = SimRng::new(5);
-    let mut times: Vec<f64> = (0..50)
-        .map(|_| {
-            let target = rng.between(0, virtual_ms);
-            let before = clock();
-            run.seek_time(target);
-            clock() - before
-        })
-        .collect();
-    times.sort_by(|a, b| a.total_cmp(b));
+    let committed = highest_commit(&run);
     LoadFigures {
         servers,
         request_every_ms,
@@ -248,8 +221,113 @@ pub fn raft_load(
         build_wall_ms,
         held_mb: held as f64 / 1_048_576.0,
         estimated_mb: estimated as f64 / 1_048_576.0,
-        seek_p95_ms: times[times.len() * 95 / 100],
+        seek_p95_ms: seek_p95(clock, &mut run, 50),
     }
+}
+
+/// Issue 7's snapshot budget: `servers` servers under load from three
+/// clients, with snapshots every `snapshot_every` entries, run until
+/// `entries` are committed, windowed as in the browser.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntriesFigures {
+    pub servers: usize,
+    pub snapshot_every: u64,
+    pub committed: u64,
+    pub virtual_ms: u64,
+    pub events: u64,
+    pub build_wall_ms: f64,
+    pub held_mb: f64,
+    pub estimated_mb: f64,
+    /// The longest log any server holds at the end (entries since its snapshot).
+    pub longest_log_held: u64,
+    pub seek_p95_ms: f64,
+}
+
+pub fn raft_entries(
+    clock: &dyn Fn() -> f64,
+    allocated: &dyn Fn() -> u64,
+    servers: usize,
+    entries: u64,
+    snapshot_every: u64,
+) -> EntriesFigures {
+    use crate::raft::Peer;
+    let before = allocated();
+    let params = RaftParams {
+        workload_ms: 10,
+        snapshot_every,
+        ..RaftParams::default()
+    };
+    let mut run = load_run(params, servers, 3);
+    let start = clock();
+    while highest_commit(&run) < entries && run.now() < 2 * 3_600_000 {
+        run.advance_to(run.now() + 10_000);
+    }
+    let build_wall_ms = clock() - start;
+    let held = allocated().saturating_sub(before);
+    let estimated = run.held_bytes();
+    let longest_log_held = run
+        .world()
+        .nodes()
+        .iter()
+        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
+        .map(|n| (n.log.len() - n.log.start()) as u64)
+        .max()
+        .unwrap_or(0);
+    EntriesFigures {
+        servers,
+        snapshot_every,
+        committed: highest_commit(&run),
+        virtual_ms: run.now(),
+        events: run.world().records(),
+        build_wall_ms,
+        held_mb: held as f64 / 1_048_576.0,
+        estimated_mb: estimated as f64 / 1_048_576.0,
+        longest_log_held,
+        seek_p95_ms: seek_p95(clock, &mut run, 50),
+    }
+}
+
+/// A Raft replication run of `servers` servers and `clients` clients,
+/// windowed as in the browser.
+fn load_run(params: RaftParams, servers: usize, clients: usize) -> Run<Raft> {
+    use crate::sim::{CLIENTS, SERVERS};
+    let mut run = Run::new(
+        Raft::new(params),
+        Roster::new([(SERVERS, servers), (CLIENTS, clients)]),
+        NetworkConfig::default(),
+        4,
+        &[],
+        Vec::new(),
+    );
+    run.keep_window(BROWSER_WINDOW);
+    run
+}
+
+fn highest_commit(run: &Run<Raft>) -> u64 {
+    use crate::raft::Peer;
+    run.world()
+        .nodes()
+        .iter()
+        .filter_map(|s| s.live.as_ref().and_then(Peer::server))
+        .map(|n| n.commit_index)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The 95th percentile of `seeks` seeks to random moments of the run.
+fn seek_p95(clock: &dyn Fn() -> f64, run: &mut Run<Raft>, seeks: usize) -> f64 {
+    let end = run.now();
+    let mut rng = SimRng::new(5);
+    let mut times: Vec<f64> = (0..seeks)
+        .map(|_| {
+            let target = rng.between(0, end);
+            let before = clock();
+            run.seek_time(target);
+            clock() - before
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    times[times.len() * 95 / 100]
 }
 
 /// Random schedules of 10 virtual seconds per second of wall time (the

@@ -53,7 +53,7 @@ fn both_worlds_draw_the_same_network_randomness_for_the_same_seed() {
 }
 
 #[test]
-fn after_the_leader_crash_both_elect_s4_and_commit_again_raft_sooner_with_its_no_op() {
+fn after_the_leader_crash_both_elect_a_new_leader_and_commit_again_raft_sooner_with_its_no_op() {
     let s = scenario("raft-vs-paxos-leader-crash.json");
     let (raft_scenario, _) = split(&s).unwrap();
     let mut both = pair(&s).unwrap();
@@ -69,7 +69,8 @@ fn after_the_leader_crash_both_elect_s4_and_commit_again_raft_sooner_with_its_no
         assert_eq!(side.failovers.len(), 1, "{side:?}");
         let f = &side.failovers[0];
         assert_eq!((f.crashed, f.at_ms), (NodeId::server(0), 1200));
-        assert_eq!(f.next_leader, Some(NodeId::server(3)));
+        // Who wins is each world's own draw of election timeouts.
+        assert!(f.next_leader.is_some_and(|l| l != NodeId::server(0)));
         assert!(f.leader_at_ms.is_some_and(|t| t > 1200 && t < 1600));
     }
     // Raft's new leader commits its no-op at once; Multi-Paxos's has no

@@ -198,11 +198,13 @@ fn main() -> ExitCode {
             let live = || LIVE_BYTES.load(Ordering::Relaxed);
             let memory = bench::memory(&clock, &live, 9, 2 * 3_600_000);
             let load = bench::raft_load(&clock, &live, 5, 100, 600_000);
+            let entries = bench::raft_entries(&clock, &live, 9, 10_000, 1_000);
             let search = bench::search_speed(&clock, 1_000);
             serde_json::to_string_pretty(&serde_json::json!({
                 "engine_5_nodes": engine5, "engine_9_nodes": engine9, "seek_10_minutes": seek,
                 "memory_9_nodes_2_hours": memory,
                 "raft_5_servers_request_every_100ms_10_minutes": load,
+                "raft_9_servers_10000_entries_snapshots": entries,
                 "search_schedules_of_10_seconds": search,
             }))
             .map_err(|e| e.to_string())

@@ -126,6 +126,9 @@ impl LogChecks {
             self.leader_append_only(s, from, &mut found);
             self.redigest(s, from, &mut found);
             self.seen[slot] = s.log.clone();
+            // Below its snapshot only the digest its log chains from is
+            // needed: it speaks for the whole prefix.
+            self.digests[slot].compact(s.log.start().saturating_sub(1));
         }
         self.leading[slot] = match s.live {
             Some((Role::Leader, term, _)) => Some((term, s.log.len())),
@@ -143,8 +146,8 @@ impl LogChecks {
 
     /// A new snapshot: if it stands for entries other than the ones this
     /// server's digests describe (a leader's snapshot replaced its log),
-    /// its digests up to it become those of the committed prefix it
-    /// holds. Returns whether they did.
+    /// its digest at its end becomes the committed prefix's. Returns
+    /// whether it did.
     fn take_snapshot(&mut self, s: &ServerLook<'_>) -> bool {
         let slot = s.id.index();
         self.snapshots[slot] = s.snapshot;
@@ -157,10 +160,8 @@ impl LogChecks {
             return false;
         }
         let digests = &mut self.digests[slot];
-        digests.truncate(0);
-        for i in 0..=last {
-            digests.push(self.committed.get(i).map_or(0, |c| c.digest));
-        }
+        digests.reset(last);
+        digests.push(self.committed.get(last).map_or(0, |c| c.digest));
         true
     }
 
@@ -243,12 +244,8 @@ impl LogChecks {
         let Some(last) = n.checked_sub(1).map(|i| self.committed[i].clone()) else {
             return;
         };
-        let holds = self.digests[slot].get(n - 1) == Some(&last.digest);
-        if !holds {
-            // The first committed entry it lacks.
-            let missing = (0..n)
-                .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
-                .unwrap_or(n - 1);
+        if !self.holds_committed(slot, n - 1) {
+            let missing = self.first_not_committed(slot, n);
             let c = self.committed[missing].clone();
             found.push((
                 super::LEADER_COMPLETENESS.name,
@@ -261,6 +258,23 @@ impl LogChecks {
                 ),
             ));
         }
+    }
+
+    /// Whether a server's log, up to index `i` (from 0), is the committed
+    /// prefix. Below its snapshot its digests are gone; the one it chains
+    /// from, at the snapshot's end, speaks for everything before.
+    fn holds_committed(&self, slot: usize, i: usize) -> bool {
+        let digests = &self.digests[slot];
+        let i = i.max(digests.start());
+        digests.get(i).is_some() && digests.get(i) == self.committed.get(i).map(|c| &c.digest)
+    }
+
+    /// The first index below `n` where a server's log leaves the committed
+    /// prefix (the snapshot's end, if already there).
+    fn first_not_committed(&self, slot: usize, n: usize) -> usize {
+        (self.digests[slot].start()..n)
+            .find(|&i| !self.holds_committed(slot, i))
+            .unwrap_or(n - 1)
     }
 
     /// What a server has applied must be what every other applied at the
@@ -277,12 +291,8 @@ impl LogChecks {
             return;
         }
         let known = self.committed.len().min(applied);
-        if known > 0
-            && self.digests[slot].get(known - 1) != self.committed.get(known - 1).map(|c| &c.digest)
-        {
-            let at = (0..known)
-                .find(|&i| self.digests[slot].get(i) != self.committed.get(i).map(|c| &c.digest))
-                .unwrap_or(known - 1);
+        if known > 0 && !self.holds_committed(slot, known - 1) {
+            let at = self.first_not_committed(slot, known);
             let theirs = self.committed[at].clone();
             let (index, id) = (at + 1, s.id);
             let mine = match s.log.get(at) {

@@ -116,6 +116,10 @@ pub struct RaftNode {
     pub next_index: Vec<u64>,
     /// A leader's highest entry known to be stored on each server.
     pub match_index: Vec<u64>,
+    /// A leader's last entry sent to each server in its latest
+    /// AppendEntries (or snapshot). Above matchIndex, that send is not yet
+    /// answered, and new entries wait for its answer or the next heartbeat.
+    pub sent_up_to: Vec<u64>,
     /// The state machine: what the applied entries made.
     pub kv: KvStore,
     /// The latest configuration in its log (or the one it started with),
@@ -193,6 +197,7 @@ impl RaftNode {
             last_applied: applied,
             next_index: Vec::new(),
             match_index: Vec::new(),
+            sent_up_to: Vec::new(),
             kv: snapshot.as_ref().map(|s| s.kv.clone()).unwrap_or_default(),
             config: start.clone(),
             config_index: 0,
@@ -302,6 +307,12 @@ impl RaftNode {
     /// catching up (a removed server hears nothing more).
     pub fn replicates_to(&self, peer: NodeId) -> bool {
         self.config.contains(peer) || self.catch_up.as_ref().is_some_and(|c| c.server == peer)
+    }
+
+    /// Whether, as leader, its latest send to `peer` is unanswered.
+    pub fn awaits(&self, peer: NodeId) -> bool {
+        let i = peer.n as usize;
+        self.sent_up_to.get(i) > self.match_index.get(i)
     }
 
     pub fn saved(&self) -> RaftSaved {

@@ -19,6 +19,7 @@ impl Raft {
         let servers = ctx.count(SERVERS);
         node.next_index = vec![node.last_log_index() + 1; servers];
         node.match_index = vec![0; servers];
+        node.sent_up_to = vec![0; servers];
         // Check-quorum counts from here: everyone gets a fresh chance.
         node.heard_from = vec![ctx.now(); servers];
         node.catch_up = None;
@@ -37,26 +38,39 @@ impl Raft {
         }
     }
 
-    /// Sends every follower what it lacks (or a heartbeat), and rearms the
+    /// Sends every follower what it lacks (or a heartbeat), answered or
+    /// not (a lost message is sent again this way), and rearms the
     /// heartbeat timer.
-    pub(super) fn send_heartbeats(&self, node: &RaftNode, ctx: &mut Ctx<Self>) {
-        self.send_to_followers(node, ctx);
+    pub(super) fn send_heartbeats(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
+        for peer in Self::followers(node) {
+            self.send_append(node, peer, ctx);
+        }
         ctx.set_timer(RaftTimer::Heartbeat, self.params.heartbeat_ms);
     }
 
-    /// AppendEntries to every voter of its configuration, and to a server
-    /// catching up to join it.
-    pub(super) fn send_to_followers(&self, node: &RaftNode, ctx: &mut Ctx<Self>) {
+    /// New entries: to each follower whose last AppendEntries is answered.
+    /// The others get them with the next send their answer (or the next
+    /// heartbeat) triggers, so entries are not sent again and again while
+    /// one is on its way.
+    pub(super) fn send_to_followers(&self, node: &mut RaftNode, ctx: &mut Ctx<Self>) {
+        for peer in Self::followers(node) {
+            if !node.awaits(peer) {
+                self.send_append(node, peer, ctx);
+            }
+        }
+    }
+
+    /// Every voter of its configuration but itself, and a server catching
+    /// up to join it.
+    fn followers(node: &RaftNode) -> Vec<NodeId> {
         let mut followers = Self::voters_but_me(node);
         if let Some(c) = &node.catch_up {
             followers.push(c.server);
         }
-        for peer in followers {
-            self.send_append(node, peer, ctx);
-        }
+        followers
     }
 
-    pub(super) fn send_append(&self, node: &RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
+    pub(super) fn send_append(&self, node: &mut RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
         let next = node
             .next_index
             .get(peer.n as usize)
@@ -75,6 +89,9 @@ impl Raft {
         let entries = (prev_log_index..last)
             .filter_map(|i| node.log.get(i as usize).cloned())
             .collect();
+        if let Some(sent) = node.sent_up_to.get_mut(peer.n as usize) {
+            *sent = last;
+        }
         ctx.send(
             peer,
             RaftMsg::AppendEntries {
@@ -252,7 +269,11 @@ impl Raft {
             if node.role != Role::Leader {
                 return;
             }
-            if node.next_index[peer] <= node.last_log_index() && node.replicates_to(from) {
+            // More to send, and no newer AppendEntries on its way to it.
+            if node.next_index[peer] <= node.last_log_index()
+                && node.replicates_to(from)
+                && !node.awaits(from)
+            {
                 self.send_append(node, from, ctx);
             }
             return;

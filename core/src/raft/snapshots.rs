@@ -32,8 +32,11 @@ impl Raft {
     }
 
     /// The leader's snapshot, to a follower whose next entry it compacted.
-    pub(super) fn send_snapshot(&self, node: &RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
+    pub(super) fn send_snapshot(&self, node: &mut RaftNode, peer: NodeId, ctx: &mut Ctx<Self>) {
         if let Some(snapshot) = &node.snapshot {
+            if let Some(sent) = node.sent_up_to.get_mut(peer.n as usize) {
+                *sent = snapshot.last_index;
+            }
             ctx.send(
                 peer,
                 RaftMsg::InstallSnapshot {
@@ -111,6 +114,7 @@ impl Raft {
         if node.role == Role::Leader
             && node.next_index[peer] <= node.last_log_index()
             && node.replicates_to(from)
+            && !node.awaits(from)
         {
             self.send_append(node, from, ctx);
         }
