@@ -241,9 +241,9 @@ impl LogChecks {
             .rev()
             .find(|&i| self.committed[i].in_term < term)
             .map_or(0, |i| i + 1);
-        let Some(last) = n.checked_sub(1).map(|i| self.committed[i].clone()) else {
+        if n == 0 {
             return;
-        };
+        }
         if !self.holds_committed(slot, n - 1) {
             let missing = self.first_not_committed(slot, n);
             let c = self.committed[missing].clone();
