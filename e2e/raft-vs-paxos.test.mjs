@@ -225,3 +225,29 @@ test('each world has its safety checks; a broken one is shown and travels to its
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('embedded, the page runs both worlds without the site around it and tells its host its height', async () => {
+  const page = await openPage(browser, 'about:blank');
+  // A host page on the lab's origin, with the iframe and nothing else.
+  await page.route(`${server.url}host.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><head><title>host</title></head><body><iframe title="lab" src="${server.url}${LAB}?embed=1"></iframe></body></html>`,
+  }));
+  await page.goto(`${server.url}host.html`);
+  await page.evaluate(() => {
+    window.__heights = [];
+    window.addEventListener('message', (e) => { if (e.data && e.data.distviz === 'height') window.__heights.push(e.data.height); });
+  });
+  const frame = page.frameLocator('iframe');
+  await frame.locator('.app.embed .lab.versus [data-testid="panel-paxos"] .node').first().waitFor();
+  assert.equal(await frame.locator('header.site').count(), 0);
+  assert.equal(await frame.locator('.experiments').count(), 0);
+  for (const side of ['raft', 'paxos']) {
+    assert.equal(await frame.locator(`[data-testid="panel-${side}"] .invariants`).count(), 1, side);
+  }
+  await page.evaluate((origin) => document.querySelector('iframe').contentWindow.postMessage({ distviz: 'hello' }, origin), new URL(server.url).origin);
+  await page.waitForFunction(() => window.__heights.length > 0, null, { timeout: 10000 });
+  assert.ok((await page.evaluate(() => window.__heights[0])) > 300);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -18,13 +18,13 @@ const EXPERIMENTS: &[Experiment] = &[
         file: "raft-vs-paxos-holes.json",
         text: include_str!("../../scenarios/raft-vs-paxos-holes.json"),
         title: "A hole in the log.",
-        watch: "S1's links drop while it takes three requests: in Multi-Paxos one slot is accepted by S1 alone while a later one is chosen. S1 crashes at 850 ms. Multi-Paxos's next leader hears of nothing in that slot and fills it with a no-op (the “Holes in the log” row shows the moment); Raft's followers never took an entry past a missing one, so its new leader has no hole to fill.",
+        watch: "S1's links drop while it takes three requests: in Multi-Paxos, one slot's Accepts reach nobody but S1 while a later slot is chosen. S1 crashes at 850 ms. Multi-Paxos's next leader hears of nothing in that slot and fills it with a no-op (the “Holes in the log” row shows the moment; read the slot table); Raft's followers never take an entry past a missing one, so its new leader has no hole to fill.",
     },
     Experiment {
         file: "raft-vs-paxos-partition.json",
         text: include_str!("../../scenarios/raft-vs-paxos-partition.json"),
         title: "A partition in both.",
-        watch: "At 1000 ms S1 (the leader) and S2 are cut off from the other three in both worlds. The majority side elects a new leader and goes on committing; S1 keeps leading nobody. The network heals at 2500 ms: Raft's S1 steps down on the higher term, Multi-Paxos's on the higher ballot.",
+        watch: "At 1000 ms S1 (the leader) and S2 are cut off from S3, S4 and S5 in both worlds; C1 stays with the three. In each world the majority elects a new leader among them and goes on committing, while the two cut off commit nothing. The network heals at 2500 ms. Compare the counters as you scrub through the cut.",
     },
 ];
 
