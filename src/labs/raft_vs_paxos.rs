@@ -368,7 +368,7 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
             <section class="panel differences" aria-labelledby="diff-title">
                 <header><h2 id="diff-title">{"What differs"}</h2></header>
                 <div class="table-scroll"><table>
-                    <thead><tr><th scope="col">{""}</th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">{"difference"}</span></th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
                     <tbody>{for rows}</tbody>
                 </table></div>
             </section>
