@@ -346,7 +346,11 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     <header><h2 id="raft-title">{"Raft"}</h2></header>
                     {cluster(raft_nodes, raft_messages, faulty_links(raft_world.network()), "Raft: click a server to select it in both worlds.")}
                     {counter_table(&raft_now, &raft_run, now_ms, end, "raft")}
-                    {log_strips(raft_world, None, &Callback::noop())}
+                    if p.playing() {
+                        <p class="note paused-only" data-testid="logs-paused">{"Pause (Space) to read every server's log here."}</p>
+                    } else {
+                        {log_strips(raft_world, None, &Callback::noop())}
+                    }
                     <Invariants items={Rc::new(invariant_statuses(rc))} send={send.clone()}
                         title="Raft's safety checks" title_id="inv-title-raft" />
                     <EventLog lines={d.raft.log.lines.clone()} show_messages={rc.show_routine} send={send.clone()}
@@ -357,7 +361,11 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     <header><h2 id="paxos-title">{"Multi-Paxos"}</h2></header>
                     {cluster(paxos_nodes, paxos_messages, faulty_links(paxos_world.network()), "Multi-Paxos: the same servers, the same faults.")}
                     {counter_table(&paxos_now, &paxos_run, now_ms, end, "paxos")}
-                    {slot_table(paxos_world, shown_server(paxos_world, rc.selected))}
+                    if p.playing() {
+                        <p class="note paused-only" data-testid="slots-paused">{"Pause (Space) to read the leader's slot table here."}</p>
+                    } else {
+                        {slot_table(paxos_world, shown_server(paxos_world, rc.selected))}
+                    }
                     <Invariants items={Rc::new(invariant_statuses(pc))} send={send.clone()}
                         title="Multi-Paxos's safety checks" title_id="inv-title-paxos" />
                     <EventLog lines={d.paxos.log.lines.clone()} show_messages={pc.show_routine} send={send.clone()}
