@@ -5,7 +5,11 @@
 // and changes nothing, and each world has its safety checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, setSpeed } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, serveDist, launch, openPage, setSpeed } from './harness.mjs';
 
 let server;
 let browser;
@@ -250,4 +254,26 @@ test('embedded, the page runs both worlds without the site around it and tells i
   assert.ok((await page.evaluate(() => window.__heights[0])) > 300);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('a bad link says what is wrong, as text, and the page shows the shipped run', async () => {
+  // A pair whose Raft side has a setting with markup in its name: refused at its place.
+  const evil = '<img src=x onerror=window.__xss=1>';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'distviz-'));
+  const file = path.join(dir, 'evil.json');
+  fs.writeFileSync(file, JSON.stringify({ version: 2, lab: 'raft-vs-paxos', nodes: { server: 3, client: 1 }, params: { raft: { [evil]: 1 } } }));
+  const packed = execFileSync(path.join(ROOT, 'target', 'release', 'distviz'), ['link', file], { encoding: 'utf8' }).trim();
+  for (const [hash, says] of [[`${LAB}?s=${packed}`, 'params.raft.'], [`${LAB}?s=garbage`, 'could not be used']]) {
+    const page = await openPage(browser, `${server.url}${hash}`);
+    await page.waitForSelector('.lab.versus [data-testid="panel-paxos"] .node');
+    const problem = await page.locator('[data-testid="problem"] span').textContent();
+    assert.match(problem, /^This link's scenario could not be used: .*Showing the shipped run instead\.$/);
+    assert.ok(problem.includes(says), problem);
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    // The shipped run: five servers in each world.
+    assert.equal(await page.locator('[data-testid="panel-raft"] .node[data-node="S5"]').count(), 1);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });
