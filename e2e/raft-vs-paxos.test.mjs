@@ -277,3 +277,23 @@ test('a bad link says what is wrong, as text, and the page shows the shipped run
     await page.context().close();
   }
 });
+
+test('the browser shows the same two trace hashes as the CLI for the shipped pair scenarios', async () => {
+  const cli = path.join(ROOT, 'target', 'release', 'distviz');
+  for (const name of ['raft-vs-paxos-leader-crash.json', 'raft-vs-paxos-holes.json']) {
+    const file = path.join(ROOT, 'scenarios', name);
+    const report = JSON.parse(execFileSync(cli, ['run', file], { encoding: 'utf8' }));
+    const packed = execFileSync(cli, ['link', file], { encoding: 'utf8' }).trim();
+    const page = await openPage(browser, `${server.url}${LAB}?s=${packed}&t=${report.end_ms}`);
+    await page.waitForSelector('.lab.versus [data-testid="panel-paxos"] .node');
+    await settledAt(page, report.end_ms);
+    assert.equal(await lab(page, 'data-trace-hash'), report.lab_report.raft.trace_hash, name);
+    assert.equal(await lab(page, 'data-trace-hash-paxos'), report.lab_report.multi_paxos.trace_hash, name);
+    // The whole run's counters are the report's.
+    const counters = report.lab_report;
+    assert.equal(await counter(page, 'raft', 'committed-run'), String(counters.raft.counters.commands_committed));
+    assert.equal(await counter(page, 'paxos', 'committed-run'), String(counters.multi_paxos.counters.commands_committed));
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
