@@ -24,8 +24,9 @@ pub struct PairController {
 
 /// Whether a command means the same in both worlds. Message commands do
 /// not (the worlds send different messages: the link grid drops a
-/// direction in both instead), nor does a change of one lab's settings or
-/// a file, which the pair carries out itself for its one scenario.
+/// direction in both instead), nor does a change of one lab's settings;
+/// a new seed does (both worlds take it). A link or a file the pair
+/// carries out itself, for its one scenario.
 fn shared(command: &Command) -> bool {
     use Command::*;
     !matches!(
@@ -41,8 +42,6 @@ fn shared(command: &Command) -> bool {
             | SetNodes(_)
             | SetLayout { .. }
             | SetParam { .. }
-            | SetSeed(_)
-            | NewSeed(_)
             | SetLatency { .. }
             | SetLoss(_)
             | SetFifo(_)
@@ -340,5 +339,31 @@ mod tests {
             p.apply(Command::Dismiss);
         }
         assert!(!p.raft.can_undo());
+    }
+
+    #[test]
+    fn a_new_seed_is_both_worlds_and_keeps_the_actions() {
+        let mut p = pair();
+        p.apply(Command::Seek(100));
+        p.apply(Command::Select(NodeId::server(1)));
+        p.apply(Command::CrashOrRestartSelected);
+        p.apply(Command::SetSeed("42".into()));
+        assert_eq!(p.problem, None);
+        assert_eq!((p.raft.scenario.seed, p.paxos.scenario.seed), (42, 42));
+        let scenario = p.current_scenario();
+        assert_eq!(
+            (scenario.lab.as_str(), scenario.seed),
+            (lab::RAFT_VS_PAXOS, 42)
+        );
+        assert_eq!(scenario.actions.len(), 1);
+        p.apply(Command::SetSeed("soon".into()));
+        assert_eq!(p.raft.scenario.seed, 42);
+        assert!(p
+            .raft
+            .problem
+            .as_deref()
+            .is_some_and(|t| t.contains("not a seed")));
+        p.apply(Command::Undo);
+        assert_eq!((p.raft.scenario.seed, p.paxos.scenario.seed), (3, 3));
     }
 }
