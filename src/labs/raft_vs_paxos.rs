@@ -9,7 +9,7 @@
 use super::common::{invariant_statuses, landmark_timeline};
 use super::multi_paxos_slots::{shown_server, slot_table};
 use super::multi_paxos_view;
-use super::raft_log::log_strips;
+use super::raft_log::{logs_with_why, Picked};
 use super::raft_timeline::raft_timeline;
 use super::raft_view;
 use super::raft_vs_paxos_experiments::{RaftVsPaxosExperiments, LEADER_CRASH};
@@ -217,6 +217,7 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
         use_driven(&props.route, move || initial(&route), keys)
     };
     let derived = use_mut_ref(Derived::default);
+    let picked = use_state(|| None as Picked);
     let p = pair.borrow();
     derived.borrow_mut().refresh(&p);
     let d = derived.borrow();
@@ -349,7 +350,7 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     if p.playing() {
                         <p class="note paused-only" data-testid="logs-paused">{"Pause (Space) to read every server's log here."}</p>
                     } else {
-                        {log_strips(raft_world, None, &Callback::noop())}
+                        {logs_with_why(raft_world, rc.run.records_so_far(), &picked)}
                     }
                     <Invariants items={Rc::new(invariant_statuses(rc))} send={send.clone()}
                         title="Raft's safety checks" title_id="inv-title-raft" />
