@@ -118,6 +118,30 @@ pub enum Outcome {
     ShareHash(String),
 }
 
+impl Outcome {
+    /// The link that reopens `scenario` (with its lab) at `at`.
+    pub fn share(scenario: &Scenario, at: Time) -> Outcome {
+        Outcome::ShareHash(crate::route::Route::share_hash(
+            &scenario.lab,
+            &scenario.to_link_param(),
+            at,
+        ))
+    }
+
+    /// The scenario file, to download.
+    pub fn export(scenario: &Scenario) -> Outcome {
+        Outcome::Download {
+            name: format!("distviz-{}-seed{}.json", scenario.lab, scenario.seed),
+            text: scenario.to_json(),
+        }
+    }
+}
+
+/// What the learner reads when a file could not be loaded.
+pub fn not_loaded(name: &str, err: &ScenarioError) -> String {
+    format!("{name} was not loaded: {err}. The current run is unchanged.")
+}
+
 pub const MIN_SPEED: f64 = 0.01;
 pub const MAX_SPEED: f64 = 10.0;
 pub const DEFAULT_SPEED: f64 = 0.1;
@@ -403,37 +427,11 @@ impl<P: Protocol> Controller<P> {
                     params.insert(name.to_string(), value);
                 }
             }),
-            CopyLink => {
-                let scenario = self.current_scenario();
-                return Outcome::ShareHash(crate::route::Route::share_hash(
-                    &scenario.lab,
-                    &scenario.to_link_param(),
-                    self.run.now(),
-                ));
-            }
-            Export => {
-                let scenario = self.current_scenario();
-                return Outcome::Download {
-                    name: format!("distviz-{}-seed{}.json", scenario.lab, scenario.seed),
-                    text: scenario.to_json(),
-                };
-            }
+            CopyLink => return Outcome::share(&self.current_scenario(), self.run.now()),
+            Export => return Outcome::export(&self.current_scenario()),
             Import { name, text } => {
-                let before = self.current_scenario();
-                let at = self.run.now();
-                // A file saved with its moment reopens there, paused.
-                let loaded = Scenario::parse(&text).and_then(|s| {
-                    let reopen = s.at_ms;
-                    self.load(s, reopen)
-                });
-                match loaded {
-                    Ok(()) => self.push_undo(Snapshot {
-                        scenario: before,
-                        at,
-                    }),
-                    Err(err) => self.problem = Some(format!(
-                        "{name} was not loaded: {err}. The current run is unchanged."
-                    )),
+                if let Err(err) = Scenario::parse(&text).and_then(|s| self.import(s)) {
+                    self.problem = Some(not_loaded(&name, &err));
                 }
             }
         }
@@ -928,6 +926,20 @@ impl<P: Protocol> Controller<P> {
         self.picked.clear();
         self.selected_message = None;
         self.stepped = None;
+        Ok(())
+    }
+
+    /// Loads a file's scenario, reopened at its moment (paused) if it was
+    /// saved with one; Undo brings the run before it back. On error the
+    /// current run is kept.
+    pub fn import(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        let before = Snapshot {
+            scenario: self.current_scenario(),
+            at: self.run.now(),
+        };
+        let reopen = scenario.at_ms;
+        self.load(scenario, reopen)?;
+        self.push_undo(before);
         Ok(())
     }
 

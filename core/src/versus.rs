@@ -77,6 +77,33 @@ pub fn split(s: &Scenario) -> Result<(Scenario, Scenario), ScenarioError> {
     ))
 }
 
+/// The `raft-vs-paxos` scenario two sides stand for: the inverse of
+/// [`split`]. The sides share everything but their lab and params (the
+/// pair page drives them as one); the Raft side's nodes, network, seed,
+/// actions and moment are taken. `workload_ms` and `keys` are written once
+/// when both sides have the same.
+pub fn join(raft: &Scenario, paxos: &Scenario) -> Scenario {
+    let own = |s: &Scenario| s.params.as_object().cloned().unwrap_or_default();
+    let (mut r, mut p) = (own(raft), own(paxos));
+    let mut params = Map::new();
+    for name in ["workload_ms", "keys"] {
+        if r.get(name).is_some() && r.get(name) == p.get(name) {
+            params.insert(name.into(), r.remove(name).unwrap_or_default());
+            p.remove(name);
+        }
+    }
+    for (name, side) in [("raft", r), ("multi_paxos", p)] {
+        if !side.is_empty() {
+            params.insert(name.into(), Value::Object(side));
+        }
+    }
+    Scenario {
+        lab: lab::RAFT_VS_PAXOS.to_string(),
+        params: Value::Object(params),
+        ..raft.clone()
+    }
+}
+
 /// Both runs of a `raft-vs-paxos` scenario, at time 0.
 pub struct Pair {
     pub raft: Run<Raft>,
@@ -135,14 +162,66 @@ fn per(count: u64, commands: u64) -> Option<f64> {
     (commands > 0).then(|| (count as f64 / commands as f64 * 100.0).round() / 100.0)
 }
 
-fn server_messages<P: Protocol>(run: &Run<P>) -> u64 {
+impl Failover {
+    /// What was known of this failover at `t` (at or after the crash).
+    fn as_of(&self, t: Time) -> Failover {
+        let known = |at: Option<Time>| at.filter(|&at| at <= t);
+        let leader_at_ms = known(self.leader_at_ms);
+        let next_commit_ms = known(self.next_commit_ms);
+        Failover {
+            next_leader: self.next_leader.filter(|_| leader_at_ms.is_some()),
+            leader_at_ms,
+            next_commit_ms,
+            crash_to_commit_ms: next_commit_ms.map(|c| c - self.at_ms),
+            recovered: if leader_at_ms.is_some() {
+                self.recovered
+            } else {
+                0
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// One side's counters through a run, read from its trace once: what
+/// [`Counters`] said at any moment of it, for a scrubber.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// When each client command was committed (chosen), in order.
+    commits: Vec<Time>,
+    /// When each message from server to server was sent, in order.
+    messages: Vec<Time>,
+    failovers: Vec<Failover>,
+}
+
+impl History {
+    /// The counters as of `t`: what had happened by then.
+    pub fn at(&self, t: Time) -> Counters {
+        let commands_committed = self.commits.partition_point(|&c| c <= t) as u64;
+        let server_messages = self.messages.partition_point(|&m| m <= t) as u64;
+        Counters {
+            commands_committed,
+            server_messages,
+            messages_per_command: per(server_messages, commands_committed),
+            failovers: self
+                .failovers
+                .iter()
+                .filter(|f| f.at_ms <= t)
+                .map(|f| f.as_of(t))
+                .collect(),
+        }
+    }
+}
+
+fn server_messages<P: Protocol>(run: &Run<P>) -> Vec<Time> {
     run.records_so_far()
         .iter()
         .filter(|r| {
             matches!(&r.event, TraceEvent::Send { from, to, .. }
                 if from.kind == SERVER && to.kind == SERVER)
         })
-        .count() as u64
+        .map(|r| r.at)
+        .collect()
 }
 
 /// A leader crash: who and when, and the next leader and when it took over.
@@ -199,24 +278,47 @@ fn failovers<P: Protocol>(
         .collect()
 }
 
-/// Raft's counters. `scenario`: the Raft side's, to replay to each new
-/// leader's first moment and read what it held beyond its commitIndex.
-pub fn raft_counters(run: &Run<Raft>, scenario: &Scenario) -> Counters {
+/// Raft's counters through the run. `scenario`: the Raft side's, to replay
+/// to each new leader's first moment and read what it held beyond its
+/// commitIndex.
+pub fn raft_history(run: &Run<Raft>, scenario: &Scenario) -> History {
     use crate::raft::Peer;
-    let world = run.world();
-    let commands_committed = world
+    // Which committed entries are clients' commands: the committed prefix
+    // is the same on every server, so the longest one at the end tells.
+    let client_entries: Vec<bool> = run
+        .world()
         .nodes()
         .iter()
         .filter_map(|n| n.live.as_ref().and_then(Peer::server))
+        .max_by_key(|s| s.commit_index)
         .map(|s| {
             s.log
                 .iter()
                 .take(s.commit_index as usize)
-                .filter(|e| e.client.is_some())
-                .count() as u64
+                .map(|e| e.client.is_some())
+                .collect()
         })
-        .max()
-        .unwrap_or(0);
+        .unwrap_or_default();
+    // The highest commitIndex any leader reached, and when.
+    let mut high = 0usize;
+    let mut commits = Vec::new();
+    for r in run.records_so_far() {
+        if let TraceEvent::Note {
+            note: RaftNote::Committed { to, .. },
+            ..
+        } = &r.event
+        {
+            let to = *to as usize;
+            if to > high {
+                let known = to.min(client_entries.len());
+                let new = client_entries[high.min(known)..known]
+                    .iter()
+                    .filter(|c| **c);
+                commits.extend(new.map(|_| r.at));
+                high = to;
+            }
+        }
+    }
     let recovered = |node: NodeId, at: Time| {
         let Ok(mut replay) = lab::raft_replication(scenario) else {
             return 0;
@@ -231,11 +333,9 @@ pub fn raft_counters(run: &Run<Raft>, scenario: &Scenario) -> Counters {
             _ => 0,
         }
     };
-    let messages = server_messages(run);
-    Counters {
-        commands_committed,
-        server_messages: messages,
-        messages_per_command: per(messages, commands_committed),
+    History {
+        commits,
+        messages: server_messages(run),
         failovers: failovers(
             run,
             |note| matches!(note, RaftNote::Committed { .. }),
@@ -244,10 +344,21 @@ pub fn raft_counters(run: &Run<Raft>, scenario: &Scenario) -> Counters {
     }
 }
 
-/// Multi-Paxos's counters.
-pub fn paxos_counters(run: &Run<MultiPaxos>) -> Counters {
-    let (slots, noops) = run.world().monitor().chosen_count();
-    let commands_committed = slots - noops;
+/// Raft's counters, as of the run's moment.
+pub fn raft_counters(run: &Run<Raft>, scenario: &Scenario) -> Counters {
+    raft_history(run, scenario).at(run.now())
+}
+
+/// Multi-Paxos's counters through the run.
+pub fn paxos_history(run: &Run<MultiPaxos>) -> History {
+    let commits = run
+        .records_so_far()
+        .iter()
+        .filter(|r| {
+            matches!(&r.event, TraceEvent::Note { note: Note::Chosen { entry, .. }, .. } if !entry.is_noop())
+        })
+        .map(|r| r.at)
+        .collect();
     let recovered = |node: NodeId, at: Time| {
         run.records_so_far()
             .iter()
@@ -257,13 +368,39 @@ pub fn paxos_counters(run: &Run<MultiPaxos>) -> Counters {
             })
             .count() as u64
     };
-    let messages = server_messages(run);
-    Counters {
-        commands_committed,
-        server_messages: messages,
-        messages_per_command: per(messages, commands_committed),
+    History {
+        commits,
+        messages: server_messages(run),
         failovers: failovers(run, |note| matches!(note, Note::Chosen { .. }), recovered),
     }
+}
+
+/// Multi-Paxos's counters, as of the run's moment.
+pub fn paxos_counters(run: &Run<MultiPaxos>) -> Counters {
+    paxos_history(run).at(run.now())
+}
+
+/// The first hole a new Multi-Paxos leader filled: the moment its no-op
+/// was chosen in that slot (or, if it never was, the moment it proposed
+/// it), the leader and the slot. Raft's log has no such moment: a
+/// follower takes an entry only after the one before it.
+pub fn first_hole_filled(run: &Run<MultiPaxos>) -> Option<(Time, NodeId, u64)> {
+    let records = run.records_so_far();
+    let (at, node, slot) = records.iter().find_map(|r| match &r.event {
+        TraceEvent::Note {
+            node,
+            note: Note::HoleFilled { slot },
+        } => Some((r.at, *node, *slot)),
+        _ => None,
+    })?;
+    let chosen = records.iter().find_map(|r| match &r.event {
+        TraceEvent::Note {
+            note: Note::Chosen { slot: s, entry, .. },
+            ..
+        } if r.at >= at && *s == slot && entry.is_noop() => Some(r.at),
+        _ => None,
+    });
+    Some((chosen.unwrap_or(at), node, slot))
 }
 
 #[cfg(test)]
@@ -319,5 +456,57 @@ mod tests {
             let err = pair(&scenario(params.clone())).err().unwrap();
             assert_eq!(err.path, place, "{params}: {err}");
         }
+    }
+
+    #[test]
+    fn join_undoes_split_and_writes_a_shared_setting_once() {
+        let s = scenario(serde_json::json!({
+            "workload_ms": 100,
+            "raft": { "keys": 2, "noop": false },
+            "multi_paxos": { "heartbeat_ms": 60 }
+        }));
+        let (raft, paxos) = split(&s).unwrap();
+        let joined = join(&raft, &paxos);
+        assert_eq!(joined.lab, lab::RAFT_VS_PAXOS);
+        assert_eq!(
+            joined.params,
+            serde_json::json!({
+                "workload_ms": 100,
+                "raft": { "keys": 2, "noop": false },
+                "multi_paxos": { "heartbeat_ms": 60 }
+            })
+        );
+        assert_eq!(split(&joined).unwrap(), (raft, paxos));
+        // Nothing of a side's own: no empty object for it.
+        let plain = scenario(serde_json::json!({}));
+        let (r, p) = split(&plain).unwrap();
+        assert_eq!(join(&r, &p).params, serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_history_tells_the_counters_at_any_moment_and_the_end_agrees() {
+        let mut s = scenario(serde_json::json!({ "workload_ms": 100 }));
+        s.duration_ms = 2000;
+        s.actions.push(crate::sim::TimedAction {
+            at_ms: 10,
+            action: crate::sim::Action::Timeout {
+                node: NodeId::server(0),
+            },
+        });
+        let (raft_scenario, _) = split(&s).unwrap();
+        let mut both = pair(&s).unwrap();
+        both.advance_to(s.duration_ms);
+        let raft = raft_history(&both.raft, &raft_scenario);
+        let paxos = paxos_history(&both.paxos);
+        for h in [&raft, &paxos] {
+            let (start, mid, end) = (h.at(0), h.at(1000), h.at(2000));
+            assert_eq!((start.commands_committed, start.server_messages), (0, 0));
+            assert!(mid.commands_committed > 0 && mid.commands_committed < end.commands_committed);
+            assert!(mid.server_messages < end.server_messages);
+        }
+        // The end of the history is the counters of the run at its end.
+        let (slots, noops) = both.paxos.world().monitor().chosen_count();
+        assert_eq!(paxos.at(2000).commands_committed, slots - noops);
+        assert_eq!(raft.at(2000), raft_counters(&both.raft, &raft_scenario));
     }
 }

@@ -5,7 +5,9 @@
 use distviz_core::report::run_scenario;
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{NodeId, Protocol, Run, TraceEvent};
-use distviz_core::versus::{pair, paxos_counters, raft_counters, split};
+use distviz_core::versus::{
+    first_hole_filled, pair, paxos_counters, paxos_history, raft_counters, raft_history, split,
+};
 
 fn scenario(name: &str) -> Scenario {
     let path = format!("{}/../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -112,4 +114,95 @@ fn a_membership_change_is_refused_for_the_multi_paxos_side_with_its_place() {
     let err = pair(&Scenario::parse(text).unwrap()).err().unwrap();
     assert_eq!(err.path, "actions[0].input");
     assert!(err.message.contains("no membership changes"), "{err}");
+}
+
+#[test]
+fn in_the_holes_run_multi_paxos_fills_a_hole_with_a_no_op_and_raft_has_none_to_fill() {
+    use distviz_core::raft::{Command, Peer};
+    let s = scenario("raft-vs-paxos-holes.json");
+    let mut both = pair(&s).unwrap();
+    both.advance_to(s.duration_ms);
+    assert!(both.raft.world().violations().is_empty());
+    assert!(both.paxos.world().violations().is_empty());
+
+    // Multi-Paxos: S1's Accepts for one slot reached nobody before it
+    // crashed, while a later slot was chosen; the next leader heard of
+    // nothing in that slot and chose a no-op there.
+    let (at, leader, hole) = first_hole_filled(&both.paxos).expect("a hole filled");
+    assert!(at > 850, "after S1's crash: {at}");
+    assert_ne!(leader, NodeId::server(0));
+    let monitor = both.paxos.world().monitor();
+    let filled = monitor.chosen_at(hole).expect("the hole's slot is chosen");
+    assert!(filled.entry.is_noop());
+    assert_eq!(filled.at_ms, at);
+    let later = monitor
+        .chosen()
+        .find(|(slot, c)| *slot > hole && !c.entry.is_noop() && c.at_ms < at);
+    assert!(
+        later.is_some(),
+        "a later slot held a command while slot {hole} was empty"
+    );
+
+    // Raft: a follower takes an entry only after the one before it, so its
+    // log has no hole to fill. Its only no-ops are each leader's first
+    // entry of its term, never one put in an old slot.
+    for slot in both.raft.world().nodes() {
+        let Some(Peer::Server(server)) = &slot.live else {
+            continue;
+        };
+        for (i, entry) in server.log.iter().enumerate() {
+            if entry.command == Command::Noop {
+                let opens_term = i == 0 || server.log[i - 1].term < entry.term;
+                assert!(
+                    opens_term,
+                    "{}: no-op at {} inside term {}",
+                    slot.id,
+                    i + 1,
+                    entry.term
+                );
+            }
+        }
+    }
+    // Both answered the same commands in the end.
+    let (raft_scenario, _) = split(&s).unwrap();
+    assert_eq!(
+        raft_counters(&both.raft, &raft_scenario).commands_committed,
+        paxos_counters(&both.paxos).commands_committed
+    );
+    // The CLI's report: Multi-Paxos's next leader recovered slot 4 from a
+    // promise and filled the hole; Raft's had nothing beyond its commitIndex.
+    let report = run_scenario(&s, None).unwrap();
+    assert!(report.violations.is_empty());
+    let failover = |side: &str| report.lab_report[side]["counters"]["failovers"][0].clone();
+    assert_eq!(failover("multi_paxos")["recovered"], 2);
+    assert_eq!(failover("raft")["recovered"], 0);
+}
+
+#[test]
+fn under_one_partition_both_majorities_elect_a_leader_and_go_on_committing() {
+    let s = scenario("raft-vs-paxos-partition.json");
+    let (raft_scenario, _) = split(&s).unwrap();
+    let mut both = pair(&s).unwrap();
+    both.advance_to(s.duration_ms);
+    // S1 and S2 are cut off from 1000 ms to 2500 ms: each world's next
+    // leader is one of S3, S4, S5.
+    let majority_leader = |stretches: &[distviz_core::sim::Stretch]| {
+        stretches
+            .iter()
+            .any(|b| b.at_ms > 1000 && b.at_ms < 2500 && b.node.index() >= 2)
+    };
+    assert!(majority_leader(&both.raft.landmarks().stretches));
+    assert!(majority_leader(&both.paxos.landmarks().stretches));
+    assert!(both.raft.world().violations().is_empty());
+    assert!(both.paxos.world().violations().is_empty());
+    let raft = raft_history(&both.raft, &raft_scenario);
+    let paxos = paxos_history(&both.paxos);
+    for h in [&raft, &paxos] {
+        let (cut, late, healed) = (h.at(1300), h.at(2500), h.at(4000));
+        assert!(
+            late.commands_committed > cut.commands_committed,
+            "the majority side commits while cut: {cut:?} → {late:?}"
+        );
+        assert!(healed.commands_committed >= late.commands_committed + 5);
+    }
 }

@@ -24,6 +24,11 @@ pub struct EventLogProps {
     pub lines: Rc<Vec<LogLine>>,
     pub show_messages: bool,
     pub send: Callback<Command>,
+    /// The heading, and its element id (unique on the page).
+    #[prop_or(AttrValue::Static("What happened"))]
+    pub title: AttrValue,
+    #[prop_or(AttrValue::Static("log-title"))]
+    pub title_id: AttrValue,
 }
 
 #[component]
@@ -35,13 +40,13 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         }
     });
     html! {
-        <section class="panel event-log" aria-labelledby="log-title">
+        <section class="panel event-log" aria-labelledby={props.title_id.clone()}>
             <header>
-                <h2 id="log-title">{"What happened"}</h2>
+                <h2 id={props.title_id.clone()}>{props.title.clone()}</h2>
                 <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" heartbeats, timers, losses"}</label>
             </header>
             <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
-                tabindex="0" aria-labelledby="log-title">
+                tabindex="0" aria-labelledby={props.title_id.clone()}>
                 {for props.lines.iter().map(|line| html! {
                     <li key={line.index} class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
                         <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{&line.text}

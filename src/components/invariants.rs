@@ -16,13 +16,19 @@ pub struct InvariantStatus {
 pub struct InvariantsProps {
     pub items: Rc<Vec<InvariantStatus>>,
     pub send: Callback<Command>,
+    /// The heading, and its element id (unique on the page: a page with
+    /// two worlds has two panels).
+    #[prop_or(AttrValue::Static("Safety checks"))]
+    pub title: AttrValue,
+    #[prop_or(AttrValue::Static("inv-title"))]
+    pub title_id: AttrValue,
 }
 
 #[component]
 pub fn Invariants(props: &InvariantsProps) -> Html {
     html! {
-        <section class="panel invariants" aria-labelledby="inv-title">
-            <header><h2 id="inv-title">{"Safety checks"}</h2></header>
+        <section class="panel invariants" aria-labelledby={props.title_id.clone()}>
+            <header><h2 id={props.title_id.clone()}>{props.title.clone()}</h2></header>
             <ul>
                 {for props.items.iter().map(|item| {
                     let ok = item.broken.is_empty();

@@ -28,4 +28,5 @@ mod raft_settings;
 mod raft_timeline;
 mod raft_view;
 pub mod raft_vs_paxos;
+pub mod raft_vs_paxos_experiments;
 mod shell;

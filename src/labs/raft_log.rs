@@ -5,8 +5,10 @@
 //! snapshot stands first, for the entries it replaced.
 
 use super::common::key_colour;
-use distviz_core::raft::{Command, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot};
-use distviz_core::sim::{NodeId, SharedLog, World};
+use distviz_core::raft::{
+    why_not_committed, Command, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
+};
+use distviz_core::sim::{NodeId, RecordOf, SharedLog, World};
 use yew::prelude::*;
 
 /// Entries a strip shows; older ones are counted, not drawn.
@@ -185,5 +187,45 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
             </header>
             <div class="log-rows">{for rows}</div>
         </section>
+    }
+}
+
+/// The log strips with picking, and under them the answer to "committed?
+/// why (not)?" for the entry picked (`records`: the run's so far).
+pub fn logs_with_why(
+    world: &World<Raft>,
+    records: &[RecordOf<Raft>],
+    picked: &UseStateHandle<Picked>,
+) -> Html {
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |entry: (NodeId, u64)| {
+            picked.set(if *picked == Some(entry) {
+                None
+            } else {
+                Some(entry)
+            })
+        })
+    };
+    let why = picked.and_then(|(node, index)| {
+        world
+            .get(node)
+            .map(|_| why_not_committed(world, records, node, index))
+    });
+    let close = {
+        let picked = picked.clone();
+        move |_: MouseEvent| picked.set(None)
+    };
+    html! {
+        <>
+            {log_strips(world, **picked, &on_pick)}
+            if let Some(why) = why {
+                <section class="panel why" aria-labelledby="why-title">
+                    <header><h2 id="why-title">{"Committed? Why (not)?"}</h2>
+                        <button onclick={close} aria-label="Close the answer">{"✕"}</button></header>
+                    <p role="status" data-testid="why">{why}</p>
+                </section>
+            }
+        </>
     }
 }

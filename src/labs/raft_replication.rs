@@ -3,7 +3,7 @@
 //! committed?" answers from the live state.
 
 use super::counterexample::FindCounterexample;
-use super::raft_log::{log_strips, Picked};
+use super::raft_log::{logs_with_why, Picked};
 use super::raft_membership::{MembershipProps, MembershipTools};
 use super::raft_replication_experiments::ReplicationExperiments;
 use super::raft_replication_settings::{is_broken, ReplicationSettings, BREAKS};
@@ -17,7 +17,7 @@ use crate::controller::{Command, Controller, Tool};
 use crate::keys::command_for_key;
 use crate::route::Route;
 use distviz_core::lab;
-use distviz_core::raft::{why_not_committed, ClientInput, Raft, RaftParams};
+use distviz_core::raft::{ClientInput, Raft, RaftParams};
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{Action, NodeId};
 use yew::prelude::*;
@@ -98,21 +98,6 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
         .iter()
         .filter(|(f, _)| is_broken(params, f))
         .collect();
-    let on_pick = {
-        let picked = picked.clone();
-        Callback::from(move |entry: (NodeId, u64)| {
-            picked.set(if *picked == Some(entry) {
-                None
-            } else {
-                Some(entry)
-            })
-        })
-    };
-    let why = picked.and_then(|(node, index)| {
-        world
-            .get(node)
-            .map(|_| why_not_committed(world, c.run.records_so_far(), node, index))
-    });
     let above = html! {
         <>
             if !broken.is_empty() {
@@ -139,14 +124,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
     };
     let below = html! {
         <>
-            {log_strips(world, *picked, &on_pick)}
-            if let Some(why) = why {
-                <section class="panel why" aria-labelledby="why-title">
-                    <header><h2 id="why-title">{"Committed? Why (not)?"}</h2>
-                        <button onclick={let picked = picked.clone(); move |_| picked.set(None)} aria-label="Close the answer">{"✕"}</button></header>
-                    <p role="status" data-testid="why">{why}</p>
-                </section>
-            }
+            {logs_with_why(world, c.run.records_so_far(), &picked)}
             <Legend />
             if !props.route.embed {
                 <FindCounterexample<Raft> base={c.current_scenario()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />

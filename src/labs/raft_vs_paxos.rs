@@ -1,30 +1,40 @@
 //! Raft vs Paxos: one scenario, two worlds. The Raft replication run and
 //! the Multi-Paxos run of a `raft-vs-paxos` scenario side by side, driven
 //! by one scrubber and one set of controls (the pair controller), with
-//! their counters, the differences the guide draws (each with a button to
-//! the moment of the run that shows it) and who uses which.
+//! each world's timeline, safety checks and event log, their counters as
+//! of the scrubber's moment and over the whole run, the differences the
+//! guide draws (each with a button to the moment of the run that shows
+//! it), who uses which, and the pair's scenario as a link and a file.
 
+use super::common::{invariant_statuses, landmark_timeline};
+use super::multi_paxos_slots::{shown_server, slot_table};
 use super::multi_paxos_view;
+use super::raft_log::{logs_with_why, Picked};
+use super::raft_timeline::raft_timeline;
 use super::raft_view;
-use super::shell::{faulty_links, link_states, partition_tools};
+use super::raft_vs_paxos_experiments::{RaftVsPaxosExperiments, LEADER_CRASH};
+use super::shell::{
+    self, faulty_links, hold_still, link_problem, link_states, partition_tools, use_driven,
+    Banners, LabHandle,
+};
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::Controls;
+use crate::components::event_log::EventLog;
+use crate::components::invariants::Invariants;
 use crate::components::link_grid::LinkGrid;
+use crate::components::share::Share;
+use crate::components::timeline::Timeline;
 use crate::controller::pair::PairController;
 use crate::controller::{Command, Controller};
-use crate::hooks::{use_animation_frames, use_window_keys};
 use crate::keys::command_for_key;
 use crate::route::Route;
 use distviz_core::lab;
 use distviz_core::raft::ClientInput;
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{Action, NodeId, Protocol, Time};
-use distviz_core::versus::{paxos_counters, raft_counters, Counters};
-use std::cell::Cell;
+use distviz_core::versus::{first_hole_filled, paxos_history, raft_history, Counters, History};
 use std::rc::Rc;
 use yew::prelude::*;
-
-const SHIPPED: &str = include_str!("../../scenarios/raft-vs-paxos-leader-crash.json");
 
 fn send_request() -> Command {
     Command::Act(Action::input(NodeId::client(0), &ClientInput::Any))
@@ -37,51 +47,94 @@ fn keys(key: &str, command: bool, shift: bool) -> Option<Command> {
     }
 }
 
-/// The pair the URL names, or the shipped leader-crash run; a bad link is
-/// said, never fatal.
+/// The pair the URL names (at its moment), or the shipped leader-crash
+/// run; a bad link is said, never fatal.
 fn initial(route: &Route) -> PairController {
-    let shipped = || {
-        Scenario::parse(SHIPPED)
-            .and_then(|s| PairController::new(&s))
-            .unwrap_or_else(|err| panic!("the shipped raft-vs-paxos scenario is invalid: {err}"))
-    };
-    let Some(packed) = &route.scenario else {
-        return shipped();
-    };
-    match Scenario::from_link_param(packed).and_then(|s| PairController::new(&s)) {
-        Ok(pair) => pair,
-        Err(err) => {
-            let mut pair = shipped();
-            pair.problem = Some(format!(
-                "This link's scenario could not be used: {err}. Showing the shipped run instead."
-            ));
-            pair
+    let mut pair = Scenario::parse(LEADER_CRASH)
+        .and_then(|s| PairController::new(&s))
+        .unwrap_or_else(|err| panic!("the shipped raft-vs-paxos scenario is invalid: {err}"));
+    let mut problems = route.problems.clone();
+    pair.raft.click_crashes = route.click_crashes;
+    pair.paxos.click_crashes = route.click_crashes;
+    if let Some(packed) = &route.scenario {
+        let loaded = Scenario::from_link_param(packed).and_then(|s| {
+            let at = route.at_ms.or(s.at_ms);
+            pair.load(s, at)
+        });
+        if let Err(err) = loaded {
+            problems.push(link_problem(&err, "the shipped run"));
         }
+    } else if let Some(at) = route.at_ms {
+        pair.raft.compute_to(at, at, false);
+        pair.paxos.compute_to(at, at, false);
     }
+    hold_still(&mut pair.raft);
+    hold_still(&mut pair.paxos);
+    if !problems.is_empty() {
+        pair.problem = Some(problems.join(" "));
+    }
+    pair
 }
 
-/// Both sides' counters over the whole run: to the scenario's end, or
-/// further if the learner has played further.
-type Both = (Counters, Counters);
+/// Both sides' counters through the whole run (to the scenario's end, or
+/// further if the learner has played further), and that end.
+struct Tallies {
+    raft: History,
+    paxos: History,
+    end: Time,
+    /// When Multi-Paxos's new leader's no-op filled a hole, if it did.
+    hole_filled: Option<Time>,
+}
 
-fn counters(p: &PairController) -> Both {
+fn tallies(p: &PairController) -> Tallies {
     let end = p.raft.scenario.duration_ms.max(p.horizon());
     let raft_scenario = p.raft.current_scenario();
     let raft = lab::raft_replication(&raft_scenario).map(|mut run| {
         run.advance_to(end);
-        raft_counters(&run, &raft_scenario)
+        raft_history(&run, &raft_scenario)
     });
     let paxos = lab::multi_paxos(&p.paxos.current_scenario()).map(|mut run| {
         run.advance_to(end);
-        paxos_counters(&run)
+        (paxos_history(&run), first_hole_filled(&run).map(|h| h.0))
     });
     match (raft, paxos) {
-        (Ok(raft), Ok(paxos)) => (raft, paxos),
+        (Ok(raft), Ok((paxos, hole_filled))) => Tallies {
+            raft,
+            paxos,
+            end,
+            hole_filled,
+        },
         // Both scenarios made the runs on screen: they cannot fail here.
-        _ => (
-            raft_counters(&p.raft.run, &raft_scenario),
-            paxos_counters(&p.paxos.run),
-        ),
+        _ => Tallies {
+            raft: raft_history(&p.raft.run, &raft_scenario),
+            paxos: paxos_history(&p.paxos.run),
+            end: p.horizon(),
+            hole_filled: first_hole_filled(&p.paxos.run).map(|h| h.0),
+        },
+    }
+}
+
+/// What the page derives from the pair, kept between frames: each world's
+/// log and timeline, and the counters' histories (made again only when a
+/// run changed or its horizon moved on by a second).
+#[derive(Default)]
+struct Derived {
+    raft: shell::Derived<()>,
+    paxos: shell::Derived<()>,
+    tallies: Option<((u64, u64, u64), Rc<Tallies>)>,
+}
+
+impl Derived {
+    fn refresh(&mut self, p: &PairController) {
+        let (rc, pc) = (&p.raft, &p.paxos);
+        let raft_marks = rc.run.lab_landmarks().revision + rc.run.landmarks().revision;
+        self.raft.refresh(rc, raft_marks, raft_timeline, |_| ());
+        self.paxos
+            .refresh(pc, pc.run.landmarks().revision, landmark_timeline, |_| ());
+        let key = (rc.revision, pc.revision, p.horizon() / 1000);
+        if self.tallies.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.tallies = Some((key, Rc::new(tallies(p))));
+        }
     }
 }
 
@@ -90,22 +143,65 @@ fn first_leader<P: Protocol>(c: &Controller<P>) -> Option<Time> {
     c.run.landmarks().stretches.iter().map(|s| s.at_ms).min()
 }
 
-fn counter_list(c: &Counters, side: &str) -> Html {
-    let failover = c.failovers.first();
+/// One side's counters as of the scrubber's moment and over the whole run.
+fn counter_table(now: &Counters, run: &Counters, now_ms: Time, end_ms: Time, side: &str) -> Html {
     let ms = |t: Option<Time>| t.map_or("–".to_string(), |t| format!("{t} ms"));
+    let per = |c: &Counters| c.messages_per_command.map_or("–".into(), |v| v.to_string());
+    let failover = |c: &Counters| match c.failovers.first() {
+        Some(f) if f.next_commit_ms.is_some() => {
+            format!(
+                "{} ({} crashed at {} ms)",
+                ms(f.crash_to_commit_ms),
+                f.crashed,
+                f.at_ms
+            )
+        }
+        Some(f) => format!("no commit yet ({} crashed at {} ms)", f.crashed, f.at_ms),
+        None => "no leader crashed".into(),
+    };
+    let recovered = |c: &Counters| match c.failovers.first() {
+        Some(f) if f.leader_at_ms.is_some() => f.recovered.to_string(),
+        _ => "–".into(),
+    };
+    let rows: [(&str, &str, String, String); 4] = [
+        (
+            "commands committed",
+            "committed",
+            now.commands_committed.to_string(),
+            run.commands_committed.to_string(),
+        ),
+        (
+            "server messages per command",
+            "per-command",
+            per(now),
+            per(run),
+        ),
+        (
+            "leader crash → next commit",
+            "crash-to-commit",
+            failover(now),
+            failover(run),
+        ),
+        (
+            "entries the new leader recovered",
+            "recovered",
+            recovered(now),
+            recovered(run),
+        ),
+    ];
     html! {
-        <dl class="versus-counters" data-testid={format!("counters-{side}")}>
-            <dt>{"commands committed"}</dt><dd data-testid="committed">{c.commands_committed}</dd>
-            <dt>{"server messages per command"}</dt>
-            <dd data-testid="per-command">{c.messages_per_command.map_or("–".into(), |v| v.to_string())}</dd>
-            <dt>{"leader crash → next commit"}</dt>
-            <dd data-testid="crash-to-commit">{match failover {
-                Some(f) => format!("{} ({} crashed at {} ms)", ms(f.crash_to_commit_ms), f.crashed, f.at_ms),
-                None => "no leader crashed yet".into(),
-            }}</dd>
-            <dt>{"entries the new leader recovered"}</dt>
-            <dd data-testid="recovered">{failover.map_or("–".into(), |f| f.recovered.to_string())}</dd>
-        </dl>
+        <table class="versus-counters" data-testid={format!("counters-{side}")}>
+            <thead><tr><td></td>
+                <th scope="col">{format!("now ({now_ms} ms)")}</th>
+                <th scope="col">{format!("whole run (to {end_ms} ms)")}</th></tr></thead>
+            <tbody>
+                {for rows.into_iter().map(|(what, id, at_now, whole)| html! {
+                    <tr key={id}><th scope="row">{what}</th>
+                        <td data-testid={id}>{at_now}</td>
+                        <td data-testid={format!("{id}-run")}>{whole}</td></tr>
+                })}
+            </tbody>
+        </table>
     }
 }
 
@@ -116,76 +212,21 @@ pub struct RaftVsPaxosProps {
 
 #[component]
 pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
-    let pair = {
+    let LabHandle { ctl: pair, send } = {
         let route = props.route.clone();
-        use_mut_ref(move || initial(&route))
+        use_driven(&props.route, move || initial(&route), keys)
     };
-    let update = use_force_update();
-    let send: Callback<Command> = {
-        let (pair, update) = (pair.clone(), update.clone());
-        (*use_memo((), move |_| {
-            Callback::from(move |command: Command| {
-                pair.borrow_mut().apply(command);
-                update.force_update();
-            })
-        }))
-        .clone()
-    };
-    // Script time per animated frame (both simulations and the render),
-    // for the benchmark.
-    let frame_started: Rc<Cell<Option<f64>>> = use_memo((), |_| Cell::new(None));
-    {
-        let (pair, update, started) = (pair.clone(), update.clone(), frame_started.clone());
-        use_animation_frames(move |elapsed| {
-            let busy = pair.borrow().playing()
-                || pair.borrow().raft.computing.is_some()
-                || pair.borrow().paxos.computing.is_some();
-            if busy {
-                started.set(Some(crate::browser::now_ms()));
-                pair.borrow_mut().frame(elapsed);
-                update.force_update();
-            }
-        });
-    }
-    use_effect(move || {
-        if let Some(start) = frame_started.take() {
-            crate::browser::push_global_sample("distvizFrameMs", crate::browser::now_ms() - start);
-        }
-    });
-    {
-        let send = send.clone();
-        use_window_keys(move |e| {
-            match keys(&e.key(), e.ctrl_key() || e.meta_key(), e.shift_key()) {
-                Some(command) => {
-                    send.emit(command);
-                    true
-                }
-                None => false,
-            }
-        });
-    }
-    // The counters read the whole trace so far: made again only when a
-    // run changed or moved on by a second, not every frame.
-    let cache = use_mut_ref(|| None::<((u64, u64, u64), Rc<Both>)>);
+    let derived = use_mut_ref(Derived::default);
+    let picked = use_state(|| None as Picked);
     let p = pair.borrow();
-    let key = (
-        p.raft.revision,
-        p.paxos.revision,
-        p.raft.run.horizon() / 1000,
-    );
-    let both = {
-        let mut cache = cache.borrow_mut();
-        match &*cache {
-            Some((k, both)) if *k == key => both.clone(),
-            _ => {
-                let both = Rc::new(counters(&p));
-                *cache = Some((key, both.clone()));
-                both
-            }
-        }
+    derived.borrow_mut().refresh(&p);
+    let d = derived.borrow();
+    let Some((_, tallies)) = &d.tallies else {
+        return html! {};
     };
     let (rc, pc) = (&p.raft, &p.paxos);
     let now = rc.display_time();
+    let now_ms = rc.run.now();
     let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
     let raft_world = rc.run.world();
     let paxos_world = pc.run.world();
@@ -199,10 +240,10 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
         .iter()
         .map(|s| multi_paxos_view::node_visual(paxos_world, s, now))
         .collect();
-    let raft_messages = super::shell::messages(raft_world, now, |m, now, held| {
+    let raft_messages = shell::messages(raft_world, now, |m, now, held| {
         raft_view::message_visual(raft_world, m, now, held)
     });
-    let paxos_messages = super::shell::messages(paxos_world, now, |m, now, held| {
+    let paxos_messages = shell::messages(paxos_world, now, |m, now, held| {
         multi_paxos_view::message_visual(paxos_world, m, now, held)
     });
     let crash_label = match rc.selected {
@@ -219,18 +260,22 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                 on_message={Callback::noop()} on_catch={Callback::noop()} />
         }
     };
-    let failover_at = both
-        .1
+    let end = tallies.end;
+    let raft_now = tallies.raft.at(now_ms);
+    let paxos_now = tallies.paxos.at(now_ms);
+    let raft_run = tallies.raft.at(end);
+    let paxos_run = tallies.paxos.at(end);
+    let failover_at = paxos_run
         .failovers
         .first()
         .and_then(|f| f.leader_at_ms)
-        .or_else(|| both.0.failovers.first().and_then(|f| f.leader_at_ms));
+        .or_else(|| raft_run.failovers.first().and_then(|f| f.leader_at_ms));
     let first = first_leader(rc);
     let differences: [(&str, &str, &str, Option<Time>); 4] = [
         ("Leader election", "Built in: a server times out, asks for votes in a new term, and leads with a majority.",
             "Not part of the algorithm: here a server that hears no leader runs phase 1 with a higher ballot, and leads once a majority promises.", first),
         ("Holes in the log", "None: a follower takes an entry only after the one before it matches (the consistency check).",
-            "Allowed: slots are chosen one by one, out of order if need be; a new leader fills the slots nobody reported with no-ops (the Multi-Paxos lab's leader-change run shows one).", None),
+            "Allowed: slots are chosen one by one, out of order if need be; a new leader fills the slots nobody reported with no-ops (“A hole in the log” below shows one).", tallies.hole_filled),
         ("Term vs ballot", "A term number: each server votes once per term, so a term has at most one leader.",
             "A ballot round.server, unique by its server: a higher ballot pre-empts a lower one.", first),
         ("How a new leader learns what is committed", "It already has every committed entry (only an up-to-date log wins a vote); committing an entry of its own term (its no-op) commits the rest.",
@@ -246,27 +291,49 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                             onclick={command(Command::Seek(*t))}
                             aria-label={format!("Show {what} at {t} ms in both runs")}>{format!("Show ({t} ms)")}</button>
                     } else {
-                        <span class="note">{"not in this run"}</span>
+                        <span class="note" data-testid={format!("seek-diff-{i}")}>{"not in this run"}</span>
                     }
                 </td>
             </tr>
         }
     });
     let ids: Rc<Vec<NodeId>> = Rc::new(raft_world.roster().ids().collect());
+    let computing = rc
+        .computing_progress()
+        .zip(rc.computing.as_ref().map(|job| job.until))
+        .or_else(|| {
+            pc.computing_progress()
+                .zip(pc.computing.as_ref().map(|job| job.until))
+        });
+    let problem = p
+        .problem
+        .clone()
+        .or_else(|| rc.problem.clone())
+        .or_else(|| pc.problem.clone());
+    let controls = props.route.controls;
+    let facts = format!(
+        "Raft {} · Multi-Paxos {}",
+        raft_world.trace_hash(),
+        paxos_world.trace_hash()
+    );
     html! {
         <div class="lab versus" data-now={rc.run.now().to_string()} data-now-paxos={pc.run.now().to_string()}
             data-playing={p.playing().to_string()} data-selected={rc.selected.map(|s| s.to_string()).unwrap_or_default()}
             data-raft-partitioned={raft_world.network().is_partitioned().to_string()}
-            data-paxos-partitioned={paxos_world.network().is_partitioned().to_string()}>
-            if let Some(problem) = p.problem.clone().or_else(|| rc.problem.clone()) {
-                <div class="problem" role="alert" data-testid="problem">
-                    <span>{problem}</span>
-                    <button aria-label="Dismiss" onclick={command(Command::Dismiss)}>{"✕"}</button>
-                </div>
-            }
-            if props.route.controls {
-                <Controls playing={p.playing()} speed={rc.speed} now_ms={rc.run.now()} horizon_ms={p.horizon()}
+            data-paxos-partitioned={paxos_world.network().is_partitioned().to_string()}
+            data-trace-hash={raft_world.trace_hash()} data-trace-hash-paxos={paxos_world.trace_hash()}>
+            <Banners computing={computing} problem={problem} notice={rc.notice.clone()} can_undo={rc.can_undo()} send={send.clone()} />
+            if controls {
+                <Controls playing={p.playing()} speed={rc.speed} now_ms={now_ms} horizon_ms={p.horizon()}
                     seed={rc.scenario.seed} can_undo={rc.can_undo()} send={send.clone()} />
+                <div class="versus-timelines" data-testid="timelines">
+                    <Timeline now_ms={now_ms} end_ms={p.horizon().max(now_ms)} bands={d.raft.bands.clone()} marks={d.raft.marks.clone()}
+                        caption="Raft: who led each term (hatched: a term with no leader), your actions (ticks) and broken safety checks (red)."
+                        on_seek={send.reform(Command::Seek)} />
+                    <Timeline now_ms={now_ms} end_ms={p.horizon().max(now_ms)} bands={d.paxos.bands.clone()} marks={d.paxos.marks.clone()}
+                        caption="Multi-Paxos: each leader and its ballot, your actions (ticks) and broken safety checks (red)."
+                        on_seek={send.reform(Command::Seek)} />
+                </div>
             }
             <div class="tools" role="toolbar" aria-label="Requests and faults, in both worlds">
                 <button class="primary" onclick={command(send_request())} title="C: C1 sends the next request, in both">{"Send request (C)"}</button>
@@ -279,23 +346,44 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     data-leader={rc.in_role("leader").map(|l| l.to_string()).unwrap_or_default()}>
                     <header><h2 id="raft-title">{"Raft"}</h2></header>
                     {cluster(raft_nodes, raft_messages, faulty_links(raft_world.network()), "Raft: click a server to select it in both worlds.")}
-                    {counter_list(&both.0, "raft")}
+                    {counter_table(&raft_now, &raft_run, now_ms, end, "raft")}
+                    if p.playing() {
+                        <p class="note paused-only" data-testid="logs-paused">{"Pause (Space) to read every server's log here."}</p>
+                    } else {
+                        {logs_with_why(raft_world, rc.run.records_so_far(), &picked)}
+                    }
+                    <Invariants items={Rc::new(invariant_statuses(rc))} send={send.clone()}
+                        title="Raft's safety checks" title_id="inv-title-raft" />
+                    <EventLog lines={d.raft.log.lines.clone()} show_messages={rc.show_routine} send={send.clone()}
+                        title="What happened in Raft" title_id="log-title-raft" />
                 </section>
                 <section class="panel versus-side" aria-labelledby="paxos-title" data-testid="panel-paxos"
                     data-leader={pc.in_role("leader").map(|l| l.to_string()).unwrap_or_default()}>
                     <header><h2 id="paxos-title">{"Multi-Paxos"}</h2></header>
                     {cluster(paxos_nodes, paxos_messages, faulty_links(paxos_world.network()), "Multi-Paxos: the same servers, the same faults.")}
-                    {counter_list(&both.1, "paxos")}
+                    {counter_table(&paxos_now, &paxos_run, now_ms, end, "paxos")}
+                    if p.playing() {
+                        <p class="note paused-only" data-testid="slots-paused">{"Pause (Space) to read the leader's slot table here."}</p>
+                    } else {
+                        {slot_table(paxos_world, shown_server(paxos_world, rc.selected))}
+                    }
+                    <Invariants items={Rc::new(invariant_statuses(pc))} send={send.clone()}
+                        title="Multi-Paxos's safety checks" title_id="inv-title-paxos" />
+                    <EventLog lines={d.paxos.log.lines.clone()} show_messages={pc.show_routine} send={send.clone()}
+                        title="What happened in Multi-Paxos" title_id="log-title-paxos" />
                 </section>
             </div>
-            <p class="note">{"One scenario drives both: the same client workload, the same faults, the same seed. The network draws the same latency for the k-th message in each world; the servers' own timers draw their own. A step is one event of the Raft run; the Multi-Paxos run follows to the same moment. The counters are the whole run's, to its end (messages between servers, heartbeats included); the buttons below travel to its moments."}</p>
+            <p class="note">{"One scenario drives both: the same client workload, the same faults, the same seed. The network draws the same latency for the k-th message in each world; the servers' own timers draw their own. A step is one event of the Raft run; the Multi-Paxos run follows to the same moment. The counters count messages between servers, heartbeats included: “now” up to the scrubber's moment, “whole run” to the run's end; the buttons below travel to its moments."}</p>
             <section class="panel differences" aria-labelledby="diff-title">
                 <header><h2 id="diff-title">{"What differs"}</h2></header>
                 <div class="table-scroll"><table>
-                    <thead><tr><th scope="col">{""}</th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">{"difference"}</span></th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
                     <tbody>{for rows}</tbody>
                 </table></div>
             </section>
+            if !props.route.embed {
+                <RaftVsPaxosExperiments send={send.clone()} />
+            }
             <section class="panel real-world" aria-labelledby="real-title">
                 <header><h2 id="real-title">{"Who uses which"}</h2></header>
                 <div class="table-scroll"><table>
@@ -309,7 +397,11 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     </tbody>
                 </table></div>
             </section>
-            <LinkGrid ids={ids} states={Rc::new(link_states(raft_world.network()))} send={send.clone()} />
+            if controls {
+                <LinkGrid ids={ids} states={Rc::new(link_states(raft_world.network()))} send={send.clone()} />
+                <Share seed={rc.scenario.seed} events={raft_world.records() + paxos_world.records()} trace_hash={facts}
+                    link={p.share_link.clone().map(AttrValue::from)} send={send.clone()} />
+            }
             <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected server in both · P pause/resume it · T time it out · R restart the leaders · A align the timers · Ctrl+Z undo · Home/End"}</p>
         </div>
     }

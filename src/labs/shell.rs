@@ -14,10 +14,11 @@ use crate::components::link_grid::LinkGrid;
 use crate::components::message_panel::MessagePanel;
 use crate::components::share::Share;
 use crate::components::timeline::{Band, Mark, Timeline};
+use crate::controller::pair::PairController;
 use crate::controller::{clock_words, Command, Controller, MakeRun, Outcome, Tool};
 use crate::hooks::{use_animation_frames, use_window_keys};
 use crate::route::Route;
-use distviz_core::scenario::Scenario;
+use distviz_core::scenario::{Scenario, ScenarioError};
 use distviz_core::sim::words::level;
 use distviz_core::sim::{InFlight, LinkState, Network, NodeId, NodeSlot, Protocol, Time, World};
 use std::cell::{Cell, RefCell};
@@ -26,6 +27,31 @@ use yew::prelude::*;
 
 /// A lab's keys: the key, Ctrl/Cmd, Shift → a command, if it is one.
 pub type KeyMap = fn(&str, bool, bool) -> Option<Command>;
+
+/// What a link's scenario problem says: the error, and what the page
+/// shows `instead` ("a fresh run").
+pub(crate) fn link_problem(err: &ScenarioError, instead: &str) -> String {
+    format!(
+        "This link's scenario could not be used: {}. Showing {instead} instead.",
+        // A damaged link's error is about the link as a whole: no place to name.
+        if err.path == "link" {
+            err.message.clone()
+        } else {
+            err.to_string()
+        }
+    )
+}
+
+/// With `prefers-reduced-motion`, nothing moves until the learner presses
+/// play or steps.
+pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
+    if browser::prefers_reduced_motion() {
+        ctl.playing = false;
+        if let Some(job) = &mut ctl.computing {
+            job.play = false;
+        }
+    }
+}
 
 /// The controller a lab page starts with: the URL's scenario and time, or
 /// the lab's default; problems with the URL are said, never fatal.
@@ -42,26 +68,12 @@ fn initial<P: Protocol>(route: &Route, default: Scenario, make: MakeRun<P>) -> C
             ctl.load(s, at)
         });
         if let Err(err) = loaded {
-            problems.push(format!(
-                "This link's scenario could not be used: {}. Showing a fresh run instead.",
-                // A damaged link's error is about the link as a whole: no place to name.
-                if err.path == "link" {
-                    err.message.clone()
-                } else {
-                    err.to_string()
-                }
-            ));
+            problems.push(link_problem(&err, "a fresh run"));
         }
     } else if let Some(at) = route.at_ms {
         ctl.compute_to(at, at, false);
     }
-    if browser::prefers_reduced_motion() {
-        // Nothing moves until the learner presses play or steps.
-        ctl.playing = false;
-        if let Some(job) = &mut ctl.computing {
-            job.play = false;
-        }
-    }
+    hold_still(&mut ctl);
     if !problems.is_empty() {
         let budget = ctl.problem.take();
         problems.extend(budget);
@@ -70,8 +82,49 @@ fn initial<P: Protocol>(route: &Route, default: Scenario, make: MakeRun<P>) -> C
     ctl
 }
 
+/// What a lab page drives with its commands and frames: one controller,
+/// or the side-by-side page's pair.
+pub trait Driven: 'static {
+    fn apply(&mut self, command: Command) -> Outcome;
+    fn frame(&mut self, real_ms: f64);
+    /// Playing, or computing ahead: frames have work.
+    fn busy(&self) -> bool;
+    /// Where the last share link made is kept, to be shown.
+    fn share_link(&mut self) -> &mut Option<String>;
+}
+
+impl<P: Protocol> Driven for Controller<P> {
+    fn apply(&mut self, command: Command) -> Outcome {
+        Controller::apply(self, command)
+    }
+    fn frame(&mut self, real_ms: f64) {
+        Controller::frame(self, real_ms)
+    }
+    fn busy(&self) -> bool {
+        self.playing || self.computing.is_some()
+    }
+    fn share_link(&mut self) -> &mut Option<String> {
+        &mut self.share_link
+    }
+}
+
+impl Driven for PairController {
+    fn apply(&mut self, command: Command) -> Outcome {
+        PairController::apply(self, command)
+    }
+    fn frame(&mut self, real_ms: f64) {
+        PairController::frame(self, real_ms)
+    }
+    fn busy(&self) -> bool {
+        self.playing() || self.raft.computing.is_some() || self.paxos.computing.is_some()
+    }
+    fn share_link(&mut self) -> &mut Option<String> {
+        &mut self.share_link
+    }
+}
+
 /// Carries out a command, and what the browser has to do after it.
-fn perform<P: Protocol>(ctl: &RefCell<Controller<P>>, command: Command) {
+fn perform<D: Driven>(ctl: &RefCell<D>, command: Command) {
     let outcome = ctl.borrow_mut().apply(command);
     match outcome {
         Outcome::Done => {}
@@ -79,7 +132,7 @@ fn perform<P: Protocol>(ctl: &RefCell<Controller<P>>, command: Command) {
         Outcome::ShareHash(hash) => {
             let link = browser::url_with_hash(&hash);
             browser::copy_to_clipboard(&link);
-            ctl.borrow_mut().share_link = Some(link);
+            *ctl.borrow_mut().share_link() = Some(link);
         }
     }
 }
@@ -95,9 +148,9 @@ pub(crate) fn report_height(last: &RefCell<f64>) {
     }
 }
 
-/// A lab page's controller and the one callback every control uses.
-pub struct LabHandle<P: Protocol> {
-    pub ctl: Rc<RefCell<Controller<P>>>,
+/// A lab page's controller (or pair) and the one callback every control uses.
+pub struct LabHandle<D> {
+    pub ctl: Rc<RefCell<D>>,
     pub send: Callback<Command>,
 }
 
@@ -109,11 +162,23 @@ pub fn use_lab<P: Protocol>(
     default: Scenario,
     make: MakeRun<P>,
     keys: KeyMap,
-) -> LabHandle<P> {
-    let ctl = {
+) -> LabHandle<Controller<P>> {
+    let start = {
         let route = route.clone();
-        use_mut_ref(move || initial(&route, default, make))
+        move || initial(&route, default, make)
     };
+    use_driven(route, start, keys)
+}
+
+/// `use_lab` for whatever the page drives, made by `start` on the first
+/// render.
+#[hook]
+pub fn use_driven<D: Driven>(
+    route: &Route,
+    start: impl FnOnce() -> D + 'static,
+    keys: KeyMap,
+) -> LabHandle<D> {
+    let ctl = use_mut_ref(start);
     let update = use_force_update();
     let send: Callback<Command> = {
         let (ctl, update) = (ctl.clone(), update.clone());
@@ -130,7 +195,7 @@ pub fn use_lab<P: Protocol>(
     {
         let (ctl, update, frame_started) = (ctl.clone(), update.clone(), frame_started.clone());
         use_animation_frames(move |elapsed| {
-            let busy = ctl.borrow().playing || ctl.borrow().computing.is_some();
+            let busy = ctl.borrow().busy();
             if busy {
                 frame_started.set(Some(browser::now_ms()));
                 ctl.borrow_mut().frame(elapsed);
