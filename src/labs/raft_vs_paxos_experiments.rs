@@ -12,13 +12,13 @@ const EXPERIMENTS: &[Experiment] = &[
         file: "raft-vs-paxos-leader-crash.json",
         text: LEADER_CRASH,
         title: "The leader crashes.",
-        watch: "S1 leads both worlds; C1 sends a request every 100 ms. S1 crashes at 1200 ms and S4 takes over in both. Raft's new leader commits its own no-op at once (and with it the entry S1 left uncommitted); Multi-Paxos's has nothing to recover and chooses nothing until C1's retry reaches it. Compare “leader crash → next commit”.",
+        watch: "S1 leads both worlds; C1 sends a request every 100 ms. S1 crashes at 1200 ms; Raft's S5 and Multi-Paxos's S4 take over (each world draws its own election timeouts). Raft's new leader commits its own no-op at once (and with it the entry S1 left uncommitted); Multi-Paxos's has nothing to recover and chooses nothing until C1's retry reaches it. Compare “leader crash → next commit”.",
     },
     Experiment {
         file: "raft-vs-paxos-holes.json",
         text: include_str!("../../scenarios/raft-vs-paxos-holes.json"),
         title: "A hole in the log.",
-        watch: "S1's links drop while it takes three requests: in Multi-Paxos, one slot's Accepts reach nobody but S1 while a later slot is chosen. S1 crashes at 850 ms. Multi-Paxos's next leader hears of nothing in that slot and fills it with a no-op (the “Holes in the log” row shows the moment; read the slot table); Raft's followers never take an entry past a missing one, so its new leader has no hole to fill.",
+        watch: "S1's links drop while it takes three requests: in Multi-Paxos, one slot's Accepts reach nobody but S1 while a later slot is chosen. S1 crashes at 850 ms. Multi-Paxos's next leader hears of nothing in that slot and fills it with a no-op (the “Holes in the log” row shows the moment; read the slot table); Raft's followers never take an entry past a missing one, so its new leader (S3 here) has no hole to fill: it only commits the entry it holds past its commitIndex, with its own no-op.",
     },
     Experiment {
         file: "raft-vs-paxos-partition.json",
