@@ -169,7 +169,7 @@ test('with snapshots, logs start with a snapshot, and a follower far behind inst
   const page = await open();
   await load(page, 'raft-replication-catch-up-snapshot.json');
   // S1 came back at 4.5 s behind the leader's snapshot: InstallSnapshot is on the wire to it.
-  await seek(page, 4630);
+  await seek(page, 4610);
   await page.waitForFunction(() => document.querySelectorAll('.message.install-snapshot').length > 0);
   assert.ok(await page.locator('.in-flight li', { hasText: /InstallSnapshot up to entry 20/ }).count() > 0);
   // Once it lands, S1's store and log start are the snapshot's.
