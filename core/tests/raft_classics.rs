@@ -1,6 +1,7 @@
 //! The classic Raft lab claims not covered elsewhere: elections under
 //! crashes, concurrent requests, Figure 8 on an unreliable network,
-//! churn, and membership changes under faults. Each run is checked by
+//! churn, membership changes under faults, and snapshots (install, and
+//! restart from one). Each run is checked by
 //! the lab's own safety monitor as it goes, and by the asserts here.
 
 mod common;
@@ -278,4 +279,74 @@ fn test_membership_changes_under_faults() {
         committed_prefixes_agree(&run);
         no_violations(&run);
     }
+}
+
+fn with_snapshots(every: u64) -> RaftParams {
+    RaftParams {
+        snapshot_every: every,
+        ..load(50)
+    }
+}
+
+#[test]
+fn test_snapshot_install() {
+    let mut run = run_of(5, 1, 21, with_snapshots(5));
+    run.advance_to(1_000);
+    let lead = leader(&run).unwrap();
+    let behind = (0..5).map(s).find(|&id| id != lead).unwrap();
+    run.intervene(Action::Crash { node: behind }).unwrap();
+    run.advance_to(5_000);
+    // Meanwhile the others compacted past what it holds.
+    let held = servers(&run).iter().map(|n| n.snapshot_index()).min();
+    assert!(held.is_some_and(|at| at > 20), "{held:?}");
+    run.intervene(Action::Restart { node: behind }).unwrap();
+    run.advance_to(7_000);
+    let it = servers(&run).into_iter().find(|n| n.id == behind).unwrap();
+    let lead = servers(&run)
+        .into_iter()
+        .find(|n| n.role == Role::Leader)
+        .unwrap();
+    // It took the leader's snapshot, and has what the leader has applied.
+    let installed = run.trace().records().iter().any(|r| {
+        matches!(&r.event, distviz_core::sim::TraceEvent::Note { node, note: distviz_core::raft::RaftNote::InstalledSnapshot { .. } } if *node == behind)
+    });
+    assert!(installed, "{behind} installed a snapshot");
+    assert!(it.snapshot_index() > 20);
+    assert!(it.last_applied + 5 >= lead.last_applied);
+    for n in servers(&run) {
+        if n.last_applied == lead.last_applied {
+            assert_eq!(n.kv, lead.kv, "{}", n.id);
+        }
+    }
+    assert!(answered(&run) > 30);
+    no_violations(&run);
+}
+
+#[test]
+fn test_a_snapshot_survives_a_crash_of_everyone() {
+    let mut run = run_of(3, 1, 22, with_snapshots(5));
+    run.advance_to(3_000);
+    let before: Vec<_> = servers(&run)
+        .iter()
+        .map(|n| (n.id, n.snapshot_index(), n.snapshot.clone()))
+        .collect();
+    assert!(before.iter().all(|(_, at, _)| *at >= 5));
+    for (id, _, _) in &before {
+        run.intervene(Action::Crash { node: *id }).unwrap();
+    }
+    for (id, _, _) in &before {
+        run.intervene(Action::Restart { node: *id }).unwrap();
+    }
+    // Booted from disk: the store is the snapshot's, its entries applied.
+    for (id, at, snapshot) in &before {
+        let n = servers(&run).into_iter().find(|n| n.id == *id).unwrap();
+        assert_eq!(n.snapshot_index(), *at);
+        assert!(n.last_applied >= *at && n.commit_index >= *at);
+        if n.last_applied == *at {
+            assert_eq!(Some(&n.kv), snapshot.as_ref().map(|s| &s.kv));
+        }
+    }
+    run.advance_to(5_000);
+    assert!(leader(&run).is_some());
+    no_violations(&run);
 }
