@@ -7,6 +7,8 @@
 //    frame, from a Chromium trace: each main-thread task that ran an
 //    animation frame, timed whole (rAF callbacks, style, layout, paint), as
 //    p50/p95/max;
+//  - the same for the replication lab: 9 servers, a client request every
+//    100 ms, at 1× (issue 7's budget: p95 ≤ 4 ms);
 //  - the same script time per frame for the Raft vs Paxos page: both worlds,
 //    5 servers each and a client under load, at 1× (budget: p95 ≤ 4 ms);
 //  - what a 9-node, 2-hour run holds for time travel (growth of the wasm memory);
@@ -81,6 +83,7 @@ try {
   figures.whole_frame_tasks_9_nodes_1x = await frameTasks(browser, page);
   await page.context().close();
   figures.frames_side_by_side_1x = await sideBySide(browser);
+  figures.frames_replication_9_servers_load_1x = await replicationUnderLoad(browser);
   figures.consistency_lab_long_tasks = await checkerBlocking(browser, histories);
   console.log(JSON.stringify(figures, null, 2));
 } finally {
@@ -90,9 +93,28 @@ try {
 
 // Script time per frame of the Raft vs Paxos page: its shipped run (5
 // servers and a client sending every 100 ms, in both worlds) at 1×.
-async function sideBySide(browser, seconds = 6) {
-  const page = await openPage(browser, `${server.url}#/raft-vs-paxos`);
-  await page.waitForSelector('.lab.versus .node');
+// Issue 7's frame budget: the replication lab, 9 servers, a client request
+// every 100 ms, at 1× (script time per frame, p95 ≤ 4 ms).
+async function replicationUnderLoad(browser) {
+  return frameSamples(browser, '#/raft-replication', async (page) => {
+    await page.locator('details.settings summary').click();
+    await page.getByLabel('Number of servers').selectOption('9');
+    await page.locator('[data-testid="workload"]').fill('100');
+    await page.locator('[data-testid="workload"]').press('Enter');
+    await page.locator('details.settings summary').click();
+    if (await page.locator('.lab').getAttribute('data-playing') === 'false') await page.keyboard.press('Space');
+  });
+}
+
+async function sideBySide(browser) {
+  return frameSamples(browser, '#/raft-vs-paxos', async () => {});
+}
+
+// Script time per animated frame on a page, after `setUp`, at 1×.
+async function frameSamples(browser, hash, setUp, seconds = 6) {
+  const page = await openPage(browser, `${server.url}${hash}`);
+  await page.waitForSelector('.lab .node');
+  await setUp(page);
   await page.locator('.controls .speed input').fill('0');
   await page.waitForTimeout(500);
   await page.evaluate(() => { window.distvizFrameMs = []; });

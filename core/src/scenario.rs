@@ -309,6 +309,12 @@ impl Scenario {
 
     /// Reads a scenario from a share link's parameter.
     pub fn from_link_param(param: &str) -> Result<Scenario, ScenarioError> {
+        if param.trim().is_empty() {
+            return Err(ScenarioError::new(
+                "link",
+                "this link's s= is empty: it carries no scenario (it may have been cut short when copied)",
+            ));
+        }
         let words = lz_str::decompress_from_encoded_uri_component(param).ok_or_else(|| {
             ScenarioError::new(
                 "link",
@@ -620,5 +626,9 @@ mod tests {
     fn a_damaged_link_says_so() {
         let err = Scenario::from_link_param("%%%not-a-link").unwrap_err();
         assert_eq!(err.path, "link");
+        // An empty s= says it is empty, not what a parser met at its end.
+        let err = Scenario::from_link_param("").unwrap_err();
+        assert_eq!(err.path, "link");
+        assert!(err.message.contains("empty"), "{}", err.message);
     }
 }
