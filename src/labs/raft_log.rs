@@ -6,9 +6,10 @@
 
 use super::common::key_colour;
 use distviz_core::raft::{
-    why_not_committed, Command, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
+    why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
 use distviz_core::sim::{NodeId, RecordOf, SharedLog, World};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Entries a strip shows; older ones are counted, not drawn.
@@ -76,14 +77,50 @@ fn snapshot_box(id: NodeId, s: &Snapshot) -> Html {
     }
 }
 
-fn strip(
+/// One server's strip. Its own component, compared cheaply, so that
+/// while the run plays only the strips whose log or commit point moved
+/// are drawn again (nine strips of twelve entries each frame cost more
+/// than the rest of the page).
+#[derive(Properties, Clone)]
+struct StripProps {
     id: NodeId,
-    (log, snapshot): (&SharedLog<distviz_core::raft::LogEntry>, Option<&Snapshot>),
-    live: Option<&RaftNode>,
-    picked: Picked,
-    on_pick: &Callback<(NodeId, u64)>,
-) -> Html {
-    let (commit, applied) = live.map_or((0, 0), |n| (n.commit_index, n.last_applied));
+    log: SharedLog<LogEntry>,
+    snapshot: Option<Rc<Snapshot>>,
+    commit: u64,
+    applied: u64,
+    /// The entry of this log that is picked, if any.
+    picked: Option<u64>,
+    on_pick: Callback<(NodeId, u64)>,
+}
+
+impl PartialEq for StripProps {
+    fn eq(&self, other: &Self) -> bool {
+        // A log copy shares its chunks: a change copies the one it touches,
+        // so same bounds and the same last chunk mean the same entries.
+        // `on_pick` is made anew each render but always does the same.
+        (self.id, self.commit, self.applied, self.picked)
+            == (other.id, other.commit, other.applied, other.picked)
+            && self.log.unchanged_since(&other.log)
+            && match (&self.snapshot, &other.snapshot) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+#[component]
+fn Strip(props: &StripProps) -> Html {
+    let StripProps {
+        id,
+        log,
+        snapshot,
+        commit,
+        applied,
+        picked,
+        on_pick,
+    } = props;
+    let (id, commit, applied) = (*id, *commit, *applied);
     let shown = SHOWN - usize::from(snapshot.is_some());
     let first = log.len().saturating_sub(shown).max(log.start());
     let hidden = first - log.start();
@@ -97,7 +134,7 @@ fn strip(
             }
             {for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| {
                 entry_button(id, index, e.term, &e.command, (index <= commit, index <= applied),
-                    picked == Some((id, index)), on_pick)
+                    *picked == Some(index), on_pick)
             })}
         </ol>
     }
@@ -151,9 +188,9 @@ fn config_words(n: &RaftNode, leader: Option<&RaftNode>) -> String {
 pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
     let leader = super::raft_membership::leader(world);
     let rows = world.nodes().iter().filter_map(|slot| {
-        let (log, live) = match (&slot.live, &slot.saved) {
-            (Some(Peer::Server(n)), _) => ((&n.log, n.snapshot.as_deref()), Some(n)),
-            (None, Some(PeerSaved::Server(s))) => ((&s.log, s.snapshot.as_deref()), None),
+        let ((log, snapshot), live) = match (&slot.live, &slot.saved) {
+            (Some(Peer::Server(n)), _) => ((&n.log, &n.snapshot), Some(n)),
+            (None, Some(PeerSaved::Server(s))) => ((&s.log, &s.snapshot), None),
             _ => return None,
         };
         let id = slot.id;
@@ -168,7 +205,9 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
         Some(html! {
             <div class={classes!("log-row", live.is_none().then_some("down"))} key={id.to_string()}>
                 <div class="who"><strong>{id.to_string()}</strong>{" "}<span class="role">{role}</span></div>
-                {strip(id, log, live, picked, on_pick)}
+                <Strip id={id} log={log.clone()} snapshot={snapshot.clone()}
+                    commit={live.map_or(0, |n| n.commit_index)} applied={live.map_or(0, |n| n.last_applied)}
+                    picked={picked.filter(|p| p.0 == id).map(|p| p.1)} on_pick={on_pick.clone()} />
                 <div class="side">
                     <span class="commit" title="commitIndex · lastApplied">{live.map_or(String::new(), |n| format!("commit {} · applied {}", n.commit_index, n.last_applied))}</span>
                     <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view(leader, id)}</span>
