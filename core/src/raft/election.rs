@@ -7,6 +7,16 @@ use super::{Raft, RaftMsg, RaftNode, RaftNote, RaftTimer, Role};
 use crate::sim::{Ctx, NodeId};
 
 impl Raft {
+    /// A leader of our term spoke (AppendEntries or a snapshot): a
+    /// candidate steps back, and the election timer starts over.
+    pub(super) fn follow(&self, node: &mut RaftNode, from: NodeId, ctx: &mut Ctx<Self>) {
+        node.role = Role::Follower;
+        node.votes.clear();
+        node.leader = Some(from);
+        node.leader_seen_ms = Some(ctx.now());
+        self.reset_election_timer(ctx);
+    }
+
     pub(super) fn reset_election_timer(&self, ctx: &mut Ctx<Self>) {
         let [lo, hi] = self.params.election_timeout_ms;
         let after = ctx.random_between(lo, hi);

@@ -130,12 +130,7 @@ impl Raft {
                 conflict_index: 0,
             }
         } else {
-            // A leader exists for our term: a candidate steps back.
-            node.role = Role::Follower;
-            node.votes.clear();
-            node.leader = Some(from);
-            node.leader_seen_ms = Some(ctx.now());
-            self.reset_election_timer(ctx);
+            self.follow(node, from, ctx);
             self.accept_entries(
                 node,
                 (prev_log_index, prev_log_term),
@@ -251,31 +246,12 @@ impl Raft {
         else {
             return;
         };
-        let peer = from.n as usize;
-        if node.role != Role::Leader || term != node.current_term || peer >= node.next_index.len() {
+        let Some(peer) = Self::answer_in_term(node, from, term, ctx) else {
             return;
-        }
-        if let Some(t) = node.heard_from.get_mut(peer) {
-            *t = ctx.now();
-        }
+        };
         let last = node.last_log_index();
         if success {
-            if match_index > node.match_index[peer] {
-                node.match_index[peer] = match_index.min(last);
-            }
-            node.next_index[peer] = node.next_index[peer].max(node.match_index[peer] + 1);
-            self.on_catch_up_progress(node, from, ctx);
-            self.advance_commit(node, ctx);
-            if node.role != Role::Leader {
-                return;
-            }
-            // More to send, and no newer AppendEntries on its way to it.
-            if node.next_index[peer] <= node.last_log_index()
-                && node.replicates_to(from)
-                && !node.awaits(from)
-            {
-                self.send_append(node, from, ctx);
-            }
+            self.on_follower_holds(node, from, match_index, ctx);
             return;
         }
         // A refusal of an older request says nothing about nextIndex now.
@@ -298,6 +274,50 @@ impl Raft {
         };
         node.next_index[peer] = next.clamp(node.match_index[peer] + 1, last + 1);
         if node.replicates_to(from) {
+            self.send_append(node, from, ctx);
+        }
+    }
+
+    /// A leader's own follower's answer in its term: when it was heard
+    /// from (check-quorum), and its slot; `None` for anyone else.
+    pub(super) fn answer_in_term(
+        node: &mut RaftNode,
+        from: NodeId,
+        term: u64,
+        ctx: &Ctx<Self>,
+    ) -> Option<usize> {
+        let peer = from.n as usize;
+        if node.role != Role::Leader || term != node.current_term || peer >= node.next_index.len() {
+            return None;
+        }
+        if let Some(t) = node.heard_from.get_mut(peer) {
+            *t = ctx.now();
+        }
+        Some(peer)
+    }
+
+    /// A follower now holds everything up to `match_index` (its
+    /// AppendEntries succeeded, or it installed the snapshot): matchIndex
+    /// and nextIndex move, which may commit, and it gets what it lacks
+    /// once nothing newer is on its way to it.
+    pub(super) fn on_follower_holds(
+        &self,
+        node: &mut RaftNode,
+        from: NodeId,
+        match_index: u64,
+        ctx: &mut Ctx<Self>,
+    ) {
+        let peer = from.n as usize;
+        let held = match_index.min(node.last_log_index());
+        node.match_index[peer] = node.match_index[peer].max(held);
+        node.next_index[peer] = node.next_index[peer].max(node.match_index[peer] + 1);
+        self.on_catch_up_progress(node, from, ctx);
+        self.advance_commit(node, ctx);
+        if node.role == Role::Leader
+            && node.next_index[peer] <= node.last_log_index()
+            && node.replicates_to(from)
+            && !node.awaits(from)
+        {
             self.send_append(node, from, ctx);
         }
     }

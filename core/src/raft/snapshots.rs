@@ -3,7 +3,7 @@
 //! leader sends its snapshot (InstallSnapshot, Figure 13) to a follower
 //! that needs an entry the leader no longer holds.
 
-use super::{Raft, RaftMsg, RaftNode, RaftNote, RaftTimer, Role, Snapshot};
+use super::{Raft, RaftMsg, RaftNode, RaftNote, RaftTimer, Snapshot};
 use crate::sim::{Ctx, NodeId};
 use std::rc::Rc;
 
@@ -67,11 +67,7 @@ impl Raft {
             );
             return;
         }
-        node.role = Role::Follower;
-        node.votes.clear();
-        node.leader = Some(from);
-        node.leader_seen_ms = Some(ctx.now());
-        self.reset_election_timer(ctx);
+        self.follow(node, from, ctx);
         let last_index = snapshot.last_index;
         if last_index > node.commit_index {
             node.install_snapshot(snapshot, self.start_config(ctx));
@@ -99,24 +95,8 @@ impl Raft {
         (term, last_index): (u64, u64),
         ctx: &mut Ctx<Self>,
     ) {
-        let peer = from.n as usize;
-        if node.role != Role::Leader || term != node.current_term || peer >= node.next_index.len() {
-            return;
-        }
-        if let Some(t) = node.heard_from.get_mut(peer) {
-            *t = ctx.now();
-        }
-        let last = node.last_log_index();
-        node.match_index[peer] = node.match_index[peer].max(last_index.min(last));
-        node.next_index[peer] = node.next_index[peer].max(node.match_index[peer] + 1);
-        self.on_catch_up_progress(node, from, ctx);
-        self.advance_commit(node, ctx);
-        if node.role == Role::Leader
-            && node.next_index[peer] <= node.last_log_index()
-            && node.replicates_to(from)
-            && !node.awaits(from)
-        {
-            self.send_append(node, from, ctx);
+        if Self::answer_in_term(node, from, term, ctx).is_some() {
+            self.on_follower_holds(node, from, last_index, ctx);
         }
     }
 }
