@@ -196,3 +196,36 @@ test('with snapshots, logs start with a snapshot, and a follower far behind inst
   assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), hash);
   assert.deepEqual(page.errors, []);
 });
+
+test('a long log shows its newest twelve entries, and a new entry leaves the drawn ones in place', async () => {
+  const page = await open();
+  await page.locator('details.settings summary').click();
+  await page.locator('[data-testid="workload"]').fill('50');
+  await page.locator('[data-testid="workload"]').press('Enter');
+  await page.locator('details.settings summary').click();
+  await play(page);
+  await setSpeed(page, 1);
+  const row = page.locator('.log-row').first();
+  const held = () => row.locator('ol.entries').evaluate((ol) => Number(ol.getAttribute('aria-label').match(/(\d+) entries/)[1]));
+  await page.waitForFunction(() => Number(document.querySelector('.log-row ol.entries').getAttribute('aria-label').match(/(\d+) entries/)[1]) >= 30, null, { timeout: 30000 });
+  await pause(page);
+  const length = await held();
+  const shown = await row.locator('button.entry:visible').allTextContents();
+  assert.equal(shown.length, 12, 'twelve entries show');
+  assert.match(shown[11], new RegExp(`^${length}\\b`), 'the last one shown is the newest');
+  assert.match(shown[0], new RegExp(`^${length - 11}\\b`));
+  assert.equal(await row.locator('.earlier').getAttribute('title'), `${length - 12} earlier entries`);
+  // The newest entry's element, marked; a few entries later it is the same element.
+  await row.locator(`button.entry[data-index="${length}"]`).evaluate((b) => { window.markedEntry = b; });
+  await setSpeed(page, 0);
+  await play(page);
+  await page.waitForFunction((n) => Number(document.querySelector('.log-row ol.entries').getAttribute('aria-label').match(/(\d+) entries/)[1]) > n, length, { timeout: 20000 });
+  await pause(page);
+  assert.ok(await page.evaluate((n) => window.markedEntry.isConnected
+    && window.markedEntry === document.querySelector(`.log-row ol.entries button.entry[data-index="${n}"]`), length),
+  'entries already drawn are kept, not drawn anew');
+  // A click on an entry still asks why (one handler for the strip).
+  await row.locator('button.entry:visible').last().click();
+  await page.waitForSelector('[data-testid="why"]');
+  assert.deepEqual(page.errors, []);
+});

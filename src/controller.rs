@@ -900,6 +900,16 @@ impl<P: Protocol> Controller<P> {
         }
     }
 
+    /// What a counterexample search starts from: the scenario with the
+    /// learner's actions, but not the moment shown (the search sets its own
+    /// length and start), so that it stays the same while the run plays.
+    pub fn search_base(&self) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        scenario.actions = self.run.actions().to_vec();
+        scenario.at_ms = None;
+        scenario
+    }
+
     /// The scenario as it stands: settings, every action so far, how long
     /// it ran, and where the learner is.
     pub fn current_scenario(&self) -> Scenario {

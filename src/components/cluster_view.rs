@@ -279,18 +279,18 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                {onclick} {onkeydown} {onfocus}>
                 <circle class="focus-ring" r={(radius + 12.0).to_string()} />
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
-                {for timer}
+                <>{for timer}</>
                 <circle class="body" r={radius.to_string()} fill={n.colour.clone()} />
-                {for votes}
+                <>{for votes}</>
                 if !n.up {
                     <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
                 }
                 // The label starts with these texts (WCAG 2.5.3, label in name). The
                 // spaces between them (not drawn) keep their words apart when read as one.
                 <text class="name" y={if n.lines.is_empty() { "5" } else { "-2" }}>{n.id.to_string()}</text>
-                {for n.lines.iter().enumerate().map(|(i, line)| html! {
+                <>{for n.lines.iter().enumerate().map(|(i, line)| html! {
                     <>{" "}<text class="line" y={(14 + 12 * i).to_string()}>{line}</text></>
-                })}
+                })}</>
                 {" "}<text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
             </g>
         }
@@ -321,7 +321,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         <figure class="cluster">
             <svg ref={svg_ref} viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
                 onclick={catch}>
-                <g class="links">{links}{for faulty}</g>
+                <g class="links"><>{links}</><>{for faulty}</></g>
                 <g class="nodes">{for nodes}</g>
                 <g class="messages">{for messages}</g>
             </svg>

@@ -89,7 +89,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <p class="timeline-caption" aria-hidden="true" data-testid="timeline-caption">{props.caption.clone()}</p>
         <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-lanes={lane_count.to_string()}
             title={format!("{} Click to travel.", props.caption)}>
-            {for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
+            // Bands and marks each a list of their own (see raft_log.rs's Strip:
+            // `for` items among other children are matched by place, not key).
+            <>{for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
                 <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
                     data-left={percent(b.start_ms)} data-width={percent(b.end_ms.saturating_sub(b.start_ms))}
                     data-top={format!("{:.2}%", lane as f64 * lane_height)} data-height={format!("{lane_height:.2}%")}
@@ -98,8 +100,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <span class="long">{&b.label}</span>
                     <span class="short">{&b.short}</span>
                 </div>
-            })}
-            {for props.marks.iter().enumerate().map(|(i, m)| {
+            })}</>
+            <>{for props.marks.iter().enumerate().map(|(i, m)| {
                 let at = m.at_ms;
                 let on_seek = props.on_seek.clone();
                 let onclick = Callback::from(move |e: MouseEvent| {
@@ -110,7 +112,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <div key={i} class={classes!("mark", m.kind)} data-left={percent(m.at_ms)}
                         title={m.label.clone()} data-at={m.at_ms.to_string()} {onclick}></div>
                 }
-            })}
+            })}</>
             <div class="cursor" data-left={percent(props.now_ms)}></div>
         </div>
         </>

@@ -145,6 +145,30 @@ fn a_bad_scenario_keeps_the_current_run() {
 }
 
 #[test]
+fn the_search_base_keeps_the_actions_and_stays_the_same_while_the_run_plays() {
+    let mut c = controller();
+    c.run.advance_to(800);
+    c.apply(Command::RestartRole("leader"));
+    let base = c.search_base();
+    let actions = base.actions.len();
+    assert!(actions > 0, "the learner's restart");
+    assert_eq!(base.at_ms, None);
+    for _ in 0..10 {
+        c.frame(16.0);
+    }
+    assert!(c.run.now() > 800);
+    assert_eq!(
+        c.search_base(),
+        base,
+        "unchanged as time passes: the search panel is not redrawn"
+    );
+    c.apply(Command::Act(Action::Crash {
+        node: NodeId::server(0),
+    }));
+    assert_eq!(c.search_base().actions.len(), actions + 1);
+}
+
+#[test]
 fn the_current_scenario_replays_to_the_same_hash_and_reopens_at_its_moment() {
     let mut c = controller();
     c.run.advance_to(800);

@@ -134,7 +134,7 @@ pub fn MultiPaxosLab(props: &MultiPaxosProps) -> Html {
             </div>
             <Legend />
             if !props.route.embed {
-                <FindCounterexample<MultiPaxos> base={c.current_scenario()} make={lab::multi_paxos as fn(&Scenario) -> _}
+                <FindCounterexample<MultiPaxos> base={c.search_base()} make={lab::multi_paxos as fn(&Scenario) -> _}
                     inputs={Some(random_request as distviz_core::search::InputDraw)} send={send.clone()} />
                 <MultiPaxosExperiments send={send.clone()} />
             }

@@ -12,22 +12,37 @@ use distviz_core::sim::{NodeId, RecordOf, SharedLog, World};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Entries a strip shows; older ones are counted, not drawn.
+/// Entries a strip shows; older ones are counted, not shown.
 const SHOWN: usize = 12;
+/// How far the first drawn entry moves at a time (see `Strip`).
+const STEP: usize = 8;
 
 /// An entry the learner picked, to ask why it is (not) committed.
 pub type Picked = Option<(NodeId, u64)>;
 
-fn entry_button(
+/// One entry of a strip. Its own component, compared by value, so that
+/// when a strip changes only the entries that changed are drawn again.
+#[derive(Properties, PartialEq)]
+struct EntryProps {
     id: NodeId,
     index: u64,
-    term: u64,
-    command: &Command,
-    state: (bool, bool),
+    entry: LogEntry,
+    committed: bool,
+    applied: bool,
     picked: bool,
-    on_pick: &Callback<(NodeId, u64)>,
-) -> Html {
-    let (committed, applied) = state;
+}
+
+#[component]
+fn Entry(props: &EntryProps) -> Html {
+    let EntryProps {
+        id,
+        index,
+        entry,
+        committed,
+        applied,
+        picked,
+    } = props;
+    let (term, command) = (entry.term, &entry.command);
     // A configuration entry is what membership changes are about: marked.
     let config = matches!(command, Command::Config(_));
     let mark = if config {
@@ -35,28 +50,39 @@ fn entry_button(
     } else {
         format!("t{term}")
     };
-    let pick = on_pick.reform(move |_: MouseEvent| (id, index));
     let status = match (committed, applied) {
         (true, true) => "committed and applied",
         (true, false) => "committed, not yet applied",
         _ => "not committed",
     };
+    // No click handler of its own: the strip reads `data-index` (one
+    // handler per strip, not a closure per entry per render).
     html! {
-        <li key={index}>
+        <li class="e">
             <button class={classes!("entry", config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
+                data-index={index.to_string()}
                 // The label starts with the visible text (WCAG 2.5.3, label in name).
                 aria-label={format!("{index} {mark}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
                 aria-pressed={picked.to_string()}
-                title={format!("{index}: {command} (term {term}), {status}")}
-                onclick={pick}>
+                title={format!("{index}: {command} (term {term}), {status}")}>
                 // The term's colour as an SVG fill: a strict CSP allows no style attributes.
                 <svg class="fill" aria-hidden="true"><rect width="100%" height="100%"
-                    fill={key_colour(term)} fill-opacity={if committed { "1" } else { "0.4" }} /></svg>
+                    fill={key_colour(term)} fill-opacity={if *committed { "1" } else { "0.4" }} /></svg>
                 <span class="index">{index}</span>{" "}
                 <span class="term">{mark}</span>
             </button>
         </li>
     }
+}
+
+/// The entry a click in a strip landed on, from its button's `data-index`.
+fn clicked_index(e: &MouseEvent) -> Option<u64> {
+    e.target_dyn_into::<web_sys::Element>()?
+        .closest("button.entry")
+        .ok()??
+        .get_attribute("data-index")?
+        .parse()
+        .ok()
 }
 
 /// A snapshot, first in its strip: the entries it stands for, and what
@@ -122,20 +148,37 @@ fn Strip(props: &StripProps) -> Html {
     } = props;
     let (id, commit, applied) = (*id, *commit, *applied);
     let shown = SHOWN - usize::from(snapshot.is_some());
-    let first = log.len().saturating_sub(shown).max(log.start());
-    let hidden = first - log.start();
+    let held = log.len() - log.start();
+    // Drawn: the last `shown` entries and up to STEP - 1 before them,
+    // which the style sheet hides. The first drawn entry moves STEP at a
+    // time, so most changes only add at the end (dropping an entry at the
+    // front while adding one at the end makes Yew move every entry).
+    let first = log.start() + held.saturating_sub(shown) / STEP * STEP;
+    let earlier = held.saturating_sub(shown);
+    let onclick = {
+        let on_pick = on_pick.clone();
+        move |e: MouseEvent| {
+            if let Some(index) = clicked_index(&e) {
+                on_pick.emit((id, index));
+            }
+        }
+    };
     html! {
-        <ol class="entries" aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
+        <ol class={classes!("entries", snapshot.is_some().then_some("with-snapshot"))} {onclick}
+            aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
             if let Some(s) = snapshot {
                 {snapshot_box(id, s)}
             }
-            if hidden > 0 {
-                <li class="earlier" aria-hidden="true" title={format!("{hidden} earlier entries")}>{"…"}</li>
+            if earlier > 0 {
+                <li class="earlier" aria-hidden="true" title={format!("{earlier} earlier entries")}>{"…"}</li>
             }
-            {for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| {
-                entry_button(id, index, e.term, &e.command, (index <= commit, index <= applied),
-                    *picked == Some(index), on_pick)
-            })}
+            // A list of its own: next to other children, `for` items join
+            // one unkeyed list, matched from its end, and an entry added at
+            // the end would make every entry drawn anew.
+            <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
+                <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
+                    applied={index <= applied} picked={*picked == Some(index)} />
+            })}</>
         </ol>
     }
 }

@@ -127,7 +127,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
             {logs_with_why(world, c.run.records_so_far(), &picked)}
             <Legend />
             if !props.route.embed {
-                <FindCounterexample<Raft> base={c.current_scenario()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />
+                <FindCounterexample<Raft> base={c.search_base()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />
                 <ReplicationExperiments send={send.clone()} />
             }
         </>
