@@ -56,8 +56,22 @@ test('no page reports a CSP violation or a console error while it is used', asyn
   await lab.keyboard.press('x');
   await waitForLeader(lab, first.term + 1);
   await lab.waitForSelector('.timeline .band');
-  const left = await lab.locator('.timeline .cursor').evaluate((el) => el.style.left);
-  assert.match(left, /%$/, 'the timeline is positioned (through the CSSOM)');
+  // Placed through the CSSOM: the cursor sits at now over the strip's end, bands at their start.
+  const placed = await lab.evaluate(() => {
+    const strip = document.querySelector('.timeline').getBoundingClientRect();
+    const end = Number(document.querySelector('.timeline').dataset.end);
+    const cursor = document.querySelector('.timeline .cursor');
+    const band = document.querySelector('.timeline .band');
+    return {
+      cursor: (cursor.getBoundingClientRect().left - strip.left) / strip.width,
+      now: Number(cursor.dataset.at) / end,
+      band: (band.getBoundingClientRect().left - strip.left) / strip.width,
+      start: Number(band.dataset.startMs) / end,
+    };
+  });
+  assert.ok(placed.now > 0.05, `the cursor has moved (${placed.now})`);
+  assert.ok(Math.abs(placed.cursor - placed.now) < 0.02, `the cursor is at now (${JSON.stringify(placed)})`);
+  assert.ok(Math.abs(placed.band - placed.start) < 0.02, `a band is at its start (${JSON.stringify(placed)})`);
   const fill = await lab.locator('.node .body').first().evaluate((el) => getComputedStyle(el).fill);
   assert.match(fill, /^rgb/, 'nodes are coloured by term');
   await lab.getByRole('button', { name: 'Partition…' }).click();

@@ -162,6 +162,85 @@ fn node_radius(count: usize) -> f64 {
     }
 }
 
+/// A node's body, votes and words: its own component, compared by value,
+/// so that as the timer ring around it runs down (every frame) the rest is
+/// not drawn again.
+#[derive(Properties, PartialEq)]
+struct NodeBodyProps {
+    id: NodeId,
+    radius: f64,
+    colour: String,
+    up: bool,
+    /// Each vote: the voter, granted or not, and its dot's place on the rim.
+    votes: Vec<(NodeId, bool, String, String)>,
+    lines: Vec<String>,
+    badge: String,
+}
+
+#[component]
+fn NodeBody(props: &NodeBodyProps) -> Html {
+    let NodeBodyProps {
+        id,
+        radius,
+        colour,
+        up,
+        votes,
+        lines,
+        badge,
+    } = props;
+    html! {
+        <>
+            <circle class="body" r={radius.to_string()} fill={colour.clone()} />
+            <>{for votes.iter().map(|(voter, granted, cx, cy)| html! {
+                <circle key={voter.n} class={classes!("vote", granted.then_some("granted"))}
+                    cx={cx.clone()} cy={cy.clone()} r="4" />
+            })}</>
+            if !up {
+                <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
+            }
+            // The label starts with these texts (WCAG 2.5.3, label in name). The
+            // spaces between them (not drawn) keep their words apart when read as one.
+            <text class="name" y={if lines.is_empty() { "5" } else { "-2" }}>{id.to_string()}</text>
+            <>{for lines.iter().enumerate().map(|(i, line)| html! {
+                <>{" "}<text class="line" y={(14 + 12 * i).to_string()}>{line}</text></>
+            })}</>
+            {" "}<text class="badge" y={(radius + 24.0).to_string()}>{badge}</text>
+        </>
+    }
+}
+
+/// A message's dot, trail and tag: the same while it flies (its group moves).
+#[derive(Properties, PartialEq)]
+struct MessageDotProps {
+    /// The radius of its click target: smaller near a node.
+    hit: &'static str,
+    /// Where its trail starts, behind it; none while held.
+    trail: Option<(String, String)>,
+    held: bool,
+    tag: String,
+}
+
+#[component]
+fn MessageDot(props: &MessageDotProps) -> Html {
+    let MessageDotProps {
+        hit,
+        trail,
+        held,
+        tag,
+    } = props;
+    html! {
+        <>
+            <circle r={*hit} class="hit" />
+            if let Some((x1, y1)) = trail { <line class="trail" x1={x1.clone()} y1={y1.clone()} x2="0" y2="0" /> }
+            <circle r="7" class="dot" />
+            if *held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
+            // An opaque backing keeps the tag readable over other dots.
+            if !tag.is_empty() { <rect class="tag-bg" x="8" y="-6" rx="2" height="13" width={(tag.chars().count() * 6 + 4).to_string()} aria-hidden="true" /> }
+            if !tag.is_empty() { <text class="message-tag" x="10" y="4" aria-hidden="true">{tag}</text> }
+        </>
+    }
+}
+
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let svg_ref = use_node_ref();
@@ -220,16 +299,11 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
         let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
+        let trail = (!m.held).then(|| (format!("{tx:.1}"), format!("{ty:.1}")));
         html! {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
                role="button" aria-label={m.label.clone()} data-message-id={m.id.to_string()}>
-                <circle r={hit} class="hit" />
-                if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} x2="0" y2="0" /> }
-                <circle r="7" class="dot" />
-                if m.held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
-                // An opaque backing keeps the tag readable over other dots.
-                if !m.tag.is_empty() { <rect class="tag-bg" x="8" y="-6" rx="2" height="13" width={(m.tag.chars().count() * 6 + 4).to_string()} aria-hidden="true" /> }
-                if !m.tag.is_empty() { <text class="message-tag" x="10" y="4" aria-hidden="true">{&m.tag}</text> }
+                <MessageDot {hit} {trail} held={m.held} tag={m.tag.clone()} />
             </g>
         }
     });
@@ -262,16 +336,12 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                     stroke-dasharray={format!("{shown:.1} {circumference:.1}")} transform="rotate(-90)" />
             }
         });
-        let votes = n.votes.iter().map(|&(voter, granted)| {
+        // Each vote's dot on the rim, towards its voter, clear of the words inside.
+        let votes: Vec<_> = n.votes.iter().map(|&(voter, granted)| {
             let (vx, vy) = at(voter);
             let angle = (vy - y).atan2(vx - x);
-            // On the rim, clear of the words inside.
-            let r = radius;
-            html! {
-                <circle key={voter.n} class={classes!("vote", granted.then_some("granted"))}
-                    cx={(r * angle.cos()).to_string()} cy={(r * angle.sin()).to_string()} r="4" />
-            }
-        });
+            (voter, granted, format!("{:.1}", radius * angle.cos()), format!("{:.1}", radius * angle.sin()))
+        }).collect();
         html! {
             <g key={n.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")}
                tabindex="0" role="button" aria-label={n.label.clone()} aria-pressed={picked.to_string()}
@@ -280,18 +350,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 <circle class="focus-ring" r={(radius + 12.0).to_string()} />
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
                 <>{for timer}</>
-                <circle class="body" r={radius.to_string()} fill={n.colour.clone()} />
-                <>{for votes}</>
-                if !n.up {
-                    <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
-                }
-                // The label starts with these texts (WCAG 2.5.3, label in name). The
-                // spaces between them (not drawn) keep their words apart when read as one.
-                <text class="name" y={if n.lines.is_empty() { "5" } else { "-2" }}>{n.id.to_string()}</text>
-                <>{for n.lines.iter().enumerate().map(|(i, line)| html! {
-                    <>{" "}<text class="line" y={(14 + 12 * i).to_string()}>{line}</text></>
-                })}</>
-                {" "}<text class="badge" y={(radius + 24.0).to_string()}>{&n.badge}</text>
+                <NodeBody id={n.id} {radius} colour={n.colour.clone()} up={n.up} {votes}
+                    lines={n.lines.clone()} badge={n.badge.clone()} />
             </g>
         }
     });

@@ -62,8 +62,7 @@ pub fn lanes(bands: &[Band]) -> (Vec<usize>, usize) {
 pub fn Timeline(props: &TimelineProps) -> Html {
     // Found by ref: Yew delegates events, so `current_target` is not the strip.
     let strip_ref = use_node_ref();
-    let end = props.end_ms.max(1) as f64;
-    let percent = |t: u64| format!("{:.3}%", (t as f64 / end * 100.0).min(100.0));
+    let cursor_ref = use_node_ref();
     let on_seek = props.on_seek.clone();
     let end_ms = props.end_ms;
     let strip = strip_ref.clone();
@@ -79,21 +78,35 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     });
     let (lane_of, lane_count) = lanes(&props.bands);
     let lane_height = 100.0 / lane_count as f64;
+    // Bands and marks are placed in milliseconds and the style sheet
+    // divides by the strip's end, so as the run grows only the strip's
+    // `--end` and the cursor change, not every band; and they are placed
+    // again only when they change.
     {
         let strip = strip_ref.clone();
-        use_effect(move || place(&strip));
+        use_effect_with((props.bands.clone(), props.marks.clone()), move |_| {
+            place_children(&strip)
+        });
+    }
+    {
+        let (strip, cursor) = (strip_ref.clone(), cursor_ref.clone());
+        use_effect(move || {
+            place(&strip);
+            place(&cursor);
+        });
     }
     html! {
         <>
         // The scrubber and the Safety panel are the keyboard's and screen reader's way.
         <p class="timeline-caption" aria-hidden="true" data-testid="timeline-caption">{props.caption.clone()}</p>
         <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-lanes={lane_count.to_string()}
+            data-end={props.end_ms.max(1).to_string()}
             title={format!("{} Click to travel.", props.caption)}>
             // Bands and marks each a list of their own (see raft_log.rs's Strip:
             // `for` items among other children are matched by place, not key).
             <>{for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
                 <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
-                    data-left={percent(b.start_ms)} data-width={percent(b.end_ms.saturating_sub(b.start_ms))}
+                    data-start-ms={b.start_ms.to_string()} data-length-ms={b.end_ms.saturating_sub(b.start_ms).to_string()}
                     data-top={format!("{:.2}%", lane as f64 * lane_height)} data-height={format!("{lane_height:.2}%")}
                     data-band-colour={b.colour.clone()}
                     title={b.label.clone()} data-label={b.label.clone()}>
@@ -109,45 +122,57 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     on_seek.emit(at);
                 });
                 html! {
-                    <div key={i} class={classes!("mark", m.kind)} data-left={percent(m.at_ms)}
+                    <div key={i} class={classes!("mark", m.kind)}
                         title={m.label.clone()} data-at={m.at_ms.to_string()} {onclick}></div>
                 }
             })}</>
-            <div class="cursor" data-left={percent(props.now_ms)}></div>
+            <div class="cursor" ref={cursor_ref} data-at={props.now_ms.to_string()}></div>
         </div>
         </>
     }
 }
 
-/// Positions and colours the strip and its children from their `data-*`
-/// attributes. Through the CSSOM, not `style` attributes: a strict CSP
-/// (`style-src 'self'`) blocks those, and this way the site needs no
-/// `'unsafe-inline'` for styles.
-fn place(strip: &NodeRef) {
-    let Some(strip) = strip.cast::<web_sys::HtmlElement>() else {
+/// Places the strip's children (see `place`).
+fn place_children(strip: &NodeRef) {
+    let Some(strip) = strip.cast::<web_sys::Element>() else {
         return;
     };
-    if let Some(lanes) = strip.get_attribute("data-lanes") {
-        let _ = strip.style().set_property("--lanes", &lanes);
-    }
     let children = strip.children();
     for i in 0..children.length() {
-        let Some(child) = children
-            .item(i)
-            .and_then(|c| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(c).ok())
-        else {
-            continue;
-        };
-        for (attribute, property) in [
-            ("data-left", "left"),
-            ("data-width", "width"),
-            ("data-top", "top"),
-            ("data-height", "height"),
-            ("data-band-colour", "--band-colour"),
-        ] {
-            if let Some(value) = child.get_attribute(attribute) {
-                let _ = child.style().set_property(property, &value);
-            }
+        if let Some(child) = children.item(i) {
+            place_element(&child);
+        }
+    }
+}
+
+/// Positions and colours an element of the strip (or the strip) from its
+/// `data-*` attributes, as CSS properties the style sheet reads. Through
+/// the CSSOM, not `style` attributes: a strict CSP (`style-src 'self'`)
+/// blocks those, and this way the site needs no `'unsafe-inline'` for
+/// styles.
+fn place(element: &NodeRef) {
+    if let Some(element) = element.cast::<web_sys::Element>() {
+        place_element(&element);
+    }
+}
+
+fn place_element(element: &web_sys::Element) {
+    let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element.clone())
+    else {
+        return;
+    };
+    for (attribute, property) in [
+        ("data-lanes", "--lanes"),
+        ("data-end", "--end"),
+        ("data-start-ms", "--at"),
+        ("data-at", "--at"),
+        ("data-length-ms", "--length"),
+        ("data-top", "top"),
+        ("data-height", "height"),
+        ("data-band-colour", "--band-colour"),
+    ] {
+        if let Some(value) = element.get_attribute(attribute) {
+            let _ = element.style().set_property(property, &value);
         }
     }
 }
