@@ -135,7 +135,15 @@ async function frameTasks(browser, page) {
   const events = trace.traceEvents ?? trace;
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
-  const tasks = onMain.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'));
+  // A task may be traced twice, nested (ThreadControllerImpl::RunTask around
+  // RunTask): only the outermost counts.
+  const tasks = [];
+  onMain.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'))
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur)
+    .forEach((t) => {
+      const outer = tasks[tasks.length - 1];
+      if (!outer || t.ts + t.dur > outer.ts + outer.dur) tasks.push(t);
+    });
   const frames = onMain.filter((e) => e.name === 'FireAnimationFrame').map((e) => e.ts);
   const durations = tasks
     .filter((t) => frames.some((ts) => ts >= t.ts && ts <= t.ts + t.dur))
