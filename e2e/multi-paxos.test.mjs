@@ -149,3 +149,32 @@ test('the browser shows the same trace hash as the CLI for the shipped Multi-Pax
     await page.context().close();
   }
 });
+
+test('under load the slot table shows the newest twelve slots, and a row already drawn stays the same element', async () => {
+  const page = await openPage(browser, `${server.url}${LAB}`);
+  await page.waitForSelector('.lab .node');
+  await pause(page);
+  await page.locator('details.settings summary').click();
+  await page.locator('[data-testid="workload"]').fill('50');
+  await page.locator('[data-testid="workload"]').press('Enter');
+  await page.locator('details.settings summary').click();
+  await play(page);
+  await setSpeed(page, 1);
+  const highest = () => page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('[data-testid="slot-row"]')].map((r) => Number(r.dataset.slot))));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="slot-row"]').length > 0
+    && Math.max(...[...document.querySelectorAll('[data-testid="slot-row"]')].map((r) => Number(r.dataset.slot))) >= 25, null, { timeout: 30000 });
+  await pause(page);
+  const high = await highest();
+  const shown = await page.locator('[data-testid="slot-row"]:visible').evaluateAll((rows) => rows.map((r) => Number(r.dataset.slot)));
+  assert.deepEqual(shown, Array.from({ length: 12 }, (_, i) => high - 11 + i), 'the newest twelve, in order');
+  assert.match(await page.locator('[data-testid="slot-table"] caption').textContent(), new RegExp(`${high - 12} earlier`));
+  await row(page, high).evaluate((r) => { window.markedRow = r; });
+  await setSpeed(page, 0);
+  await play(page);
+  await page.waitForFunction((n) => Math.max(...[...document.querySelectorAll('[data-testid="slot-row"]')].map((r) => Number(r.dataset.slot))) > n, high, { timeout: 20000 });
+  await pause(page);
+  assert.ok(await page.evaluate((n) => window.markedRow.isConnected
+    && window.markedRow === document.querySelector(`[data-testid="slot-row"][data-slot="${n}"]`), high), 'rows already drawn are kept');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -198,7 +198,7 @@ test('the holes run: the row travels to a Multi-Paxos slot that holds a no-op', 
   assert.notEqual(await rows.nth(hole).getAttribute('data-chosen'), 'no');
   assert.ok(values.slice(hole + 1).some((v) => v !== 'no-op' && v !== '–'), `a command after the hole: ${values}`);
   // Raft's logs at the same moment: pick an entry and ask why it is (not) committed.
-  await page.locator('[data-testid="panel-raft"] .log-row').first().locator('button.entry').first().click();
+  await page.locator('[data-testid="panel-raft"] .log-row').first().locator('button.entry:visible').first().click();
   await page.waitForSelector('[data-testid="panel-raft"] [data-testid="why"]');
   assert.match(await page.locator('[data-testid="why"]').textContent(), /committed/);
   assert.deepEqual(page.errors, []);

@@ -8,8 +8,12 @@ use distviz_core::multipaxos::{Accepted, Costs, MultiPaxos, Peer, Role, Saved};
 use distviz_core::sim::{NodeId, World, SERVER};
 use yew::prelude::*;
 
-/// Slots the table shows; older ones are counted, not drawn.
+/// Slots the table shows; older ones are counted, not shown.
 const SHOWN: u64 = 12;
+/// How far the first drawn slot moves at a time: up to STEP - 1 older rows
+/// are drawn and hidden by the style sheet, so that most changes only add
+/// a row at the end (as a log strip does, raft_log.rs).
+const STEP: u64 = 8;
 
 /// The server whose slots the table shows: the selected one if it is a
 /// server, else the leader, else S1.
@@ -46,6 +50,41 @@ fn highest_slot(world: &World<MultiPaxos>) -> u64 {
         .fold(chosen, u64::max)
 }
 
+/// One slot's row: a component compared by value, so that while the run
+/// plays only the rows that changed are drawn again.
+#[derive(Properties, PartialEq)]
+struct SlotRowProps {
+    slot: u64,
+    ballot: String,
+    value: String,
+    /// The cluster's view of the slot, in words, and as a class.
+    chosen: String,
+    state: &'static str,
+    done: bool,
+}
+
+#[component]
+fn SlotRow(props: &SlotRowProps) -> Html {
+    let SlotRowProps {
+        slot,
+        ballot,
+        value,
+        chosen,
+        state,
+        done,
+    } = props;
+    html! {
+        <tr data-testid="slot-row" data-slot={slot.to_string()} data-chosen={*state}
+            data-applied={done.to_string()}>
+            <th scope="row">{slot}</th>
+            <td>{ballot}</td>
+            <td class="value">{value}</td>
+            <td class={classes!("chosen", *state)}>{chosen}</td>
+            <td>{if *done { "✓" } else { "" }}</td>
+        </tr>
+    }
+}
+
 /// The slot table for one server, with the cluster's view of each slot.
 pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
     let Some((accepted, applied, up)) = holdings(world, id) else {
@@ -53,7 +92,8 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
     };
     let monitor = world.monitor();
     let high = highest_slot(world);
-    let first = high.saturating_sub(SHOWN - 1).max(1);
+    let earlier = high.saturating_sub(SHOWN);
+    let first = 1 + earlier / STEP * STEP;
     let rows = (first..=high).map(|slot| {
         let mine = accepted.get(&slot);
         let choice = monitor.chosen_at(slot);
@@ -77,16 +117,10 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
             ),
             None => ("not chosen".into(), "no"),
         };
-        let done = slot <= applied;
         html! {
-            <tr key={slot} data-testid="slot-row" data-slot={slot.to_string()} data-chosen={state}
-                data-applied={done.to_string()}>
-                <th scope="row">{slot}</th>
-                <td>{mine.map_or("–".into(), |(b, _)| b.to_string())}</td>
-                <td class="value">{mine.map_or("–".into(), |(_, e)| e.to_string())}</td>
-                <td class={classes!("chosen", state)}>{chosen}</td>
-                <td>{if done { "✓" } else { "" }}</td>
-            </tr>
+            <SlotRow key={slot} {slot} ballot={mine.map_or("–".into(), |(b, _)| b.to_string())}
+                value={mine.map_or("–".into(), |(_, e)| e.to_string())} {chosen} {state}
+                done={slot <= applied} />
         }
     });
     html! {
@@ -100,8 +134,8 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
             } else {
                 <div class="table-scroll">
                     <table>
-                        if first > 1 {
-                            <caption>{format!("The last {SHOWN} slots; {} earlier.", first - 1)}</caption>
+                        if earlier > 0 {
+                            <caption>{format!("The last {SHOWN} slots; {earlier} earlier.")}</caption>
                         }
                         <thead><tr><th scope="col">{"slot"}</th><th scope="col">{"ballot"}</th>
                             <th scope="col">{"value"}</th><th scope="col">{"chosen (cluster)"}</th>
