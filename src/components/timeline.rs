@@ -63,6 +63,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // Found by ref: Yew delegates events, so `current_target` is not the strip.
     let strip_ref = use_node_ref();
     let cursor_ref = use_node_ref();
+    // What each child was given, by its key: only what changed is set again.
+    let placed = use_mut_ref(Vec::<(String, Place)>::new);
     let on_seek = props.on_seek.clone();
     let end_ms = props.end_ms;
     let strip = strip_ref.clone();
@@ -76,39 +78,65 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             on_seek.emit((fraction * end_ms as f64).round() as u64);
         }
     });
-    let (lane_of, lane_count) = lanes(&props.bands);
-    let lane_height = 100.0 / lane_count as f64;
+    let lane_count = lanes(&props.bands).1;
     // Bands and marks are placed in milliseconds and the style sheet
     // divides by the strip's end, so as the run grows only the strip's
     // `--end` and the cursor change, not every band; and they are placed
     // again only when they change.
     {
-        let strip = strip_ref.clone();
-        use_effect_with((props.bands.clone(), props.marks.clone()), move |_| {
-            place_children(&strip)
-        });
+        let (strip, placed) = (strip_ref.clone(), placed.clone());
+        use_effect_with(
+            (props.bands.clone(), props.marks.clone()),
+            move |(bands, marks)| {
+                let (lane_of, lane_count) = lanes(bands);
+                let lane_height = 100.0 / lane_count as f64;
+                let places = bands
+                    .iter()
+                    .zip(lane_of)
+                    .map(|(b, lane)| {
+                        let place = vec![
+                            ("--at", b.start_ms.to_string()),
+                            ("--length", b.end_ms.saturating_sub(b.start_ms).to_string()),
+                            ("top", format!("{:.2}%", lane as f64 * lane_height)),
+                            ("height", format!("{lane_height:.2}%")),
+                            ("--band-colour", b.colour.clone()),
+                        ];
+                        (band_key(b), place)
+                    })
+                    .chain(
+                        marks
+                            .iter()
+                            .enumerate()
+                            .map(|(i, m)| (i.to_string(), vec![("--at", m.at_ms.to_string())])),
+                    )
+                    .collect();
+                place_children(&strip, places, &mut placed.borrow_mut());
+            },
+        );
     }
     {
         let (strip, cursor) = (strip_ref.clone(), cursor_ref.clone());
+        let strip_place = vec![
+            ("--lanes", lane_count.to_string()),
+            ("--end", props.end_ms.max(1).to_string()),
+        ];
+        let cursor_place = vec![("--at", props.now_ms.to_string())];
         use_effect(move || {
-            place(&strip);
-            place(&cursor);
+            place(strip.cast(), &strip_place);
+            place(cursor.cast(), &cursor_place);
         });
     }
     html! {
         <>
         // The scrubber and the Safety panel are the keyboard's and screen reader's way.
         <p class="timeline-caption" aria-hidden="true" data-testid="timeline-caption">{props.caption.clone()}</p>
-        <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-lanes={lane_count.to_string()}
-            data-end={props.end_ms.max(1).to_string()}
+        <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-end={props.end_ms.max(1).to_string()}
             title={format!("{} Click to travel.", props.caption)}>
             // Bands and marks each a list of their own (see raft_log.rs's Strip:
             // `for` items among other children are matched by place, not key).
-            <>{for props.bands.iter().zip(lane_of).map(|(b, lane)| html! {
-                <div key={format!("{}-{}", b.start_ms, b.label)} class={classes!("band", b.kind)}
+            <>{for props.bands.iter().map(|b| html! {
+                <div key={band_key(b)} class={classes!("band", b.kind)}
                     data-start-ms={b.start_ms.to_string()} data-length-ms={b.end_ms.saturating_sub(b.start_ms).to_string()}
-                    data-top={format!("{:.2}%", lane as f64 * lane_height)} data-height={format!("{lane_height:.2}%")}
-                    data-band-colour={b.colour.clone()}
                     title={b.label.clone()} data-label={b.label.clone()}>
                     <span class="long">{&b.label}</span>
                     <span class="short">{&b.short}</span>
@@ -132,48 +160,53 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
 }
 
-/// Places the strip's children (see `place`).
-fn place_children(strip: &NodeRef) {
+/// CSS properties and their values, for one element of the strip.
+type Place = Vec<(&'static str, String)>;
+
+fn band_key(b: &Band) -> String {
+    format!("{}-{}", b.start_ms, b.label)
+}
+
+/// Places the strip's children (bands, then marks, each with its key), in
+/// order, setting only the properties that differ from what the element
+/// with that key was given last (`placed`). Yew keeps an element while its
+/// key stays, so what it was given is still on it.
+fn place_children(
+    strip: &NodeRef,
+    places: Vec<(String, Place)>,
+    placed: &mut Vec<(String, Place)>,
+) {
     let Some(strip) = strip.cast::<web_sys::Element>() else {
         return;
     };
     let children = strip.children();
-    for i in 0..children.length() {
-        if let Some(child) = children.item(i) {
-            place_element(&child);
+    for (i, (key, place_of)) in places.iter().enumerate() {
+        let before = placed.get(i).filter(|(k, _)| k == key).map(|(_, p)| p);
+        let changed: Place = place_of
+            .iter()
+            .filter(|property| before.is_none_or(|b| !b.contains(property)))
+            .cloned()
+            .collect();
+        if !changed.is_empty() {
+            place(children.item(i as u32), &changed);
         }
     }
+    *placed = places;
 }
 
-/// Positions and colours an element of the strip (or the strip) from its
-/// `data-*` attributes, as CSS properties the style sheet reads. Through
-/// the CSSOM, not `style` attributes: a strict CSP (`style-src 'self'`)
-/// blocks those, and this way the site needs no `'unsafe-inline'` for
-/// styles.
-fn place(element: &NodeRef) {
-    if let Some(element) = element.cast::<web_sys::Element>() {
-        place_element(&element);
-    }
-}
-
-fn place_element(element: &web_sys::Element) {
-    let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element.clone())
+/// Positions and colours an element of the strip (or the strip), as CSS
+/// properties the style sheet reads. Through the CSSOM, not `style`
+/// attributes: a strict CSP (`style-src 'self'`) blocks those, and this way
+/// the site needs no `'unsafe-inline'` for styles.
+fn place(element: Option<web_sys::Element>, properties: &Place) {
+    let Some(element) =
+        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
     else {
         return;
     };
-    for (attribute, property) in [
-        ("data-lanes", "--lanes"),
-        ("data-end", "--end"),
-        ("data-start-ms", "--at"),
-        ("data-at", "--at"),
-        ("data-length-ms", "--length"),
-        ("data-top", "top"),
-        ("data-height", "height"),
-        ("data-band-colour", "--band-colour"),
-    ] {
-        if let Some(value) = element.get_attribute(attribute) {
-            let _ = element.style().set_property(property, &value);
-        }
+    let style = element.style();
+    for (property, value) in properties {
+        let _ = style.set_property(property, value);
     }
 }
 
