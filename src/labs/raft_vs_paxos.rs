@@ -271,32 +271,6 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
         .and_then(|f| f.leader_at_ms)
         .or_else(|| raft_run.failovers.first().and_then(|f| f.leader_at_ms));
     let first = first_leader(rc);
-    let differences: [(&str, &str, &str, Option<Time>); 4] = [
-        ("Leader election", "Built in: a server times out, asks for votes in a new term, and leads with a majority.",
-            "Not part of the algorithm: here a server that hears no leader runs phase 1 with a higher ballot, and leads once a majority promises.", first),
-        ("Holes in the log", "None: a follower takes an entry only after the one before it matches (the consistency check).",
-            "Allowed: slots are chosen one by one, out of order if need be; a new leader fills the slots nobody reported with no-ops (“A hole in the log” below shows one).", tallies.hole_filled),
-        ("Term vs ballot", "A term number: each server votes once per term, so a term has at most one leader.",
-            "A ballot round.server, unique by its server: a higher ballot pre-empts a lower one.", first),
-        ("How a new leader learns what is committed", "It already has every committed entry (only an up-to-date log wins a vote); committing an entry of its own term (its no-op) commits the rest.",
-            "Its promises report what each acceptor accepted; it proposes the highest-ballot entry of each slot again before anything new.", failover_at),
-    ];
-    let rows = differences.iter().enumerate().map(|(i, (what, raft, paxos, at))| {
-        html! {
-            <tr key={i}>
-                <th scope="row">{*what}</th><td data-label="Raft">{*raft}</td><td data-label="Multi-Paxos">{*paxos}</td>
-                <td data-label="In this run">
-                    if let Some(t) = at {
-                        <button data-testid={format!("seek-diff-{i}")} data-at={t.to_string()}
-                            onclick={command(Command::Seek(*t))}
-                            aria-label={format!("Show {what} at {t} ms in both runs")}>{format!("Show ({t} ms)")}</button>
-                    } else {
-                        <span class="note" data-testid={format!("seek-diff-{i}")}>{"not in this run"}</span>
-                    }
-                </td>
-            </tr>
-        }
-    });
     let ids: Rc<Vec<NodeId>> = Rc::new(raft_world.roster().ids().collect());
     let computing = rc
         .computing_progress()
@@ -374,29 +348,11 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                 </section>
             </div>
             <p class="note">{"One scenario drives both: the same client workload, the same faults, the same seed. The network draws the same latency for the k-th message in each world; the servers' own timers draw their own. A step is one event of the Raft run; the Multi-Paxos run follows to the same moment. The counters count messages between servers, heartbeats included: “now” up to the scrubber's moment, “whole run” to the run's end; the buttons below travel to its moments."}</p>
-            <section class="panel differences" aria-labelledby="diff-title">
-                <header><h2 id="diff-title">{"What differs"}</h2></header>
-                <div class="table-scroll"><table>
-                    <thead><tr><th scope="col"><span class="visually-hidden">{"difference"}</span></th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
-                    <tbody>{for rows}</tbody>
-                </table></div>
-            </section>
+            <Differences first={first} hole_filled={tallies.hole_filled} failover={failover_at} send={send.clone()} />
             if !props.route.embed {
                 <RaftVsPaxosExperiments send={send.clone()} />
             }
-            <section class="panel real-world" aria-labelledby="real-title">
-                <header><h2 id="real-title">{"Who uses which"}</h2></header>
-                <div class="table-scroll"><table>
-                    <thead><tr><th scope="col">{"system"}</th><th scope="col">{"consensus"}</th><th scope="col">{"what for"}</th></tr></thead>
-                    <tbody>
-                        <tr><th scope="row">{"etcd"}</th><td>{"Raft"}</td><td>{"Kubernetes' store of cluster state"}</td></tr>
-                        <tr><th scope="row">{"Consul"}</th><td>{"Raft"}</td><td>{"service discovery and configuration"}</td></tr>
-                        <tr><th scope="row">{"ZooKeeper"}</th><td>{"ZAB (a leader-based atomic broadcast, close to Multi-Paxos)"}</td><td>{"coordination: locks, leader election, configuration"}</td></tr>
-                        <tr><th scope="row">{"Chubby"}</th><td>{"Multi-Paxos"}</td><td>{"Google's lock service"}</td></tr>
-                        <tr><th scope="row">{"Spanner"}</th><td>{"Paxos, one group per shard"}</td><td>{"Google's globally replicated database"}</td></tr>
-                    </tbody>
-                </table></div>
-            </section>
+            <RealWorld />
             if controls {
                 <LinkGrid ids={ids} states={Rc::new(link_states(raft_world.network()))} send={send.clone()} />
                 <Share seed={rc.scenario.seed} events={raft_world.records() + paxos_world.records()} trace_hash={facts}
@@ -404,5 +360,83 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
             }
             <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected server in both · P pause/resume it · T time it out · R restart the leaders · A align the timers · Ctrl+Z undo · Home/End"}</p>
         </div>
+    }
+}
+
+/// "What differs": the guide's table, each row with a button to the moment
+/// of this run that shows it. A component, so it is drawn again only when
+/// those moments change, not every frame.
+#[derive(Properties, PartialEq)]
+struct DifferencesProps {
+    first: Option<Time>,
+    hole_filled: Option<Time>,
+    failover: Option<Time>,
+    send: Callback<Command>,
+}
+
+#[component]
+fn Differences(props: &DifferencesProps) -> Html {
+    let DifferencesProps {
+        first,
+        hole_filled,
+        failover,
+        send,
+    } = props;
+    let (first, hole_filled, failover) = (*first, *hole_filled, *failover);
+    let command = |command: Command| send.reform(move |_: MouseEvent| command.clone());
+    let differences: [(&str, &str, &str, Option<Time>); 4] = [
+        ("Leader election", "Built in: a server times out, asks for votes in a new term, and leads with a majority.",
+            "Not part of the algorithm: here a server that hears no leader runs phase 1 with a higher ballot, and leads once a majority promises.", first),
+        ("Holes in the log", "None: a follower takes an entry only after the one before it matches (the consistency check).",
+            "Allowed: slots are chosen one by one, out of order if need be; a new leader fills the slots nobody reported with no-ops (“A hole in the log” below shows one).", hole_filled),
+        ("Term vs ballot", "A term number: each server votes once per term, so a term has at most one leader.",
+            "A ballot round.server, unique by its server: a higher ballot pre-empts a lower one.", first),
+        ("How a new leader learns what is committed", "It already has every committed entry (only an up-to-date log wins a vote); committing an entry of its own term (its no-op) commits the rest.",
+            "Its promises report what each acceptor accepted; it proposes the highest-ballot entry of each slot again before anything new.", failover),
+    ];
+    let rows = differences.iter().enumerate().map(|(i, (what, raft, paxos, at))| {
+        html! {
+            <tr key={i}>
+                <th scope="row">{*what}</th><td data-label="Raft">{*raft}</td><td data-label="Multi-Paxos">{*paxos}</td>
+                <td data-label="In this run">
+                    if let Some(t) = at {
+                        <button data-testid={format!("seek-diff-{i}")} data-at={t.to_string()}
+                            onclick={command(Command::Seek(*t))}
+                            aria-label={format!("Show {what} at {t} ms in both runs")}>{format!("Show ({t} ms)")}</button>
+                    } else {
+                        <span class="note" data-testid={format!("seek-diff-{i}")}>{"not in this run"}</span>
+                    }
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="panel differences" aria-labelledby="diff-title">
+            <header><h2 id="diff-title">{"What differs"}</h2></header>
+            <div class="table-scroll"><table>
+                <thead><tr><th scope="col"><span class="visually-hidden">{"difference"}</span></th><th scope="col">{"Raft"}</th><th scope="col">{"Multi-Paxos"}</th><th scope="col">{"In this run"}</th></tr></thead>
+                <tbody>{for rows}</tbody>
+            </table></div>
+        </section>
+    }
+}
+
+/// Which systems use which (static).
+#[component]
+fn RealWorld() -> Html {
+    html! {
+        <section class="panel real-world" aria-labelledby="real-title">
+            <header><h2 id="real-title">{"Who uses which"}</h2></header>
+            <div class="table-scroll"><table>
+                <thead><tr><th scope="col">{"system"}</th><th scope="col">{"consensus"}</th><th scope="col">{"what for"}</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">{"etcd"}</th><td>{"Raft"}</td><td>{"Kubernetes' store of cluster state"}</td></tr>
+                    <tr><th scope="row">{"Consul"}</th><td>{"Raft"}</td><td>{"service discovery and configuration"}</td></tr>
+                    <tr><th scope="row">{"ZooKeeper"}</th><td>{"ZAB (a leader-based atomic broadcast, close to Multi-Paxos)"}</td><td>{"coordination: locks, leader election, configuration"}</td></tr>
+                    <tr><th scope="row">{"Chubby"}</th><td>{"Multi-Paxos"}</td><td>{"Google's lock service"}</td></tr>
+                    <tr><th scope="row">{"Spanner"}</th><td>{"Paxos, one group per shard"}</td><td>{"Google's globally replicated database"}</td></tr>
+                </tbody>
+            </table></div>
+        </section>
     }
 }
