@@ -13,7 +13,8 @@ pub struct LogLine {
     /// The record's index in the trace: a stable key.
     pub index: usize,
     pub at_ms: u64,
-    pub text: String,
+    /// Shared, so a line is cheap to hand to its own component.
+    pub text: AttrValue,
     pub key: bool,
     /// Made by the last single step (shown even when routine).
     pub stepped: bool,
@@ -48,14 +49,29 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
                 tabindex="0" aria-labelledby={props.title_id.clone()}>
                 {for props.lines.iter().map(|line| html! {
-                    <li key={line.index} class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
-                        <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{&line.text}
-                    </li>
+                    <Line key={line.index} line={line.clone()} />
                 })}
             </ol>
             if props.lines.len() >= LOG_LINES {
                 <p class="note" data-testid="log-older">{format!("The newest {LOG_LINES} lines. Move the time back to read earlier ones.")}</p>
             }
         </section>
+    }
+}
+
+/// One line: a component compared by value, so that when lines are added
+/// the ones already shown are not drawn again.
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    line: LogLine,
+}
+
+#[component]
+fn Line(props: &LineProps) -> Html {
+    let line = &props.line;
+    html! {
+        <li class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
+            <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{line.text.clone()}
+        </li>
     }
 }

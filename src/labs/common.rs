@@ -81,7 +81,7 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
             lines.push(LogLine {
                 index: NOTE_KEYS + k,
                 at_ms: note.at_ms,
-                text: note.text.clone(),
+                text: note.text.clone().into(),
                 key: true,
                 stepped: false,
             });
@@ -92,7 +92,7 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
             lines.push(LogLine {
                 index,
                 at_ms: record.at,
-                text,
+                text: text.into(),
                 key: how == Level::Key,
                 stepped: ctl
                     .stepped
