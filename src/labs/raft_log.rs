@@ -227,6 +227,51 @@ fn config_words(n: &RaftNode, leader: Option<&RaftNode>) -> String {
     }
 }
 
+/// A row's server and role ("★ term 3"): a component compared by value,
+/// drawn again only when they change.
+#[derive(Properties, PartialEq)]
+struct WhoProps {
+    id: NodeId,
+    role: String,
+}
+
+#[component]
+fn Who(props: &WhoProps) -> Html {
+    html! {
+        <div class="who"><strong>{props.id.to_string()}</strong>{" "}<span class="role">{props.role.clone()}</span></div>
+    }
+}
+
+/// A row's words beside its strip: commit point, the leader's view, the
+/// store and the configuration (compared by value, as `Who`).
+#[derive(Properties, PartialEq)]
+struct SideProps {
+    commit: String,
+    leader_view: String,
+    store: String,
+    config: Option<String>,
+}
+
+#[component]
+fn Side(props: &SideProps) -> Html {
+    let SideProps {
+        commit,
+        leader_view,
+        store,
+        config,
+    } = props;
+    html! {
+        <div class="side">
+            <span class="commit" title="commitIndex · lastApplied">{commit.clone()}</span>
+            <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view.clone()}</span>
+            <span class="store" title="the state machine: what the applied entries made">{store.clone()}</span>
+            if let Some(config) = config {
+                <span class="config" title="the configuration this server uses: the latest in its log">{config.clone()}</span>
+            }
+        </div>
+    }
+}
+
 /// The logs panel: a row per server.
 pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
     let leader = super::raft_membership::leader(world);
@@ -245,20 +290,16 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
         };
         let store = live.map_or("(down: rebuilt on restart)".to_string(), |n| n.kv.describe());
         let config = live.map(|n| config_words(n, leader));
+        let commit = live.map_or(String::new(), |n| {
+            format!("commit {} · applied {}", n.commit_index, n.last_applied)
+        });
         Some(html! {
             <div class={classes!("log-row", live.is_none().then_some("down"))} key={id.to_string()}>
-                <div class="who"><strong>{id.to_string()}</strong>{" "}<span class="role">{role}</span></div>
+                <Who {id} {role} />
                 <Strip id={id} log={log.clone()} snapshot={snapshot.clone()}
                     commit={live.map_or(0, |n| n.commit_index)} applied={live.map_or(0, |n| n.last_applied)}
                     picked={picked.filter(|p| p.0 == id).map(|p| p.1)} on_pick={on_pick.clone()} />
-                <div class="side">
-                    <span class="commit" title="commitIndex · lastApplied">{live.map_or(String::new(), |n| format!("commit {} · applied {}", n.commit_index, n.last_applied))}</span>
-                    <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view(leader, id)}</span>
-                    <span class="store" title="the state machine: what the applied entries made">{store}</span>
-                    if let Some(config) = config {
-                        <span class="config" title="the configuration this server uses: the latest in its log">{config}</span>
-                    }
-                </div>
+                <Side {commit} leader_view={leader_view(leader, id)} {store} {config} />
             </div>
         })
     });
