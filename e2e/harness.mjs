@@ -75,6 +75,14 @@ export async function setSpeed(page, exponent) {
   await slider.blur();
 }
 
+// A lab's client workload: a request every `ms` (through Settings).
+export async function setWorkload(page, ms) {
+  await page.locator('details.settings summary').click();
+  await page.locator('[data-testid="workload"]').fill(String(ms));
+  await page.locator('[data-testid="workload"]').press('Enter');
+  await page.locator('details.settings summary').click();
+}
+
 export async function leader(page) {
   const node = page.locator('.node[data-role="leader"]');
   const count = await node.count();

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serveDist, launch, openPage, setSpeed, waitForLeader } from './harness.mjs';
+import { ROOT, serveDist, launch, openPage, setSpeed, setWorkload, waitForLeader } from './harness.mjs';
 
 let server;
 let browser;
@@ -154,10 +154,7 @@ test('under load the slot table shows the newest twelve slots, and a row already
   const page = await openPage(browser, `${server.url}${LAB}`);
   await page.waitForSelector('.lab .node');
   await pause(page);
-  await page.locator('details.settings summary').click();
-  await page.locator('[data-testid="workload"]').fill('50');
-  await page.locator('[data-testid="workload"]').press('Enter');
-  await page.locator('details.settings summary').click();
+  await setWorkload(page, 50);
   await play(page);
   await setSpeed(page, 1);
   const highest = () => page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('[data-testid="slot-row"]')].map((r) => Number(r.dataset.slot))));

@@ -5,7 +5,7 @@
 // loads a failing run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, setSpeed, waitForLeader } from './harness.mjs';
+import { serveDist, launch, openPage, setSpeed, setWorkload, waitForLeader } from './harness.mjs';
 
 let server;
 let browser;
@@ -199,10 +199,7 @@ test('with snapshots, logs start with a snapshot, and a follower far behind inst
 
 test('a long log shows its newest twelve entries, and a new entry leaves the drawn ones in place', async () => {
   const page = await open();
-  await page.locator('details.settings summary').click();
-  await page.locator('[data-testid="workload"]').fill('50');
-  await page.locator('[data-testid="workload"]').press('Enter');
-  await page.locator('details.settings summary').click();
+  await setWorkload(page, 50);
   await play(page);
   await setSpeed(page, 1);
   const row = page.locator('.log-row').first();

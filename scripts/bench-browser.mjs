@@ -21,7 +21,7 @@
 // Needs a built dist/ (scripts/test.sh or trunk build --release).
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, serveDist, launch, openPage } from '../e2e/harness.mjs';
+import { ROOT, serveDist, launch, openPage, setWorkload } from '../e2e/harness.mjs';
 
 // The reference histories, for the consistency checker's figures (skipped
 // without ../shared/data): every etcd log and Porcupine's key-value runs.
@@ -99,9 +99,8 @@ async function replicationUnderLoad(browser) {
   return frameSamples(browser, '#/raft-replication', async (page) => {
     await page.locator('details.settings summary').click();
     await page.getByLabel('Number of servers').selectOption('9');
-    await page.locator('[data-testid="workload"]').fill('100');
-    await page.locator('[data-testid="workload"]').press('Enter');
     await page.locator('details.settings summary').click();
+    await setWorkload(page, 100);
     if (await page.locator('.lab').getAttribute('data-playing') === 'false') await page.keyboard.press('Space');
   });
 }
