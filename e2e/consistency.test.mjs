@@ -30,6 +30,14 @@ async function example(page, index) {
   await page.waitForFunction((i) => document.querySelector('[data-testid="example"]').selectedIndex === i, index);
 }
 
+// The operation the keyboard is on, once it is `want` (focus moves after the
+// render, which may come a moment after the key on a loaded machine), or
+// whatever it is after 5 s.
+async function focusedOp(page, want) {
+  await page.waitForFunction((w) => document.activeElement?.getAttribute('data-op') === w, want, { timeout: 5000 })
+    .catch(() => {});
+  return page.evaluate(() => document.activeElement?.getAttribute('data-op') ?? null);
+}
 const status = (page, model) => page.locator(`[data-testid="verdicts"] [data-model="${model}"]`).getAttribute('data-status');
 const mapStatus = (page, model) => page.locator(`[data-testid="model-map"] [data-model="${model}"]`).getAttribute('data-status');
 
@@ -110,10 +118,11 @@ test('Things to try 4: deleting the read that made 2 depend on 1 makes it causal
   assert.equal(await status(page, 'PRAM'), 'holds');
   await page.locator('.op[data-op="1"]').click();
   await page.keyboard.press('Delete');
-  assert.equal(await page.locator('[data-testid="history"] .op').count(), 4);
+  // The render (and the focus it moves) may come a moment after the key on a loaded machine.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history"] .op').length === 4);
   assert.equal(await status(page, 'causal'), 'holds');
   // The keyboard goes on from the next bar, not from the top of the page.
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-op')), '1');
+  assert.equal(await focusedOp(page, '1'), '1');
   assert.match(await page.locator('[data-testid="history-title"]').textContent(), /^Yours, from “PRAM, not causal/);
   await page.context().close();
 });
@@ -132,7 +141,7 @@ test('Things to try 5: a write that never returns makes the stale read lineariza
   assert.equal(await page.locator('[data-testid="problem"]').count(), 0);
   // Add puts the new operation under the keyboard.
   await page.getByRole('button', { name: '+ Add an operation' }).click();
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-op')), '2');
+  assert.equal(await focusedOp(page, '2'), '2');
   await page.context().close();
 });
 
