@@ -78,7 +78,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             on_seek.emit((fraction * end_ms as f64).round() as u64);
         }
     });
-    let lane_count = lanes(&props.bands).1;
     // Bands and marks are placed in milliseconds and the style sheet
     // divides by the strip's end, so as the run grows only the strip's
     // `--end` and the cursor change, not every band; and they are placed
@@ -110,16 +109,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             .map(|(i, m)| (i.to_string(), vec![("--at", m.at_ms.to_string())])),
                     )
                     .collect();
+                place(strip.cast(), &vec![("--lanes", lane_count.to_string())]);
                 place_children(&strip, places, &mut placed.borrow_mut());
             },
         );
     }
     {
         let (strip, cursor) = (strip_ref.clone(), cursor_ref.clone());
-        let strip_place = vec![
-            ("--lanes", lane_count.to_string()),
-            ("--end", props.end_ms.max(1).to_string()),
-        ];
+        let strip_place = vec![("--end", props.end_ms.max(1).to_string())];
         let cursor_place = vec![("--at", props.now_ms.to_string())];
         use_effect(move || {
             place(strip.cast(), &strip_place);

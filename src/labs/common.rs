@@ -202,3 +202,38 @@ fn action_words(action: &Action) -> String {
         Action::AlignTimers => "align timers".into(),
     }
 }
+
+/// Rows a long list shows (a log strip's entries, the slot table's slots);
+/// older ones are counted, not shown.
+pub const SHOWN_ROWS: u64 = 12;
+/// How far the first drawn row of such a list moves at a time.
+const WINDOW_STEP: u64 = 8;
+
+/// Which of `held` rows a list draws, when it shows the last `shown`:
+/// (how many at the start it skips, how many earlier ones it hides). Up to
+/// WINDOW_STEP - 1 rows before the shown ones are drawn and hidden by the
+/// style sheet (`nth-last-child`), so that the first drawn row moves
+/// WINDOW_STEP at a time and most changes only add at the end: dropping a
+/// row at the front while adding one at the end makes Yew move every row.
+pub fn drawn_window(held: u64, shown: u64) -> (u64, u64) {
+    let earlier = held.saturating_sub(shown);
+    (earlier / WINDOW_STEP * WINDOW_STEP, earlier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_skips_rows_eight_at_a_time_and_counts_what_it_hides() {
+        assert_eq!(drawn_window(5, 12), (0, 0));
+        assert_eq!(
+            drawn_window(19, 12),
+            (0, 7),
+            "seven hidden, none skipped yet"
+        );
+        assert_eq!(drawn_window(20, 12), (8, 8));
+        assert_eq!(drawn_window(27, 12), (8, 15));
+        assert_eq!(drawn_window(28, 11), (16, 17));
+    }
+}

@@ -3,17 +3,11 @@
 //! server's key-value store, and the message counters against
 //! single-decree Paxos.
 
+use super::common::{drawn_window, SHOWN_ROWS};
 use super::multi_paxos_view::knowing;
 use distviz_core::multipaxos::{Accepted, Costs, MultiPaxos, Peer, Role, Saved};
 use distviz_core::sim::{NodeId, World, SERVER};
 use yew::prelude::*;
-
-/// Slots the table shows; older ones are counted, not shown.
-const SHOWN: u64 = 12;
-/// How far the first drawn slot moves at a time: up to STEP - 1 older rows
-/// are drawn and hidden by the style sheet, so that most changes only add
-/// a row at the end (as a log strip does, raft_log.rs).
-const STEP: u64 = 8;
 
 /// The server whose slots the table shows: the selected one if it is a
 /// server, else the leader, else S1.
@@ -92,8 +86,8 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
     };
     let monitor = world.monitor();
     let high = highest_slot(world);
-    let earlier = high.saturating_sub(SHOWN);
-    let first = 1 + earlier / STEP * STEP;
+    let (skipped, earlier) = drawn_window(high, SHOWN_ROWS);
+    let first = 1 + skipped;
     let rows = (first..=high).map(|slot| {
         let mine = accepted.get(&slot);
         let choice = monitor.chosen_at(slot);
@@ -135,7 +129,7 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
                 <div class="table-scroll">
                     <table>
                         if earlier > 0 {
-                            <caption>{format!("The last {SHOWN} slots; {earlier} earlier.")}</caption>
+                            <caption>{format!("The last {SHOWN_ROWS} slots; {earlier} earlier.")}</caption>
                         }
                         <thead><tr><th scope="col">{"slot"}</th><th scope="col">{"ballot"}</th>
                             <th scope="col">{"value"}</th><th scope="col">{"chosen (cluster)"}</th>

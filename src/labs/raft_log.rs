@@ -4,18 +4,13 @@
 //! Long logs show their last entries, with how many came before; a
 //! snapshot stands first, for the entries it replaced.
 
-use super::common::key_colour;
+use super::common::{drawn_window, key_colour, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
 use distviz_core::sim::{NodeId, RecordOf, SharedLog, World};
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// Entries a strip shows; older ones are counted, not shown.
-const SHOWN: usize = 12;
-/// How far the first drawn entry moves at a time (see `Strip`).
-const STEP: usize = 8;
 
 /// An entry the learner picked, to ask why it is (not) committed.
 pub type Picked = Option<(NodeId, u64)>;
@@ -147,14 +142,10 @@ fn Strip(props: &StripProps) -> Html {
         on_pick,
     } = props;
     let (id, commit, applied) = (*id, *commit, *applied);
-    let shown = SHOWN - usize::from(snapshot.is_some());
-    let held = log.len() - log.start();
-    // Drawn: the last `shown` entries and up to STEP - 1 before them,
-    // which the style sheet hides. The first drawn entry moves STEP at a
-    // time, so most changes only add at the end (dropping an entry at the
-    // front while adding one at the end makes Yew move every entry).
-    let first = log.start() + held.saturating_sub(shown) / STEP * STEP;
-    let earlier = held.saturating_sub(shown);
+    // A snapshot box takes one entry's place.
+    let shown = SHOWN_ROWS - u64::from(snapshot.is_some());
+    let (skipped, earlier) = drawn_window((log.len() - log.start()) as u64, shown);
+    let first = log.start() + skipped as usize;
     let onclick = {
         let on_pick = on_pick.clone();
         move |e: MouseEvent| {
