@@ -52,6 +52,32 @@ test('the guide links the page; both panels run at one moment and elect a leader
   await page.context().close();
 });
 
+test('while playing, the logs, the slot table and both event logs wait for a pause; paused, they show the moment', async () => {
+  const page = await open();
+  if (await lab(page, 'data-playing') === 'false') await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.playing === 'true');
+  for (const side of ['raft', 'paxos']) {
+    const panel = page.locator(`[data-testid="panel-${side}"]`);
+    assert.match(await panel.locator('[data-testid="log-paused"]').textContent(), /^Pause \(Space\) to read what happened in (Raft|Multi-Paxos)\.$/);
+    assert.equal(await panel.locator('[data-testid="event-log"]').count(), 0, side);
+  }
+  await page.waitForFunction(() => Number(document.querySelector('.lab').dataset.now) > 300, null, { timeout: 20000 });
+  await pause(page);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-paused"]').length === 0);
+  for (const side of ['raft', 'paxos']) {
+    const log = page.locator(`[data-testid="panel-${side}"] [data-testid="event-log"]`);
+    await page.waitForFunction((s) => document.querySelectorAll(`[data-testid="panel-${s}"] [data-testid="event-log"] li`).length > 0, side);
+    // Newest first, and none after the moment shown.
+    const now = Number(await lab(page, 'data-now'));
+    const times = (await log.locator('li time').allTextContents()).map((t) => Number(t.replace(/[^0-9]/g, '')));
+    assert.ok(times.every((t) => t <= now), `${side}: ${times[0]} ≤ ${now}`);
+    assert.deepEqual([...times].sort((a, b) => b - a), times, `${side}: newest first`);
+  }
+  assert.equal(await page.locator('[data-testid="panel-raft"] .log-row').count(), 5);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('one partition and one crash act on both worlds', async () => {
   const page = await open();
   await pause(page);

@@ -30,6 +30,10 @@ pub struct EventLogProps {
     pub title: AttrValue,
     #[prop_or(AttrValue::Static("log-title"))]
     pub title_id: AttrValue,
+    /// Said instead of the lines while they wait for a pause (a page that
+    /// shows its log only while paused).
+    #[prop_or_default]
+    pub waiting: Option<AttrValue>,
 }
 
 #[component]
@@ -46,13 +50,17 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 <h2 id={props.title_id.clone()}>{props.title.clone()}</h2>
                 <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" heartbeats, timers, losses"}</label>
             </header>
-            <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
-                tabindex="0" aria-labelledby={props.title_id.clone()}>
-                {for props.lines.iter().map(|line| html! {
-                    <Line key={line.index} line={line.clone()} />
-                })}
-            </ol>
-            if props.lines.len() >= LOG_LINES {
+            if let Some(waiting) = &props.waiting {
+                <p class="note paused-only" data-testid="log-paused">{waiting.clone()}</p>
+            } else {
+                <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
+                    tabindex="0" aria-labelledby={props.title_id.clone()}>
+                    {for props.lines.iter().map(|line| html! {
+                        <Line key={line.index} line={line.clone()} />
+                    })}
+                </ol>
+            }
+            if props.waiting.is_none() && props.lines.len() >= LOG_LINES {
                 <p class="note" data-testid="log-older">{format!("The newest {LOG_LINES} lines. Move the time back to read earlier ones.")}</p>
             }
         </section>

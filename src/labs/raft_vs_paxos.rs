@@ -128,9 +128,17 @@ impl Derived {
     fn refresh(&mut self, p: &PairController) {
         let (rc, pc) = (&p.raft, &p.paxos);
         let raft_marks = rc.run.lab_landmarks().revision + rc.run.landmarks().revision;
-        self.raft.refresh(rc, raft_marks, raft_timeline, |_| ());
+        self.raft
+            .refresh_all_but_log(rc, raft_marks, raft_timeline, |_| ());
         self.paxos
-            .refresh(pc, pc.run.landmarks().revision, landmark_timeline, |_| ());
+            .refresh_all_but_log(pc, pc.run.landmarks().revision, landmark_timeline, |_| ());
+        // Two logs of every message sent, redrawn each frame, were most of
+        // the page's work while playing: like the log strips and the slot
+        // table, they wait for a pause.
+        if !p.playing() {
+            self.raft.log.refresh(rc);
+            self.paxos.log.refresh(pc);
+        }
         let key = (rc.revision, pc.revision, p.horizon() / 1000);
         if self.tallies.as_ref().is_none_or(|(k, _)| *k != key) {
             self.tallies = Some((key, Rc::new(tallies(p))));
@@ -329,6 +337,7 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     <Invariants items={Rc::new(invariant_statuses(rc))} send={send.clone()}
                         title="Raft's safety checks" title_id="inv-title-raft" />
                     <EventLog lines={d.raft.log.lines.clone()} show_messages={rc.show_routine} send={send.clone()}
+                        waiting={p.playing().then_some(AttrValue::Static("Pause (Space) to read what happened in Raft."))}
                         title="What happened in Raft" title_id="log-title-raft" />
                 </section>
                 <section class="panel versus-side" aria-labelledby="paxos-title" data-testid="panel-paxos"
@@ -344,6 +353,7 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                     <Invariants items={Rc::new(invariant_statuses(pc))} send={send.clone()}
                         title="Multi-Paxos's safety checks" title_id="inv-title-paxos" />
                     <EventLog lines={d.paxos.log.lines.clone()} show_messages={pc.show_routine} send={send.clone()}
+                        waiting={p.playing().then_some(AttrValue::Static("Pause (Space) to read what happened in Multi-Paxos."))}
                         title="What happened in Multi-Paxos" title_id="log-title-paxos" />
                 </section>
             </div>

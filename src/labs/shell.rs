@@ -296,6 +296,18 @@ impl<T: Default> Derived<T> {
         params: fn(&Scenario) -> T,
     ) {
         self.log.refresh(c);
+        self.refresh_all_but_log(c, landmarks, timeline, params);
+    }
+
+    /// `refresh`, leaving the log as it was (a page that shows it only
+    /// while paused).
+    pub fn refresh_all_but_log<P: Protocol>(
+        &mut self,
+        c: &Controller<P>,
+        landmarks: u64,
+        timeline: TimelineOf<P>,
+        params: fn(&Scenario) -> T,
+    ) {
         let key = (c.revision, landmarks, c.run.horizon());
         if self.timeline_key != Some(key) {
             let (bands, marks) = timeline(c);
