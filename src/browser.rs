@@ -13,9 +13,11 @@ pub fn document() -> Option<web_sys::Document> {
 
 /// Milliseconds since the page loaded (high resolution).
 pub fn now_ms() -> f64 {
-    window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    // Looked up once: the window and its Performance are JS calls each time.
+    thread_local! {
+        static PERFORMANCE: Option<web_sys::Performance> = window().and_then(|w| w.performance());
+    }
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
 }
 
 /// The `?search` part of the page's address (options may stand there too).

@@ -241,20 +241,27 @@ fn MessageDot(props: &MessageDotProps) -> Html {
     }
 }
 
-#[component]
-pub fn ClusterView(props: &ClusterViewProps) -> Html {
-    let svg_ref = use_node_ref();
-    let count = props.nodes.len();
-    let radius = node_radius(count);
-    let layout = Rc::new(Layout::new(props.nodes.iter().map(|n| n.id)));
-    let at = |id: NodeId| layout.at(id);
+/// The links between the nodes, the cut of a partition, and faulty
+/// directions: their own component, compared by value, drawn again only
+/// when the nodes, the cut or a fault change (not every frame).
+#[derive(Properties, PartialEq)]
+struct LinksProps {
+    ids: Vec<NodeId>,
+    /// Each node's partition side, in `ids` order.
+    groups: Vec<u8>,
+    faulty: Rc<Vec<(NodeId, NodeId, LinkState)>>,
+}
 
+#[component]
+fn Links(props: &LinksProps) -> Html {
+    let layout = Layout::new(props.ids.iter().copied());
+    let count = props.ids.len();
     let mut links = Vec::new();
     for a in 0..count {
         for b in a + 1..count {
             let (x1, y1) = position(a, count);
             let (x2, y2) = position(b, count);
-            let cut = props.nodes[a].group != props.nodes[b].group;
+            let cut = props.groups.get(a) != props.groups.get(b);
             let class = if cut { "link cut" } else { "link" };
             links.push(html! {
                 <g key={format!("{a}-{b}")} class={class}>
@@ -266,11 +273,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             });
         }
     }
-
     // A faulty direction is drawn on the sender's half of the line.
-    let faulty = props.faulty_links.iter().map(|&(from, to, state)| {
-        let (x1, y1) = at(from);
-        let (x2, y2) = at(to);
+    let faulty = props.faulty.iter().map(|&(from, to, state)| {
+        let (x1, y1) = layout.at(from);
+        let (x2, y2) = layout.at(to);
         let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
         let class = classes!("link-fault", format!("{state:?}").to_lowercase());
         html! {
@@ -278,6 +284,21 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 x1={x1.to_string()} y1={y1.to_string()} x2={mx.to_string()} y2={my.to_string()} />
         }
     });
+    html! {
+        <g class="links"><>{links}</><>{for faulty}</></g>
+    }
+}
+
+#[component]
+pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let svg_ref = use_node_ref();
+    let count = props.nodes.len();
+    let radius = node_radius(count);
+    let layout = Rc::new(Layout::new(props.nodes.iter().map(|n| n.id)));
+    let at = |id: NodeId| layout.at(id);
+
+    let groups: Vec<u8> = props.nodes.iter().map(|n| n.group).collect();
+    let faulty = props.faulty_links.clone();
 
     let messages = props.messages.iter().map(|m| {
         let (x1, y1) = at(m.from);
@@ -381,7 +402,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         <figure class="cluster">
             <svg ref={svg_ref} viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
                 onclick={catch}>
-                <g class="links"><>{links}</><>{for faulty}</></g>
+                <Links ids={layout.order.clone()} {groups} {faulty} />
                 <g class="nodes">{for nodes}</g>
                 <g class="messages">{for messages}</g>
             </svg>

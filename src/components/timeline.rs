@@ -129,6 +129,34 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <p class="timeline-caption" aria-hidden="true" data-testid="timeline-caption">{props.caption.clone()}</p>
         <div class="timeline" ref={strip_ref} {onclick} aria-hidden="true" data-end={props.end_ms.max(1).to_string()}
             title={format!("{} Click to travel.", props.caption)}>
+            <BandsAndMarks bands={props.bands.clone()} marks={props.marks.clone()} on_seek={props.on_seek.clone()} />
+            <div class="cursor" ref={cursor_ref} data-at={props.now_ms.to_string()}></div>
+        </div>
+        </>
+    }
+}
+
+/// The strip's bands and marks: their own component, so that as the
+/// cursor moves (every frame) they are not built again.
+#[derive(Properties)]
+struct BandsAndMarksProps {
+    bands: Rc<Vec<Band>>,
+    marks: Rc<Vec<Mark>>,
+    on_seek: Callback<u64>,
+}
+
+impl PartialEq for BandsAndMarksProps {
+    fn eq(&self, other: &Self) -> bool {
+        // `on_seek` is made anew each render but always does the same.
+        (Rc::ptr_eq(&self.bands, &other.bands) || self.bands == other.bands)
+            && (Rc::ptr_eq(&self.marks, &other.marks) || self.marks == other.marks)
+    }
+}
+
+#[component]
+fn BandsAndMarks(props: &BandsAndMarksProps) -> Html {
+    html! {
+        <>
             // Bands and marks each a list of their own (see raft_log.rs's Strip:
             // `for` items among other children are matched by place, not key).
             <>{for props.bands.iter().map(|b| html! {
@@ -151,8 +179,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         title={m.label.clone()} data-at={m.at_ms.to_string()} {onclick}></div>
                 }
             })}</>
-            <div class="cursor" ref={cursor_ref} data-at={props.now_ms.to_string()}></div>
-        </div>
         </>
     }
 }

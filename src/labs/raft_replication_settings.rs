@@ -28,12 +28,17 @@ pub const BREAKS: [(&str, &str); 5] = [
     ("break_one_vote_per_term", "vote more than once in a term"),
 ];
 
-/// Whether a break-it rule is on in these settings.
+/// Whether a break-it rule is on in these settings (asked every frame, so
+/// read from the fields, not through JSON).
 pub fn is_broken(params: &RaftParams, field: &str) -> bool {
-    serde_json::to_value(params)
-        .ok()
-        .and_then(|v| v.get(field).and_then(Value::as_bool))
-        .unwrap_or(false)
+    match field {
+        "break_commit_old_terms" => params.break_commit_old_terms,
+        "break_vote_without_log_check" => params.break_vote_without_log_check,
+        "break_forget_vote_on_restart" => params.break_forget_vote_on_restart,
+        "break_skip_consistency_check" => params.break_skip_consistency_check,
+        "break_one_vote_per_term" => params.break_one_vote_per_term,
+        _ => false,
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -151,5 +156,25 @@ pub fn ReplicationSettings(props: &ReplicationSettingsProps) -> Html {
                 })}
             </fieldset>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_break_it_rule_is_read_from_its_own_field() {
+        for (field, _) in BREAKS {
+            let mut json = serde_json::to_value(RaftParams::default()).expect("params serialise");
+            json[field] = Value::Bool(true);
+            let params: RaftParams = serde_json::from_value(json).expect("params read back");
+            assert!(is_broken(&params, field), "{field}");
+            let others = BREAKS.iter().filter(|(f, _)| *f != field);
+            assert!(
+                others.clone().all(|(f, _)| !is_broken(&params, f)),
+                "{field} alone"
+            );
+        }
     }
 }
