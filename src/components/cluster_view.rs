@@ -230,13 +230,17 @@ fn MessageDot(props: &MessageDotProps) -> Html {
     } = props;
     html! {
         <>
+            // What is the same for every message (the dot's radius, the tag's
+            // place) is in the style sheet: about five messages are drawn
+            // anew each frame, and each attribute set costs. The group's
+            // label names it; a button's insides are not read on their own.
             <circle r={*hit} class="hit" />
-            if let Some((x1, y1)) = trail { <line class="trail" x1={x1.clone()} y1={y1.clone()} x2="0" y2="0" /> }
-            <circle r="7" class="dot" />
-            if *held { <text class="held-mark" y="-11" aria-hidden="true">{"❚❚"}</text> }
+            if let Some((x1, y1)) = trail { <line class="trail" x1={x1.clone()} y1={y1.clone()} /> }
+            <circle class="dot" />
+            if *held { <text class="held-mark" y="-11">{"❚❚"}</text> }
             // An opaque backing keeps the tag readable over other dots.
-            if !tag.is_empty() { <rect class="tag-bg" x="8" y="-6" rx="2" height="13" width={(tag.chars().count() * 6 + 4).to_string()} aria-hidden="true" /> }
-            if !tag.is_empty() { <text class="message-tag" x="10" y="4" aria-hidden="true">{tag}</text> }
+            if !tag.is_empty() { <rect class="tag-bg" width={(tag.chars().count() * 6 + 4).to_string()} /> }
+            if !tag.is_empty() { <text class="message-tag">{tag}</text> }
         </>
     }
 }

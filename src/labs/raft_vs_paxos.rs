@@ -86,9 +86,23 @@ struct Tallies {
     hole_filled: Option<Time>,
 }
 
+/// Where the counters' "whole run" ends: the scenario's end, or further if
+/// the learner has played further.
+fn whole_run_end(p: &PairController) -> Time {
+    p.raft.scenario.duration_ms.max(p.horizon())
+}
+
 fn tallies(p: &PairController) -> Tallies {
-    let end = p.raft.scenario.duration_ms.max(p.horizon());
+    let end = whole_run_end(p);
     let raft_scenario = p.raft.current_scenario();
+    // Played to the end (past the scenario's), the runs on screen hold the
+    // whole run: they are read, not run again from the start.
+    let whole = |first: u64, now: Time| first == 0 && now >= end;
+    if whole(p.raft.run.records_first(), p.raft.run.now())
+        && whole(p.paxos.run.records_first(), p.paxos.run.now())
+    {
+        return read_from_screen(p, &raft_scenario);
+    }
     let raft = lab::raft_replication(&raft_scenario).map(|mut run| {
         run.advance_to(end);
         raft_history(&run, &raft_scenario)
@@ -105,18 +119,23 @@ fn tallies(p: &PairController) -> Tallies {
             hole_filled,
         },
         // Both scenarios made the runs on screen: they cannot fail here.
-        _ => Tallies {
-            raft: raft_history(&p.raft.run, &raft_scenario),
-            paxos: paxos_history(&p.paxos.run),
-            end: p.horizon(),
-            hole_filled: first_hole_filled(&p.paxos.run).map(|h| h.0),
-        },
+        _ => read_from_screen(p, &raft_scenario),
+    }
+}
+
+/// The counters of the runs on screen, as far as they are.
+fn read_from_screen(p: &PairController, raft_scenario: &Scenario) -> Tallies {
+    Tallies {
+        raft: raft_history(&p.raft.run, raft_scenario),
+        paxos: paxos_history(&p.paxos.run),
+        end: p.horizon(),
+        hole_filled: first_hole_filled(&p.paxos.run).map(|h| h.0),
     }
 }
 
 /// What the page derives from the pair, kept between frames: each world's
 /// log and timeline, and the counters' histories (made again only when a
-/// run changed or its horizon moved on by a second).
+/// run changed or its end moved on by a second).
 #[derive(Default)]
 struct Derived {
     raft: shell::Derived<()>,
@@ -139,7 +158,9 @@ impl Derived {
             self.raft.log.refresh(rc);
             self.paxos.log.refresh(pc);
         }
-        let key = (rc.revision, pc.revision, p.horizon() / 1000);
+        // While the run plays inside the scenario's end, the whole run does
+        // not change; past it, it is read again once a second.
+        let key = (rc.revision, pc.revision, whole_run_end(p) / 1000);
         if self.tallies.as_ref().is_none_or(|(k, _)| *k != key) {
             self.tallies = Some((key, Rc::new(tallies(p))));
         }
@@ -448,5 +469,59 @@ fn RealWorld() -> Html {
                 </tbody>
             </table></div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> PairController {
+        Scenario::parse(LEADER_CRASH)
+            .and_then(|s| PairController::new(&s))
+            .expect("the shipped pair loads")
+    }
+
+    fn played_to(t: Time) -> PairController {
+        let mut p = shipped();
+        p.raft.seek(t);
+        p.paxos.seek(t);
+        // Seeking past the horizon computes in slices, as frames would.
+        while p.raft.computing.is_some() || p.paxos.computing.is_some() {
+            p.frame(16.0);
+        }
+        p
+    }
+
+    #[test]
+    fn played_past_its_end_the_whole_run_is_read_from_the_runs_on_screen_and_counts_the_same() {
+        let end = shipped().raft.scenario.duration_ms + 1_700;
+        let p = played_to(end);
+        assert_eq!((p.raft.run.now(), p.paxos.run.now()), (end, end));
+        let raft_scenario = p.raft.current_scenario();
+        let read = read_from_screen(&p, &raft_scenario);
+        assert_eq!(tallies(&p).raft, read.raft, "what the page uses");
+        let mut raft = lab::raft_replication(&raft_scenario).expect("raft run");
+        raft.advance_to(end);
+        let mut paxos = lab::multi_paxos(&p.paxos.current_scenario()).expect("paxos run");
+        paxos.advance_to(end);
+        assert_eq!(read.end, end);
+        assert_eq!(read.raft, raft_history(&raft, &raft_scenario));
+        assert_eq!(read.paxos, paxos_history(&paxos));
+        assert!(
+            read.raft.at(end).commands_committed > 0,
+            "it counts something"
+        );
+    }
+
+    #[test]
+    fn inside_the_scenarios_end_the_whole_run_is_its_end() {
+        let p = played_to(1_000);
+        let whole = tallies(&p);
+        assert_eq!(whole.end, p.raft.scenario.duration_ms);
+        assert_eq!(
+            whole.raft,
+            tallies(&played_to(p.raft.scenario.duration_ms)).raft
+        );
     }
 }
