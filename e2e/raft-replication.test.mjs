@@ -224,5 +224,12 @@ test('a long log shows its newest twelve entries, and a new entry leaves the dra
   // A click on an entry still asks why (one handler for the strip).
   await row.locator('button.entry:visible').last().click();
   await page.waitForSelector('[data-testid="why"]');
+  // A phone shows the newest eight.
+  await page.setViewportSize({ width: 390, height: 800 });
+  const now = await held();
+  const onPhone = await row.locator('button.entry:visible').allTextContents();
+  assert.equal(onPhone.length, 8, 'eight entries show on a phone');
+  assert.match(onPhone[7], new RegExp(`^${now}\\b`));
+  assert.match(onPhone[0], new RegExp(`^${now - 7}\\b`));
   assert.deepEqual(page.errors, []);
 });

@@ -208,11 +208,27 @@ fn action_words(action: &Action) -> String {
 pub const SHOWN_ROWS: u64 = 12;
 /// How far the first drawn row of such a list moves at a time.
 const WINDOW_STEP: u64 = 8;
+/// Rows a phone shows of a log strip.
+pub const PHONE_ROWS: u64 = 8;
+
+/// A drawn row's class by how far from the newest it is (`from_end`: 0 for
+/// the newest): shown, shown only on wider screens, or drawn but hidden
+/// (see `drawn_window`). A class set here, not `:nth-last-child` in the
+/// style sheet: with that rule, every row added restyles all its siblings.
+pub fn depth_class(from_end: u64, shown: u64) -> Option<&'static str> {
+    if from_end >= shown {
+        Some("beyond")
+    } else if from_end >= PHONE_ROWS {
+        Some("wide-only")
+    } else {
+        None
+    }
+}
 
 /// Which of `held` rows a list draws, when it shows the last `shown`:
 /// (how many at the start it skips, how many earlier ones it hides). Up to
 /// WINDOW_STEP - 1 rows before the shown ones are drawn and hidden by the
-/// style sheet (`nth-last-child`), so that the first drawn row moves
+/// style sheet (by `depth_class`), so that the first drawn row moves
 /// WINDOW_STEP at a time and most changes only add at the end: dropping a
 /// row at the front while adding one at the end makes Yew move every row.
 pub fn drawn_window(held: u64, shown: u64) -> (u64, u64) {
@@ -223,6 +239,20 @@ pub fn drawn_window(held: u64, shown: u64) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_newest_rows_show_everywhere_the_next_on_wide_screens_and_the_rest_are_hidden() {
+        assert_eq!(depth_class(0, 12), None);
+        assert_eq!(depth_class(7, 12), None);
+        assert_eq!(depth_class(8, 12), Some("wide-only"));
+        assert_eq!(depth_class(11, 12), Some("wide-only"));
+        assert_eq!(depth_class(12, 12), Some("beyond"));
+        assert_eq!(
+            depth_class(11, 11),
+            Some("beyond"),
+            "a snapshot takes a place"
+        );
+    }
 
     #[test]
     fn a_long_list_skips_rows_eight_at_a_time_and_counts_what_it_hides() {

@@ -55,6 +55,8 @@ struct SlotRowProps {
     chosen: String,
     state: &'static str,
     done: bool,
+    /// Drawn but hidden: older than the rows shown (see `drawn_window`).
+    beyond: bool,
 }
 
 #[component]
@@ -66,9 +68,10 @@ fn SlotRow(props: &SlotRowProps) -> Html {
         chosen,
         state,
         done,
+        beyond,
     } = props;
     html! {
-        <tr data-testid="slot-row" data-slot={slot.to_string()} data-chosen={*state}
+        <tr class={beyond.then_some("beyond")} data-testid="slot-row" data-slot={slot.to_string()} data-chosen={*state}
             data-applied={done.to_string()}>
             <th scope="row">{slot}</th>
             <td>{ballot}</td>
@@ -114,7 +117,7 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
         html! {
             <SlotRow key={slot} {slot} ballot={mine.map_or("–".into(), |(b, _)| b.to_string())}
                 value={mine.map_or("–".into(), |(_, e)| e.to_string())} {chosen} {state}
-                done={slot <= applied} />
+                done={slot <= applied} beyond={high - slot >= SHOWN_ROWS} />
         }
     });
     html! {

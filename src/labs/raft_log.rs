@@ -4,7 +4,7 @@
 //! Long logs show their last entries, with how many came before; a
 //! snapshot stands first, for the entries it replaced.
 
-use super::common::{drawn_window, key_colour, SHOWN_ROWS};
+use super::common::{depth_class, drawn_window, key_colour, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
@@ -25,6 +25,8 @@ struct EntryProps {
     committed: bool,
     applied: bool,
     picked: bool,
+    /// How far back it is, as a class (`depth_class`).
+    depth: Option<&'static str>,
 }
 
 #[component]
@@ -36,6 +38,7 @@ fn Entry(props: &EntryProps) -> Html {
         committed,
         applied,
         picked,
+        depth,
     } = props;
     let (term, command) = (entry.term, &entry.command);
     // A configuration entry is what membership changes are about: marked.
@@ -53,7 +56,7 @@ fn Entry(props: &EntryProps) -> Html {
     // No click handler of its own: the strip reads `data-index` (one
     // handler per strip, not a closure per entry per render).
     html! {
-        <li class="e">
+        <li class={classes!("e", *depth)}>
             <button class={classes!("entry", config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
                 data-index={index.to_string()}
                 // The label starts with the visible text (WCAG 2.5.3, label in name).
@@ -168,7 +171,8 @@ fn Strip(props: &StripProps) -> Html {
             // the end would make every entry drawn anew.
             <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
                 <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
-                    applied={index <= applied} picked={*picked == Some(index)} />
+                    applied={index <= applied} picked={*picked == Some(index)}
+                    depth={depth_class(log.len() as u64 - index, shown)} />
             })}</>
         </ol>
     }
