@@ -212,6 +212,10 @@ test('a long log shows its newest twelve entries, and a new entry leaves the dra
   assert.match(shown[11], new RegExp(`^${length}\\b`), 'the last one shown is the newest');
   assert.match(shown[0], new RegExp(`^${length - 11}\\b`));
   assert.equal(await row.locator('.earlier').getAttribute('title'), `${length - 12} earlier entries`);
+  // Inside the node, "log N ✓C", squeezed to the circle if need be; said in words.
+  const node = page.locator('.node[data-node="S1"]');
+  assert.match(await node.locator('text.line').nth(1).textContent(), /^log \d+ ✓\d+$/);
+  assert.match(await node.getAttribute('aria-label'), /^S1, term \d+, log (\d+) ✓(\d+) \(\1 entries in its log, committed up to \2\)/);
   // The newest entry's element, marked; a few entries later it is the same element.
   await row.locator(`button.entry[data-index="${length}"]`).evaluate((b) => { window.markedEntry = b; });
   await setSpeed(page, 0);

@@ -177,7 +177,7 @@ fn Legend() -> Html {
                 {swatch("vote-request", "vote request")}
                 {swatch("pre-vote", "pre-vote request")}
             </ul>
-            <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term."}</p>
+            <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term. Inside: its term, then “log 12 ✓10”: the entries its log holds and how far it knows them committed (its commitIndex)."}</p>
             <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected node · P pause/resume it · T time it out · R restart the leader · Ctrl+Z undo · Home/End"}</p>
         </div>
     }

@@ -80,17 +80,27 @@ pub fn node_visual(
         None
     };
     let mut lines = vec![format!("term {}", node.current_term)];
+    // What a screen reader says for the short log line.
+    let mut spoken_log = None;
     let plural =
         |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
     match (membership, node.role) {
         (Some(words), _) => lines.push(words.into()),
         (None, Role::Candidate) => lines.push(plural(node.votes.len(), "vote")),
         (None, Role::PreCandidate) => lines.push(plural(node.votes.len(), "pre-vote")),
-        (None, _) if with_log => lines.push(format!(
-            "log {} · c {}",
-            node.last_log_index(),
-            node.commit_index
-        )),
+        (None, _) if with_log => {
+            let last = node.last_log_index();
+            lines.push(format!("log {last} ✓{}", node.commit_index));
+            let entries = if last == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{last} entries")
+            };
+            spoken_log = Some(format!(
+                "{entries} in its log, committed up to {}",
+                node.commit_index
+            ));
+        }
         (None, Role::Follower) => {
             if let Some(v) = node.voted_for {
                 lines.push(format!("voted {v}"));
@@ -114,7 +124,11 @@ pub fn node_visual(
         label: format!(
             "{}, {}, {}. Activate to select it; X crashes it.",
             slot.id,
-            lines.join(", "),
+            // The words shown come first (WCAG 2.5.3), then what "✓" means.
+            match &spoken_log {
+                Some(log) => format!("{} ({log})", lines.join(", ")),
+                None => lines.join(", "),
+            },
             node.role.name()
         ),
         lines,
