@@ -116,11 +116,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
     {
         let (strip, cursor) = (strip_ref.clone(), cursor_ref.clone());
-        let strip_place = vec![("--end", props.end_ms.max(1).to_string())];
-        let cursor_place = vec![("--at", props.now_ms.to_string())];
-        use_effect(move || {
-            place(strip.cast(), &strip_place);
-            place(cursor.cast(), &cursor_place);
+        use_effect_with((props.end_ms.max(1), props.now_ms), move |(end, now)| {
+            place(strip.cast(), &vec![("--end", end.to_string())]);
+            place(cursor.cast(), &vec![("--at", now.to_string())]);
         });
     }
     html! {

@@ -3,7 +3,7 @@
 //! server's key-value store, and the message counters against
 //! single-decree Paxos.
 
-use super::common::{drawn_window, SHOWN_ROWS};
+use super::common::{depth_class, drawn_window, SHOWN_ROWS};
 use super::multi_paxos_view::knowing;
 use distviz_core::multipaxos::{Accepted, Costs, MultiPaxos, Peer, Role, Saved};
 use distviz_core::sim::{NodeId, World, SERVER};
@@ -55,8 +55,9 @@ struct SlotRowProps {
     chosen: String,
     state: &'static str,
     done: bool,
-    /// Drawn but hidden: older than the rows shown (see `drawn_window`).
-    beyond: bool,
+    /// How far back it is, as a class (`depth_class`): older than the rows
+    /// shown, it is drawn but hidden.
+    depth: Option<&'static str>,
 }
 
 #[component]
@@ -68,10 +69,10 @@ fn SlotRow(props: &SlotRowProps) -> Html {
         chosen,
         state,
         done,
-        beyond,
+        depth,
     } = props;
     html! {
-        <tr class={beyond.then_some("beyond")} data-testid="slot-row" data-slot={slot.to_string()} data-chosen={*state}
+        <tr class={*depth} data-testid="slot-row" data-slot={slot.to_string()} data-chosen={*state}
             data-applied={done.to_string()}>
             <th scope="row">{slot}</th>
             <td>{ballot}</td>
@@ -117,7 +118,7 @@ pub fn slot_table(world: &World<MultiPaxos>, id: NodeId) -> Html {
         html! {
             <SlotRow key={slot} {slot} ballot={mine.map_or("–".into(), |(b, _)| b.to_string())}
                 value={mine.map_or("–".into(), |(_, e)| e.to_string())} {chosen} {state}
-                done={slot <= applied} beyond={high - slot >= SHOWN_ROWS} />
+                done={slot <= applied} depth={depth_class(high - slot, SHOWN_ROWS)} />
         }
     });
     html! {

@@ -158,7 +158,7 @@ fn Strip(props: &StripProps) -> Html {
         }
     };
     html! {
-        <ol class={classes!("entries", snapshot.is_some().then_some("with-snapshot"))} {onclick}
+        <ol class="entries" {onclick}
             aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
             if let Some(s) = snapshot {
                 {snapshot_box(id, s)}
