@@ -53,8 +53,8 @@ pub fn Share(props: &ShareProps) -> Html {
             }
             <dl class="run-facts">
                 <div><dt>{"seed"}</dt><dd>{props.seed}</dd></div>
-                <div><dt>{"events"}</dt><dd data-testid="events">{props.events}</dd></div>
-                <div><dt>{"trace hash"}</dt><dd data-testid="trace-hash">{props.trace_hash.clone()}</dd></div>
+                <div><dt>{"events"}</dt><dd data-testid="events"><span class="live">{props.events}</span></dd></div>
+                <div><dt>{"trace hash"}</dt><dd data-testid="trace-hash"><span class="live">{props.trace_hash.clone()}</span></dd></div>
             </dl>
         </section>
     }
