@@ -406,6 +406,55 @@ test('exporting saves the scenario with every action; acting in the past forks t
   await page.context().close();
 });
 
+test('a flying message is a bare dot; paused, it is a named button with its own click target', async () => {
+  const page = await openPage(browser, LAB());
+  await setSpeed(page, -1);
+  await waitForLeader(page);
+  // Playing: a dot, its trail and nothing else (about five are made each frame at 1×).
+  await page.waitForSelector('.message .dot');
+  const flying = await page.locator('.message').evaluateAll((ms) => ms.map((m) => ({
+    role: m.getAttribute('role'), label: m.getAttribute('aria-label'), hit: m.querySelectorAll('.hit').length,
+  })));
+  assert.ok(flying.length > 0);
+  for (const m of flying) assert.deepEqual(m, { role: null, label: null, hit: 0 });
+  // Paused: the same messages are buttons named by what they carry, each with a target.
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) await page.keyboard.press('ArrowRight');
+  const still = await page.locator('.message').evaluateAll((ms) => ms.map((m) => ({
+    role: m.getAttribute('role'), label: m.getAttribute('aria-label') ?? '', hit: m.querySelectorAll('.hit').length,
+  })));
+  assert.ok(still.length > 0);
+  for (const m of still) {
+    assert.equal(m.role, 'button');
+    assert.match(m.label, /^Message #\d+: /);
+    assert.equal(m.hit, 1);
+  }
+  await page.context().close();
+});
+
+test('what changes every frame is laid out on its own, never the whole page', async () => {
+  const page = await openPage(browser, LAB());
+  await page.waitForSelector('[data-testid="event-log"]');
+  // A box with size and layout containment is a relayout boundary, unless
+  // it is a flex or grid item (Chromium lays those out with their container).
+  const boxes = await page.evaluate(() => [
+    '[data-testid="time"]', '.scrubber input', '.timeline', '[data-testid="events"] .live',
+    '[data-testid="trace-hash"] .live', '[data-testid="event-log"]',
+  ].map((selector) => {
+    const el = document.querySelector(selector);
+    const contain = getComputedStyle(el).contain;
+    const parent = getComputedStyle(el.parentElement).display;
+    return { selector, size: /size|strict/.test(contain), layout: /layout|strict|content/.test(contain), parent };
+  }));
+  for (const box of boxes) {
+    assert.ok(box.size && box.layout, `${box.selector}: size and layout containment`);
+    assert.doesNotMatch(box.parent, /flex|grid/, `${box.selector}: its parent lays it out as a ${box.parent} item`);
+  }
+  // Contained, the run's facts still read whole.
+  assert.match(await page.locator('[data-testid="trace-hash"]').textContent(), /^[0-9a-f]{16}$/);
+  await page.context().close();
+});
+
 test('while paused, the messages on the wire can be opened from the keyboard', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, 0.5);

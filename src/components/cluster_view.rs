@@ -230,42 +230,6 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
     }
 }
 
-/// A message's dot, trail and tag: the same while it flies (its group moves).
-#[derive(Properties, PartialEq)]
-struct MessageDotProps {
-    /// The radius of its click target: smaller near a node.
-    hit: &'static str,
-    /// Where its trail starts, behind it; none while held.
-    trail: Option<(String, String)>,
-    held: bool,
-    tag: String,
-}
-
-#[component]
-fn MessageDot(props: &MessageDotProps) -> Html {
-    let MessageDotProps {
-        hit,
-        trail,
-        held,
-        tag,
-    } = props;
-    html! {
-        <>
-            // What is the same for every message (the dot's radius, the tag's
-            // place) is in the style sheet: about five messages are drawn
-            // anew each frame, and each attribute set costs. The group's
-            // label names it; a button's insides are not read on their own.
-            <circle r={*hit} class="hit" />
-            if let Some((x1, y1)) = trail { <line class="trail" x1={x1.clone()} y1={y1.clone()} /> }
-            <circle class="dot" />
-            if *held { <text class="held-mark" y="-11">{"❚❚"}</text> }
-            // An opaque backing keeps the tag readable over other dots.
-            if !tag.is_empty() { <rect class="tag-bg" width={(tag.chars().count() * 6 + 4).to_string()} /> }
-            if !tag.is_empty() { <text class="message-tag">{tag}</text> }
-        </>
-    }
-}
-
 /// The links between the nodes, the cut of a partition, and faulty
 /// directions: their own component, compared by value, drawn again only
 /// when the nodes, the cut or a fault change (not every frame).
@@ -345,11 +309,27 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
         let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
-        let trail = (!m.held).then(|| (format!("{tx:.1}"), format!("{ty:.1}")));
+        // At 1× about five messages are drawn anew each frame and most live a
+        // frame or two, so while playing a message is as few elements and
+        // attributes as can show it: no click target of its own (a click near
+        // it catches it, see `catch`) and no name (it is gone before it could
+        // be read; paused, the "On the wire" list and the named dots are the
+        // way). What is the same for every message (the dot's radius, the
+        // tag's place) is in the style sheet.
+        let paused = !props.playing;
         html! {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
-               role="button" aria-label={m.label.clone()} data-message-id={m.id.to_string()}>
-                <MessageDot {hit} {trail} held={m.held} tag={m.tag.clone()} />
+               role={paused.then_some("button")} aria-label={paused.then(|| m.label.clone())}
+               data-message-id={m.id.to_string()}>
+                if paused { <circle r={hit} class="hit" /> }
+                if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} /> }
+                <circle class="dot" />
+                if m.held { <text class="held-mark" y="-11">{"❚❚"}</text> }
+                // An opaque backing keeps the tag readable over other dots.
+                if !m.tag.is_empty() {
+                    <rect class="tag-bg" width={(m.tag.chars().count() * 6 + 4).to_string()} />
+                    <text class="message-tag">{m.tag.clone()}</text>
+                }
             </g>
         }
     });
