@@ -3,7 +3,10 @@
 //  - script time per animation frame (simulation + Yew render, measured in the
 //    app from the frame callback to the render's effect) for 9 nodes at 1×;
 //  - the whole frame as Chromium spends it (script, style, layout), from its
-//    own counters (CDP Performance.getMetrics), as a mean per frame; and per
+//    own counters (CDP Performance.getMetrics), as a mean per frame; per
+//    frame without a trace (issue 5's measure: the frame callback, the render
+//    it queues, then style and layout forced at once, see `measureFrames`,
+//    as p50/p95); and per
 //    frame, from a Chromium trace: each main-thread task that ran an
 //    animation frame, timed whole (rAF callbacks, style, layout, paint), as
 //    p50/p95/max, and within it script + style + layout (issue 5's measure;
@@ -51,7 +54,7 @@ try {
   figures.raft_9_servers_10000_entries_snapshots = JSON.parse(await snapshots.locator('[data-testid="bench-result"]').textContent());
   await snapshots.context().close();
 
-  const page = await openPage(browser, `${server.url}#/raft-election`);
+  const page = await openMeasuredPage(browser, `${server.url}#/raft-election`);
   await page.locator('.settings summary').click();
   await page.locator('.settings select').selectOption('9');
   await page.locator('.controls .speed input').fill('0'); // 10^0 = 1×
@@ -59,11 +62,12 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  await page.evaluate(() => { window.distvizFrameMs = []; });
+  await page.evaluate(() => { window.distvizFrameMs = []; window.distvizWholeFrameMs = []; });
   const before = await metrics();
   await page.waitForTimeout(6000);
   const after = await metrics();
   const samples = await page.evaluate(() => window.distvizFrameMs.slice());
+  figures.script_style_layout_9_nodes_1x = quantiles(await page.evaluate(() => window.distvizWholeFrameMs.slice()));
   const perFrame = (name) => ((after[name] - before[name]) * 1000) / Math.max(1, samples.length);
   figures.whole_frame_9_nodes_1x = {
     frames: samples.length,
@@ -117,11 +121,17 @@ async function sideBySide(browser) {
 async function frameSamples(browser, hash, setUp) {
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push(await frameRun(browser, hash, setUp, i === 0));
-  const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[1];
+  const median = (values) => values.sort((a, b) => a - b)[1];
   return {
-    p50_ms: median('p50_ms'),
-    p95_ms: median('p95_ms'),
+    p50_ms: median(runs.map((r) => r.p50_ms)),
+    p95_ms: median(runs.map((r) => r.p95_ms)),
     runs: runs.map((r) => `p50 ${r.p50_ms.toFixed(1)} p95 ${r.p95_ms.toFixed(1)} max ${r.max_ms.toFixed(1)} (${r.frames} frames)`),
+    // Script + style + layout per frame, untraced (as for the election lab).
+    script_style_layout: {
+      p50_ms: median(runs.map((r) => r.whole.p50_ms)),
+      p95_ms: median(runs.map((r) => r.whole.p95_ms)),
+      runs: runs.map((r) => `p50 ${r.whole.p50_ms.toFixed(1)} p95 ${r.whole.p95_ms.toFixed(1)} max ${r.whole.max_ms.toFixed(1)}`),
+    },
     // The first run's page, traced after its samples: each frame's task.
     whole_frame_tasks: runs[0].tasks,
     errors: runs.flatMap((r) => r.errors),
@@ -129,19 +139,50 @@ async function frameSamples(browser, hash, setUp) {
 }
 
 async function frameRun(browser, hash, setUp, traced, seconds = 6) {
-  const page = await openPage(browser, `${server.url}${hash}`);
+  const page = await openMeasuredPage(browser, `${server.url}${hash}`);
   await page.waitForSelector('.lab .node');
   await setUp(page);
   await page.locator('.controls .speed input').fill('0');
   await page.waitForTimeout(500);
-  await page.evaluate(() => { window.distvizFrameMs = []; });
+  await page.evaluate(() => { window.distvizFrameMs = []; window.distvizWholeFrameMs = []; });
   await page.waitForTimeout(seconds * 1000);
   const samples = (await page.evaluate(() => window.distvizFrameMs.slice())).sort((a, b) => a - b);
   const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  const whole = quantiles(await page.evaluate(() => window.distvizWholeFrameMs.slice()));
   const tasks = traced ? await frameTasks(browser, page) : undefined;
   const errors = page.errors;
   await page.context().close();
-  return { frames: samples.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: samples[samples.length - 1], errors, tasks };
+  return { frames: samples.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: samples[samples.length - 1], whole, errors, tasks };
+}
+
+// A lab page that times each animation frame as the browser spends it, with
+// no trace: from the app's frame callback through the render it queues (Yew
+// renders in a microtask queued during the callback, so one queued after it
+// runs once the render is done) to style and layout, forced there. That is
+// work the frame does anyway (nothing changes after it), so forcing it early
+// adds nothing. Samples in window.distvizWholeFrameMs.
+async function openMeasuredPage(browser, url) {
+  const page = await openPage(browser, 'about:blank');
+  await page.addInitScript(() => {
+    window.distvizWholeFrameMs = [];
+    const request = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => request((time) => {
+      const start = performance.now();
+      callback(time);
+      queueMicrotask(() => {
+        void document.documentElement.offsetHeight;
+        window.distvizWholeFrameMs.push(performance.now() - start);
+      });
+    });
+  });
+  await page.goto(url);
+  return page;
+}
+
+function quantiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { frames: sorted.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: sorted[sorted.length - 1] };
 }
 
 // Traces a few seconds of the page and times every main-thread task that
@@ -164,18 +205,13 @@ async function frameTasks(browser, page) {
     });
   const frames = onMain.filter((e) => e.name === 'FireAnimationFrame').map((e) => e.ts);
   const frameTasks = tasks.filter((t) => frames.some((ts) => ts >= t.ts && ts <= t.ts + t.dur));
-  // Issue 5's measure: what the frame spent on script (the animation-frame
-  // callbacks and the render they cause), style and layout, inside its task.
+  // Issue 5's measure again, traced: what the frame spent on script (the
+  // animation-frame callbacks and the render they cause), style and layout,
+  // inside its task.
   const within = (t, name) => onMain
     .filter((e) => e.ph === 'X' && e.name === name && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur)
     .reduce((sum, e) => sum + e.dur / 1000, 0);
-  const quantiles = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    return { p50_ms: at(0.5), p95_ms: at(0.95), max_ms: sorted[sorted.length - 1] };
-  };
   return {
-    frames: frameTasks.length,
     ...quantiles(frameTasks.map((t) => t.dur / 1000)),
     script_style_layout: quantiles(frameTasks.map((t) => ['FireAnimationFrame', 'UpdateLayoutTree', 'Layout']
       .reduce((sum, name) => sum + within(t, name), 0))),
