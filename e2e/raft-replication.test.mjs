@@ -212,6 +212,11 @@ test('a long log shows its newest twelve entries, and a new entry leaves the dra
   assert.match(shown[11], new RegExp(`^${length}\\b`), 'the last one shown is the newest');
   assert.match(shown[0], new RegExp(`^${length - 11}\\b`));
   assert.equal(await row.locator('.earlier').getAttribute('title'), `${length - 12} earlier entries`);
+  // Entries pushed out of view stay drawn (hidden) only until the strip draws
+  // again without a new entry (common::sticky_first): never many of them.
+  const hidden = await page.locator('.entries li.e.beyond').evaluateAll((lis) => lis.length);
+  const strips = await page.locator('ol.entries').count();
+  assert.ok(hidden <= 16 * strips, `${hidden} hidden entries in ${strips} strips`);
   // Inside the node, "log N ✓C", squeezed to the circle if need be; said in words.
   const node = page.locator('.node[data-node="S1"]');
   assert.match(await node.locator('text.line').nth(1).textContent(), /^log \d+ ✓\d+$/);

@@ -237,9 +237,64 @@ pub fn drawn_window(held: u64, shown: u64) -> (u64, u64) {
     (earlier / WINDOW_STEP * WINDOW_STEP, earlier)
 }
 
+/// Hidden rows a log strip may keep drawn while every render adds rows.
+const MAX_HIDDEN: usize = 16;
+
+/// The first entry a log strip draws, for a log holding entries
+/// `start..len`, given what it drew at its last render (`last`: its first
+/// drawn entry and the log's `len` then). It shows the last `shown`.
+/// A render that adds entries keeps the first drawn one, so entries are
+/// only added at the end: dropping one at the front while adding one at the
+/// end makes Yew move every entry. The entries pushed out of view stay
+/// drawn, hidden (`depth_class`), until a render that adds none (the commit
+/// point moved, usually a frame or two later) drops them all, at the front
+/// only, which is cheap. So no frame removes a window's worth of entries
+/// from every strip at once, unless entries were added at every render
+/// `MAX_HIDDEN` times in a row.
+pub fn sticky_first(last: Option<(usize, usize)>, start: usize, len: usize, shown: usize) -> usize {
+    let newest_first = len.saturating_sub(shown).max(start);
+    match last {
+        Some((first, last_len))
+            if len > last_len
+                && (start..=newest_first).contains(&first)
+                && newest_first - first <= MAX_HIDDEN =>
+        {
+            first
+        }
+        _ => newest_first,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_strip_keeps_its_first_entry_while_entries_are_added_and_drops_the_hidden_ones_after() {
+        // First render: the last twelve of twenty.
+        assert_eq!(sticky_first(None, 0, 20, 12), 8);
+        // One entry added: nothing is dropped at the front.
+        assert_eq!(sticky_first(Some((8, 20)), 0, 21, 12), 8);
+        assert_eq!(sticky_first(Some((8, 21)), 0, 23, 12), 8);
+        // The commit point moved, no entry added: the hidden ones go.
+        assert_eq!(sticky_first(Some((8, 23)), 0, 23, 12), 11);
+        // Added at every render: at most MAX_HIDDEN hidden, then they go.
+        assert_eq!(sticky_first(Some((8, 36)), 0, 36, 12), 24);
+        assert_eq!(sticky_first(Some((8, 35)), 0, 36, 12), 8, "sixteen hidden");
+        assert_eq!(
+            sticky_first(Some((8, 36)), 0, 37, 12),
+            25,
+            "seventeen would be"
+        );
+        // A short log draws all; a log cut back or compacted starts afresh.
+        assert_eq!(sticky_first(Some((0, 5)), 0, 6, 12), 0);
+        assert_eq!(sticky_first(Some((8, 23)), 0, 15, 12), 3, "truncated");
+        assert_eq!(
+            sticky_first(Some((8, 23)), 10, 24, 12),
+            12,
+            "compacted past the first drawn"
+        );
+    }
 
     #[test]
     fn the_newest_rows_show_everywhere_the_next_on_wide_screens_and_the_rest_are_hidden() {

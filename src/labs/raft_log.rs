@@ -4,7 +4,7 @@
 //! Long logs show their last entries, with how many came before; a
 //! snapshot stands first, for the entries it replaced.
 
-use super::common::{depth_class, drawn_window, key_colour, SHOWN_ROWS};
+use super::common::{depth_class, key_colour, sticky_first, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
@@ -147,8 +147,10 @@ fn Strip(props: &StripProps) -> Html {
     let (id, commit, applied) = (*id, *commit, *applied);
     // A snapshot box takes one entry's place.
     let shown = SHOWN_ROWS - u64::from(snapshot.is_some());
-    let (skipped, earlier) = drawn_window((log.len() - log.start()) as u64, shown);
-    let first = log.start() + skipped as usize;
+    let earlier = (log.len() - log.start()).saturating_sub(shown as usize);
+    let drawn = use_mut_ref(|| None);
+    let first = sticky_first(*drawn.borrow(), log.start(), log.len(), shown as usize);
+    *drawn.borrow_mut() = Some((first, log.len()));
     let onclick = {
         let on_pick = on_pick.clone();
         move |e: MouseEvent| {
