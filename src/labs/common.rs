@@ -213,7 +213,7 @@ pub const PHONE_ROWS: u64 = 8;
 
 /// A drawn row's class by how far from the newest it is (`from_end`: 0 for
 /// the newest): shown, shown only on wider screens, or drawn but hidden
-/// (see `drawn_window`; the slot table has no phone rule, so there only
+/// (see `sticky_first` and `drawn_window`; the slot table has no phone rule, so there only
 /// `beyond` hides). A class set here, not `:nth-last-child` in the style
 /// sheet: with that rule, every row added restyles all its siblings.
 pub fn depth_class(from_end: u64, shown: u64) -> Option<&'static str> {
