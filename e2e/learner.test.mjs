@@ -247,8 +247,13 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
     const svg = document.querySelector('.cluster svg').getBoundingClientRect();
     const unit = Math.min(svg.width / 400, svg.height / 410);
     const nodes = [...document.querySelectorAll('.node .body')].map((b) => centre(b.getBoundingClientRect()));
-    for (const dot of document.querySelectorAll('.message .dot')) {
-      const [x, y] = centre(dot.getBoundingClientRect());
+    // Moving messages are drawn as points of a path per kind (cluster_view.rs).
+    const dots = [...document.querySelectorAll('.flying .points')].flatMap((path) => {
+      const ctm = path.getScreenCTM();
+      return [...(path.getAttribute('d') ?? '').matchAll(/M(-?[\d.]+) (-?[\d.]+)/g)]
+        .map(([, x, y]) => new DOMPoint(Number(x), Number(y)).matrixTransform(ctm));
+    });
+    for (const { x, y } of dots) {
       const spot = { x: x + 30 * unit, y };
       const under = document.elementFromPoint(spot.x, spot.y);
       if (nodes.every(([nx, ny]) => Math.hypot(nx - x, ny - y) > 100 * unit) && !under.closest('.message, .node')) return spot;

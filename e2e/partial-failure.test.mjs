@@ -200,7 +200,8 @@ test('a bad link explains itself and keeps a working lab', async () => {
   assert.match(problem, /t: "soon" is not a time/);
   assert.match(problem, /could not be used/);
   await page.keyboard.press('c');
-  await page.waitForSelector('.message.request');
+  // While playing, a moving message is drawn in its kind's layer.
+  await page.waitForFunction(() => document.querySelector('.message.request, .fly.request .points[d^="M"]'));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

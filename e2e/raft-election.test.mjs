@@ -406,29 +406,54 @@ test('exporting saves the scenario with every action; acting in the past forks t
   await page.context().close();
 });
 
-test('a flying message is a bare dot; paused, it is a named button with its own click target', async () => {
+test('while playing, moving messages are one layer per kind, styled as their dots; paused, each is a named button with its own target', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, -1);
   await waitForLeader(page);
-  // Playing: a dot, its trail and nothing else (about five are made each frame at 1×).
-  await page.waitForSelector('.message .dot');
-  const flying = await page.locator('.message').evaluateAll((ms) => ms.map((m) => ({
-    role: m.getAttribute('role'), label: m.getAttribute('aria-label'), hit: m.querySelectorAll('.hit').length,
-  })));
-  assert.ok(flying.length > 0);
-  for (const m of flying) assert.deepEqual(m, { role: null, label: null, hit: 0 });
-  // Paused: the same messages are buttons named by what they carry, each with a target.
+  // Playing (about five messages are made each frame at 1×): per kind, a path
+  // of trails and a path of points, each point marked with the kind's dot.
+  await page.waitForFunction(() => [...document.querySelectorAll('.flying .points')].some((p) => p.getAttribute('d')));
+  const layer = await page.evaluate(() => ({
+    hidden: document.querySelector('.messages > .flying').getAttribute('aria-hidden'),
+    own: document.querySelectorAll('.messages > .message:not(.held)').length,
+    kinds: [...document.querySelectorAll('.flying .fly')].map((g) => {
+      const points = g.querySelector('.points');
+      const count = (d, cmd) => (d.match(cmd) ?? []).length;
+      const id = points.getAttribute('marker-mid').match(/^url\(#(.+)\)$/)[1];
+      return {
+        kind: g.classList[1],
+        points: count(points.getAttribute('d') ?? '', /M/g),
+        trails: count(g.querySelector('.trail').getAttribute('d') ?? '', /M/g),
+        marked: ['marker-start', 'marker-end'].every((m) => points.getAttribute(m) === `url(#${id})`),
+        inMarker: document.getElementById(id)?.closest('.fly') === g,
+      };
+    }),
+  }));
+  assert.equal(layer.hidden, 'true', 'gone before it could be read: not named');
+  assert.equal(layer.own, 0, 'no moving message has elements of its own');
+  assert.ok(layer.kinds.some((k) => k.points > 0));
+  for (const k of layer.kinds) assert.deepEqual(k, { ...k, trails: k.points, marked: true, inMarker: true });
+  // Paused: each message is a button named by what it carries, with a target,
+  // and its dot looks as the layer's dot of its kind did.
   await page.keyboard.press('Space');
   for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) await page.keyboard.press('ArrowRight');
-  const still = await page.locator('.message').evaluateAll((ms) => ms.map((m) => ({
-    role: m.getAttribute('role'), label: m.getAttribute('aria-label') ?? '', hit: m.querySelectorAll('.hit').length,
-  })));
+  const still = await page.locator('.message').evaluateAll((ms) => ms.map((m) => {
+    const look = (dot) => { const s = getComputedStyle(dot); return [s.fill, s.stroke, s.r, s.strokeWidth].join(' '); };
+    const kind = [...m.classList].find((c) => c !== 'message' && c !== 'held' && c !== 'selected');
+    const marker = document.querySelector(`.flying .fly.${kind} marker .dot`);
+    return {
+      role: m.getAttribute('role'), label: m.getAttribute('aria-label') ?? '', hit: m.querySelectorAll('.hit').length,
+      dot: look(m.querySelector('.dot')), layerDot: marker ? look(marker) : null,
+    };
+  }));
   assert.ok(still.length > 0);
   for (const m of still) {
     assert.equal(m.role, 'button');
     assert.match(m.label, /^Message #\d+: /);
     assert.equal(m.hit, 1);
+    if (m.layerDot) assert.equal(m.layerDot, m.dot, 'the layer draws a kind as its dot is styled');
   }
+  assert.ok(still.some((m) => m.layerDot), 'a kind seen while playing is still styled the same');
   await page.context().close();
 });
 

@@ -3,6 +3,7 @@
 
 use distviz_core::sim::{LinkState, NodeId};
 use std::f64::consts::PI;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -107,6 +108,32 @@ fn message_at(m: &MessageVisual, layout: &Layout) -> (f64, f64) {
     let (sx, sy, ex, ey) = (x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r);
     let p = m.progress.clamp(0.0, 1.0);
     (sx + (ex - sx) * p, sy + (ey - sy) * p)
+}
+
+/// A short trail behind a message, from its dot back towards its sender,
+/// shows which way it flies: its far end, relative to the dot.
+fn trail((x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> (f64, f64) {
+    let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+    (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0)
+}
+
+/// The moving messages of one kind, as path data: their trails, and their
+/// places (each drawn as the kind's dot).
+struct FlyingKind {
+    class: &'static str,
+    trails: String,
+    points: String,
+}
+
+/// A number for each cluster view made on the page.
+fn next_view_number() -> u32 {
+    thread_local! {
+        static MADE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    MADE.with(|made| {
+        made.set(made.get() + 1);
+        made.get()
+    })
 }
 
 /// The message nearest to (x, y), if one is within `reach`.
@@ -281,6 +308,9 @@ fn Links(props: &LinksProps) -> Html {
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let svg_ref = use_node_ref();
+    // Marker ids are the page's: two cluster views must not share them.
+    let marker_prefix = use_memo((), |_| format!("fly{}", next_view_number()));
+    let seen_kinds = use_mut_ref(Vec::<&'static str>::new);
     let count = props.nodes.len();
     let radius = node_radius(count);
     let layout = Rc::new(Layout::new(props.nodes.iter().map(|n| n.id)));
@@ -289,13 +319,72 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let groups: Vec<u8> = props.nodes.iter().map(|n| n.group).collect();
     let faulty = props.faulty_links.clone();
 
-    let messages = props.messages.iter().map(|m| {
+    // While playing, most messages live a frame or two (at 1× about five
+    // are made each frame), and drawing each as elements of its own was
+    // most of a frame's work. So a moving message that needs nothing of
+    // its own (not held, no tag, not selected) is drawn in one layer per
+    // kind: one path of trails and one path of points, each point marked
+    // with the kind's dot (an SVG marker, styled like `.message .dot`).
+    // It has no click target (a click near it catches it, see `catch`) and
+    // no name (it is gone before it could be read; paused, the "On the
+    // wire" list and the named dots are the way).
+    let own_elements = |m: &MessageVisual| {
+        !props.playing || m.held || !m.tag.is_empty() || props.selected_message == Some(m.id)
+    };
+    // A kind's layer stays once made (empty while none of its kind flies):
+    // kinds come and go every few frames, and making a layer is more work
+    // than keeping one.
+    let mut kinds: Vec<FlyingKind> = seen_kinds
+        .borrow()
+        .iter()
+        .map(|&class| FlyingKind {
+            class,
+            trails: String::new(),
+            points: String::new(),
+        })
+        .collect();
+    for m in props.messages.iter().filter(|m| !own_elements(m)) {
+        let (x, y) = message_at(m, &layout);
+        let (tx, ty) = trail(at(m.from), at(m.to));
+        let kind = match kinds.iter_mut().position(|k| k.class == m.class) {
+            Some(i) => &mut kinds[i],
+            None => {
+                kinds.push(FlyingKind {
+                    class: m.class,
+                    trails: String::new(),
+                    points: String::new(),
+                });
+                kinds.last_mut().expect("just pushed")
+            }
+        };
+        // Writing to a String cannot fail.
+        let _ = write!(kind.trails, "M{x:.1} {y:.1}l{tx:.1} {ty:.1}");
+        // A point as a zero-length segment: both ends are vertices, so any
+        // browser puts a marker there.
+        let _ = write!(kind.points, "M{x:.1} {y:.1}h0");
+    }
+    // In one order, so a kind's layer is not moved when another's first message lands.
+    kinds.sort_by_key(|k| k.class);
+    if kinds.len() != seen_kinds.borrow().len() {
+        *seen_kinds.borrow_mut() = kinds.iter().map(|k| k.class).collect();
+    }
+    let flying = kinds.iter().map(|k| {
+        let id = format!("{}-{}", *marker_prefix, k.class);
+        let url = format!("url(#{id})");
+        html! {
+            <g key={k.class} class={classes!("fly", k.class)}>
+                <marker {id} markerUnits="userSpaceOnUse" overflow="visible"><circle class="dot" /></marker>
+                <path class="trail" d={k.trails.clone()} />
+                <path class="points" d={k.points.clone()} marker-start={url.clone()} marker-mid={url.clone()} marker-end={url} />
+            </g>
+        }
+    });
+
+    let messages = props.messages.iter().filter(|m| own_elements(m)).map(|m| {
         let (x1, y1) = at(m.from);
         let (x2, y2) = at(m.to);
         let (x, y) = message_at(m, &layout);
-        // A short trail behind the dot shows which way it flies.
-        let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
-        let (tx, ty) = (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0);
+        let (tx, ty) = trail((x1, y1), (x2, y2));
         let id = m.id;
         let onclick = props.on_message.reform(move |e: MouseEvent| {
             e.stop_propagation();
@@ -309,13 +398,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
         let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
-        // At 1× about five messages are drawn anew each frame and most live a
-        // frame or two, so while playing a message is as few elements and
-        // attributes as can show it: no click target of its own (a click near
-        // it catches it, see `catch`) and no name (it is gone before it could
-        // be read; paused, the "On the wire" list and the named dots are the
-        // way). What is the same for every message (the dot's radius, the
-        // tag's place) is in the style sheet.
+        // Paused, each message is a button named by what it carries; while
+        // playing (a held, tagged or selected one), only what it shows.
+        // What is the same for every message (the dot's radius, the tag's
+        // place) is in the style sheet.
         let paused = !props.playing;
         html! {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
@@ -409,7 +495,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 onclick={catch}>
                 <Links ids={layout.order.clone()} {groups} {faulty} />
                 <g class="nodes">{for nodes}</g>
-                <g class="messages">{for messages}</g>
+                <g class="messages">
+                    <g class="flying" aria-hidden="true">{for flying}</g>
+                    {for messages}
+                </g>
             </svg>
             <figcaption>{props.hint.clone()}</figcaption>
         </figure>
