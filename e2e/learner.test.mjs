@@ -533,10 +533,11 @@ test('Things to try 1: "Crash the leader. Click it to select it, then press X"',
   await page.keyboard.press('x');
   assert.equal(await role(page, lead.id), 'down');
   // "a follower's election timer runs out: it becomes a candidate for the next term and wins a majority"
-  await page.waitForFunction((term) => document.querySelector('[data-testid="event-log"]').textContent
-    .includes(`became a candidate for term ${term}`), lead.term + 1);
   const fresh = await waitForLeader(page, lead.term + 1);
   assert.ok(fresh.term > lead.term, 'a later term');
+  // Paused, as a learner would to read it (playing, the log catches up twice a second).
+  await pause(page);
+  assert.match(await page.locator('[data-testid="event-log"]').textContent(), new RegExp(`became a candidate for term ${lead.term + 1}`));
   // "The timeline starts a new band."
   const bands = await page.locator('.timeline .band.leader').evaluateAll((els) => els.map((e) => e.dataset.label));
   assert.deepEqual(bands.slice(-2), [`${lead.id} · term ${lead.term}`, `${fresh.id} · term ${fresh.term}`]);

@@ -15,7 +15,12 @@ after(async () => { await browser?.close(); server?.close(); });
 const LAB = (options = '') => `${server.url}#/partial-failure${options}`;
 
 const says = (page) => page.locator('[data-testid="client-says"]').textContent();
-const log = (page) => page.locator('[data-testid="event-log"]').textContent();
+// The log, read as a learner reads it: paused (while playing it catches up
+// twice a second).
+async function log(page) {
+  if (await page.locator('.lab').getAttribute('data-playing') === 'true') await page.keyboard.press('Space');
+  return page.locator('[data-testid="event-log"]').textContent();
+}
 const check = (page) => page.locator('.invariants li').first();
 
 async function open(options) {

@@ -16,7 +16,12 @@ const LAB = `#/paxos`;
 const chosen = (page) => page.locator('[data-testid="chosen"]');
 const chosenState = (page) => chosen(page).getAttribute('data-state');
 const now = async (page) => Number(await page.locator('.lab').getAttribute('data-now'));
-const log = (page) => page.locator('[data-testid="event-log"]').textContent();
+// The log, read as a learner reads it: paused (while playing it catches up
+// twice a second).
+async function log(page) {
+  if (await page.locator('.lab').getAttribute('data-playing') === 'true') await page.keyboard.press('Space');
+  return page.locator('[data-testid="event-log"]').textContent();
+}
 
 async function open() {
   const page = await openPage(browser, `${server.url}${LAB}`);

@@ -7,6 +7,10 @@ use yew::prelude::*;
 
 /// The most lines the log shows: the newest.
 pub const LOG_LINES: usize = 60;
+/// The most it shows while playing: more than its box holds (about a dozen
+/// lines), and nobody scrolls back while lines keep coming; every line
+/// drawn is work in the frame that draws it.
+pub const PLAYING_LOG_LINES: usize = 20;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
@@ -60,8 +64,15 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     })}
                 </ol>
             }
-            if props.waiting.is_none() && props.lines.len() >= LOG_LINES {
-                <p class="note" data-testid="log-older">{format!("The newest {LOG_LINES} lines. Move the time back to read earlier ones.")}</p>
+            // Always one line, so the panel keeps its height when lines run out of room.
+            if props.waiting.is_none() {
+                <p class="note" data-testid="log-older">{
+                    if props.lines.len() >= PLAYING_LOG_LINES {
+                        "Newest first. Earlier lines: move the time back."
+                    } else {
+                        "Newest first."
+                    }
+                }</p>
             }
         </section>
     }

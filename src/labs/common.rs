@@ -3,14 +3,15 @@
 //! summary's colour key.
 
 use crate::components::cluster_view::MessageVisual;
-use crate::components::event_log::{LogLine, LOG_LINES};
+use crate::components::event_log::{LogLine, LOG_LINES, PLAYING_LOG_LINES};
 use crate::components::invariants::InvariantStatus;
 use crate::components::timeline::{Band, Mark};
 use crate::controller::Controller;
 use distviz_core::sim::words::{level, sentence, Level};
 use distviz_core::sim::{Action, InFlight, Protocol};
 
-/// How far back the log looks for lines to show (it shows `LOG_LINES`).
+/// How far back the log looks for lines to show (it shows `LOG_LINES`,
+/// or `PLAYING_LOG_LINES`).
 /// Looking back is cheap (a record's level needs no sentence), so a long
 /// quiet stretch of heartbeats does not leave the log empty.
 const LOG_LOOKBACK: usize = crate::controller::TRACE_WINDOW;
@@ -67,6 +68,11 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
     let first = ctl.run.records_first() as usize;
     let proto = ctl.run.world().protocol();
     let start = records.len().saturating_sub(LOG_LOOKBACK);
+    let most = if ctl.playing {
+        PLAYING_LOG_LINES
+    } else {
+        LOG_LINES
+    };
     let mut lines = Vec::new();
     let notes_after = |count: usize| {
         ctl.notes
@@ -98,7 +104,7 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
                     .stepped
                     .is_some_and(|(from, to)| (from..to).contains(&index)),
             });
-            if lines.len() == LOG_LINES {
+            if lines.len() == most {
                 break;
             }
         }

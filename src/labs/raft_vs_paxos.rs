@@ -155,8 +155,8 @@ impl Derived {
         // the page's work while playing: like the log strips and the slot
         // table, they wait for a pause.
         if !p.playing() {
-            self.raft.log.refresh(rc);
-            self.paxos.log.refresh(pc);
+            self.raft.log.refresh(rc, 0.0);
+            self.paxos.log.refresh(pc, 0.0);
         }
         // While the run plays inside the scenario's end, the whole run does
         // not change; past it, it is read again once a second.

@@ -232,39 +232,77 @@ pub fn use_driven<D: Driven>(
 }
 
 /// What the log lines depend on: revision, records so far, routine shown,
-/// last step, notes.
-type LogKey = (u64, usize, bool, Option<(usize, usize)>, usize);
+/// last step, notes, playing (it shows fewer lines).
+type LogKey = (u64, usize, bool, Option<(usize, usize)>, usize, bool);
+
+/// While playing, the log is redrawn at most this often (real ms). Lines
+/// come faster than anyone reads them (a split vote at 0.1× is about 50 in
+/// half a second; the replication lab at 1× makes three a frame), and each
+/// redraw re-lays out the list and is spoken by screen readers.
+pub const PLAYING_REDRAW_MS: f64 = 500.0;
 
 /// The event log's lines, kept between frames and rebuilt only when what
 /// they read has changed.
 #[derive(Default)]
 pub struct LogCache {
     key: Option<LogKey>,
+    /// When the lines last changed (real ms), while playing.
+    drawn_at_ms: Option<f64>,
     pub lines: Rc<Vec<LogLine>>,
 }
 
 impl LogCache {
-    pub fn refresh<P: Protocol>(&mut self, c: &Controller<P>) {
+    /// `now_ms`: real time, for `PLAYING_REDRAW_MS`.
+    pub fn refresh<P: Protocol>(&mut self, c: &Controller<P>, now_ms: f64) {
         let records = c.run.records_so_far();
         // Indices are the run's: with a trace window, `records[0]` is record `first`.
         let first = c.run.records_first() as usize;
         let end = first + records.len();
-        let key = (c.revision, end, c.show_routine, c.stepped, c.notes.len());
+        let key = (
+            c.revision,
+            end,
+            c.show_routine,
+            c.stepped,
+            c.notes.len(),
+            c.playing,
+        );
         if self.key == Some(key) {
             return;
         }
-        // While playing, usually only hidden records (heartbeats) were added: then the lines stand.
+        // While playing, usually only records were added since the last
+        // frame: the lines stand when those are hidden (heartbeats), or
+        // when the lines were redrawn a moment ago (they catch up within
+        // `PLAYING_REDRAW_MS`; a pause shows them at once).
+        let only_added = self
+            .key
+            .is_some_and(|(rev, len, routine, stepped, notes, playing)| {
+                (rev, routine, stepped, notes, playing)
+                    == (
+                        c.revision,
+                        c.show_routine,
+                        c.stepped,
+                        c.notes.len(),
+                        c.playing,
+                    )
+                    && (first..=end).contains(&len)
+            });
+        let drawn_lately = self
+            .drawn_at_ms
+            .is_some_and(|at| now_ms - at < PLAYING_REDRAW_MS);
+        if c.playing && only_added && drawn_lately {
+            return;
+        }
         let proto = c.run.world().protocol();
-        let only_hidden_added = self.key.is_some_and(|(rev, len, routine, stepped, notes)| {
-            (rev, routine, stepped, notes) == (c.revision, c.show_routine, c.stepped, c.notes.len())
-                && (first..=end).contains(&len)
-                && records[len - first..]
+        let only_hidden_added = only_added
+            && self.key.is_some_and(|(_, len, ..)| {
+                records[len - first..]
                     .iter()
                     .enumerate()
                     .all(|(i, r)| !c.shows_record(len + i, level(proto, r)))
-        });
+            });
         if !only_hidden_added {
             self.lines = Rc::new(log_lines(c));
+            self.drawn_at_ms = c.playing.then_some(now_ms);
         }
         self.key = Some(key);
     }
@@ -295,7 +333,7 @@ impl<T: Default> Derived<T> {
         timeline: TimelineOf<P>,
         params: fn(&Scenario) -> T,
     ) {
-        self.log.refresh(c);
+        self.log.refresh(c, browser::now_ms());
         self.refresh_all_but_log(c, landmarks, timeline, params);
     }
 
@@ -553,4 +591,59 @@ pub fn messages<P: Protocol>(
     messages.extend(world.held().map(|m| visual(m, now, true)));
     messages.sort_by_key(|m| m.id);
     messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::event_log::{LOG_LINES, PLAYING_LOG_LINES};
+    use distviz_core::lab;
+    use distviz_core::raft::Raft;
+
+    /// A run whose log has long passed `LOG_LINES` lines, playing.
+    fn playing() -> Controller<Raft> {
+        let mut c = Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election)
+            .expect("the election lab's scenario");
+        c.show_routine = true;
+        c.run.advance_to(3_000);
+        c.playing = true;
+        c
+    }
+
+    #[test]
+    fn while_playing_the_log_is_redrawn_at_most_twice_a_second_and_at_once_on_a_pause() {
+        let mut c = playing();
+        let mut log = LogCache::default();
+        log.refresh(&c, 1_000.0);
+        assert_eq!(
+            log.lines.len(),
+            PLAYING_LOG_LINES,
+            "fewer lines while playing"
+        );
+        let newest = log.lines[0].index;
+        c.run.advance_to(3_200);
+        log.refresh(&c, 1_100.0);
+        assert_eq!(log.lines[0].index, newest, "drawn 100 ms ago: it waits");
+        log.refresh(&c, 1_000.0 + PLAYING_REDRAW_MS);
+        assert!(log.lines[0].index > newest, "it catches up");
+        let caught_up = log.lines[0].index;
+        c.run.advance_to(3_400);
+        log.refresh(&c, 1_600.0);
+        assert_eq!(log.lines[0].index, caught_up);
+        c.playing = false;
+        log.refresh(&c, 1_600.0);
+        assert!(log.lines[0].index > caught_up, "a pause shows all at once");
+        assert_eq!(log.lines.len(), LOG_LINES);
+    }
+
+    #[test]
+    fn after_a_quiet_spell_a_line_shows_at_once() {
+        let mut c = playing();
+        let mut log = LogCache::default();
+        log.refresh(&c, 0.0);
+        let newest = log.lines[0].index;
+        c.run.advance_to(3_200);
+        log.refresh(&c, 2_000.0);
+        assert!(log.lines[0].index > newest);
+    }
 }
