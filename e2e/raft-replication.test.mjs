@@ -197,6 +197,32 @@ test('with snapshots, logs start with a snapshot, and a follower far behind inst
   assert.deepEqual(page.errors, []);
 });
 
+test('a new entry lays out only the strips and lines it changes, never the page', async () => {
+  const page = await open();
+  await page.waitForSelector('.log-row ol.entries');
+  // Size and layout containment make a relayout boundary, unless the box is a
+  // flex or grid item: the strip's list and each line beside it are neither.
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const boxes = await page.evaluate(() => [...document.querySelectorAll('.log-row ol.entries, .log-row .side-line')].map((el) => {
+      const style = getComputedStyle(el);
+      return {
+        what: `${el.closest('.log-row').querySelector('.who strong').textContent} ${el.className}`,
+        size: /size|strict/.test(style.contain), layout: /layout|strict|content/.test(style.contain),
+        parent: getComputedStyle(el.parentElement).display,
+        fits: el.scrollHeight <= el.clientHeight + 1,
+      };
+    }));
+    assert.ok(boxes.length >= 9, 'three servers: a strip and two lines each');
+    for (const box of boxes) {
+      assert.ok(box.size && box.layout, `${width} px, ${box.what}: size and layout containment`);
+      assert.doesNotMatch(box.parent, /flex|grid|contents/, `${width} px, ${box.what}: laid out as a ${box.parent} item`);
+      assert.ok(box.fits, `${width} px, ${box.what}: its fixed height holds what it shows`);
+    }
+  }
+  await page.context().close();
+});
+
 test('a long log shows its newest twelve entries, and a new entry leaves the drawn ones in place', async () => {
   const page = await open();
   await setWorkload(page, 50);

@@ -214,12 +214,12 @@ fn action_words(action: &Action) -> String {
 pub const SHOWN_ROWS: u64 = 12;
 /// How far the first drawn row of such a list moves at a time.
 const WINDOW_STEP: u64 = 8;
-/// Rows a phone shows of a log strip.
+/// Rows a narrow log strip shows (a phone's; style.css's container query).
 pub const PHONE_ROWS: u64 = 8;
 
 /// A drawn row's class by how far from the newest it is (`from_end`: 0 for
-/// the newest): shown, shown only on wider screens, or drawn but hidden
-/// (see `sticky_first` and `drawn_window`; the slot table has no phone rule, so there only
+/// the newest): shown, shown only in wider strips, or drawn but hidden
+/// (see `sticky_first` and `drawn_window`; the slot table has no narrow rule, so there only
 /// `beyond` hides). A class set here, not `:nth-last-child` in the style
 /// sheet: with that rule, every row added restyles all its siblings.
 pub fn depth_class(from_end: u64, shown: u64) -> Option<&'static str> {

@@ -159,24 +159,31 @@ fn Strip(props: &StripProps) -> Html {
             }
         }
     };
+    // The list sits in a block of its own with a fixed height (style.css):
+    // then a new entry lays out only its strip, not the page.
     html! {
-        <ol class="entries" {onclick}
-            aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
-            if let Some(s) = snapshot {
-                {snapshot_box(id, s)}
-            }
-            if earlier > 0 {
-                <li class="earlier" aria-hidden="true" title={format!("{earlier} earlier entries")}>{"…"}</li>
-            }
-            // A list of its own: next to other children, `for` items join
-            // one unkeyed list, matched from its end, and an entry added at
-            // the end would make every entry drawn anew.
-            <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
-                <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
-                    applied={index <= applied} picked={*picked == Some(index)}
-                    depth={depth_class(log.len() as u64 - index, shown)} />
-            })}</>
-        </ol>
+        <div class="strip">
+            <ol class="entries" {onclick}
+                aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
+                if let Some(s) = snapshot {
+                    {snapshot_box(id, s)}
+                }
+                if earlier > 0 {
+                    <li class="earlier" aria-hidden="true"
+                        title={format!("{earlier} earlier {}", if earlier == 1 { "entry" } else { "entries" })}>
+                        {format!("…{earlier}")}
+                    </li>
+                }
+                // A list of its own: next to other children, `for` items join
+                // one unkeyed list, matched from its end, and an entry added at
+                // the end would make every entry drawn anew.
+                <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
+                    <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
+                        applied={index <= applied} picked={*picked == Some(index)}
+                        depth={depth_class(log.len() as u64 - index, shown)} />
+                })}</>
+            </ol>
+        </div>
     }
 }
 
@@ -258,13 +265,19 @@ fn Side(props: &SideProps) -> Html {
         config,
     } = props;
     html! {
+        // Two lines of one height each, whatever they say (style.css): they
+        // change with every entry, and then only they are laid out again.
         <div class="side">
-            <span class="commit" title="commitIndex · lastApplied">{commit.clone()}</span>
-            <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view.clone()}</span>
-            <span class="store" title="the state machine: what the applied entries made">{store.clone()}</span>
-            if let Some(config) = config {
-                <span class="config" title="the configuration this server uses: the latest in its log">{config.clone()}</span>
-            }
+            <span class="side-line">
+                <span class="commit" title="commitIndex · lastApplied">{commit.clone()}</span>
+                <span class="leader-view" title="the leader's nextIndex and matchIndex for this server">{leader_view.clone()}</span>
+            </span>
+            <span class="side-line">
+                <span class="store" title="the state machine: what the applied entries made">{store.clone()}</span>
+                if let Some(config) = config {
+                    <span class="config" title="the configuration this server uses: the latest in its log">{config.clone()}</span>
+                }
+            </span>
         </div>
     }
 }
@@ -302,7 +315,7 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
     });
     html! {
         <section class="panel logs" aria-labelledby="logs-title">
-            <header><h2 id="logs-title">{"Logs"}</h2>
+            <header class="stacked"><h2 id="logs-title">{"Logs"}</h2>
                 <p class="note">{"Solid: committed. Dashed: not yet. A dot: applied to the store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed."}</p>
             </header>
             <div class="log-rows">{for rows}</div>
