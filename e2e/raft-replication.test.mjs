@@ -132,6 +132,9 @@ test('Find a counterexample with a rule broken loads a failing run, paused at th
 
 test('add a server: it catches up without a vote, then joins; remove one, and it leaves', async () => {
   const page = await open();
+  // All five in the cluster: no server to add, and the picker says so.
+  assert.deepEqual(await page.locator('[data-testid="add-choice"] option').allTextContents(), ['none']);
+  assert.equal(await page.locator('[data-testid="add-choice"]').isDisabled(), true);
   await page.locator('details.settings summary').click();
   await page.locator('[data-testid="members"]').selectOption('3');
   await page.waitForFunction(() => /outside/.test(document.querySelector('.node[data-node="S4"]')?.getAttribute('aria-label') ?? ''));

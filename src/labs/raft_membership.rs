@@ -104,6 +104,10 @@ fn picker(
     };
     html! {
         <select aria-label={label} data-testid={testid} {onchange} disabled={offered.is_empty()}>
+            // Not an empty box: it says there is none to pick.
+            if offered.is_empty() {
+                <option value="">{"none"}</option>
+            }
             {for offered.iter().map(|id| html! {
                 <option value={id.to_string()} selected={Some(*id) == chosen}>{id.to_string()}</option>
             })}
