@@ -226,21 +226,30 @@ test('a new entry lays out only the strips and lines it changes, never the page'
   await page.context().close();
 });
 
-test('a long log shows its newest twelve entries, and a new entry leaves the drawn ones in place', async () => {
+test('long logs show the newest twelve indices in shared columns, and a new entry leaves the drawn ones in place', async () => {
   const page = await open();
   await setWorkload(page, 50);
   await play(page);
   await setSpeed(page, 1);
   const row = page.locator('.log-row').first();
   const held = () => row.locator('ol.entries').evaluate((ol) => Number(ol.getAttribute('aria-label').match(/(\d+) entries/)[1]));
+  // The longest log's length: every strip shows the window of its newest indices.
+  const longest = () => page.locator('ol.entries').evaluateAll((ols) => Math.max(...ols.map((ol) => Number(ol.getAttribute('aria-label').match(/(\d+) entries/)[1]))));
   await page.waitForFunction(() => Number(document.querySelector('.log-row ol.entries').getAttribute('aria-label').match(/(\d+) entries/)[1]) >= 30, null, { timeout: 30000 });
   await pause(page);
-  const length = await held();
+  const [length, end] = [await held(), await longest()];
   const shown = await row.locator('button.entry:visible').allTextContents();
-  assert.equal(shown.length, 12, 'twelve entries show');
-  assert.match(shown[11], new RegExp(`^${length}\\b`), 'the last one shown is the newest');
-  assert.match(shown[0], new RegExp(`^${length - 11}\\b`));
-  assert.equal(await row.locator('.earlier').getAttribute('title'), `${length - 12} earlier entries`);
+  assert.equal(shown.length, 12 - (end - length), 'the window is twelve wide; a log behind fills it less');
+  assert.match(shown[0], new RegExp(`^${end - 11}\\b`));
+  assert.match(shown.at(-1), new RegExp(`^${length}\\b`), 'the last one shown is its newest');
+  assert.equal(await row.locator('.earlier').getAttribute('title'), `${end - 12} earlier entries`);
+  // An index stands in one column in every strip (a leader ahead by one shows it alone).
+  const columns = await page.locator('button.entry:visible').evaluateAll((bs) => {
+    const x = {};
+    for (const b of bs) (x[b.dataset.index] ??= new Set()).add(Math.round(b.getBoundingClientRect().x));
+    return Object.values(x).map((s) => s.size);
+  });
+  assert.ok(columns.every((n) => n === 1), 'each index has one column');
   // Entries pushed out of view stay drawn (hidden) only until the strip draws
   // again without a new entry (common::sticky_first): never many of them.
   const hidden = await page.locator('.entries li.e.beyond').evaluateAll((lis) => lis.length);
@@ -262,12 +271,12 @@ test('a long log shows its newest twelve entries, and a new entry leaves the dra
   // A click on an entry still asks why (one handler for the strip).
   await row.locator('button.entry:visible').last().click();
   await page.waitForSelector('[data-testid="why"]');
-  // A phone shows the newest eight.
+  // A phone shows the newest eight indices.
   await page.setViewportSize({ width: 390, height: 800 });
-  const now = await held();
+  const [now, nowEnd] = [await held(), await longest()];
   const onPhone = await row.locator('button.entry:visible').allTextContents();
-  assert.equal(onPhone.length, 8, 'eight entries show on a phone');
-  assert.match(onPhone[7], new RegExp(`^${now}\\b`));
-  assert.match(onPhone[0], new RegExp(`^${now - 7}\\b`));
+  assert.equal(onPhone.length, 8 - (nowEnd - now), 'eight indices show on a phone');
+  assert.match(onPhone.at(-1), new RegExp(`^${now}\\b`));
+  assert.match(onPhone[0], new RegExp(`^${nowEnd - 7}\\b`));
   assert.deepEqual(page.errors, []);
 });

@@ -247,8 +247,9 @@ pub fn drawn_window(held: u64, shown: u64) -> (u64, u64) {
 const MAX_HIDDEN: usize = 16;
 
 /// The first entry a log strip draws, for a log holding entries
-/// `start..len`, given what it drew at its last render (`last`: its first
-/// drawn entry and the log's `len` then). It shows the last `shown`.
+/// `start..len` whose first shown entry is `newest_first` (the strips'
+/// shared window, `start..=len`), given what it drew at its last render
+/// (`last`: its first drawn entry and the log's `len` then).
 /// A render that adds entries keeps the first drawn one, so entries are
 /// only added at the end: dropping one at the front while adding one at the
 /// end makes Yew move every entry. The entries pushed out of view stay
@@ -257,8 +258,12 @@ const MAX_HIDDEN: usize = 16;
 /// only, which is cheap. So no frame removes a window's worth of entries
 /// from every strip at once, unless entries were added at every render
 /// `MAX_HIDDEN` times in a row.
-pub fn sticky_first(last: Option<(usize, usize)>, start: usize, len: usize, shown: usize) -> usize {
-    let newest_first = len.saturating_sub(shown).max(start);
+pub fn sticky_first(
+    last: Option<(usize, usize)>,
+    start: usize,
+    len: usize,
+    newest_first: usize,
+) -> usize {
     match last {
         Some((first, last_len))
             if len > last_len
@@ -275,28 +280,41 @@ pub fn sticky_first(last: Option<(usize, usize)>, start: usize, len: usize, show
 mod tests {
     use super::*;
 
+    /// The first of the last twelve of `start..len`.
+    fn last_twelve(start: usize, len: usize) -> usize {
+        len.saturating_sub(12).max(start)
+    }
+
     #[test]
     fn a_strip_keeps_its_first_entry_while_entries_are_added_and_drops_the_hidden_ones_after() {
         // First render: the last twelve of twenty.
-        assert_eq!(sticky_first(None, 0, 20, 12), 8);
+        assert_eq!(sticky_first(None, 0, 20, last_twelve(0, 20)), 8);
         // One entry added: nothing is dropped at the front.
-        assert_eq!(sticky_first(Some((8, 20)), 0, 21, 12), 8);
-        assert_eq!(sticky_first(Some((8, 21)), 0, 23, 12), 8);
+        assert_eq!(sticky_first(Some((8, 20)), 0, 21, last_twelve(0, 21)), 8);
+        assert_eq!(sticky_first(Some((8, 21)), 0, 23, last_twelve(0, 23)), 8);
         // The commit point moved, no entry added: the hidden ones go.
-        assert_eq!(sticky_first(Some((8, 23)), 0, 23, 12), 11);
+        assert_eq!(sticky_first(Some((8, 23)), 0, 23, last_twelve(0, 23)), 11);
         // Added at every render: at most MAX_HIDDEN hidden, then they go.
-        assert_eq!(sticky_first(Some((8, 36)), 0, 36, 12), 24);
-        assert_eq!(sticky_first(Some((8, 35)), 0, 36, 12), 8, "sixteen hidden");
+        assert_eq!(sticky_first(Some((8, 36)), 0, 36, last_twelve(0, 36)), 24);
         assert_eq!(
-            sticky_first(Some((8, 36)), 0, 37, 12),
+            sticky_first(Some((8, 35)), 0, 36, last_twelve(0, 36)),
+            8,
+            "sixteen hidden"
+        );
+        assert_eq!(
+            sticky_first(Some((8, 36)), 0, 37, last_twelve(0, 37)),
             25,
             "seventeen would be"
         );
         // A short log draws all; a log cut back or compacted starts afresh.
-        assert_eq!(sticky_first(Some((0, 5)), 0, 6, 12), 0);
-        assert_eq!(sticky_first(Some((8, 23)), 0, 15, 12), 3, "truncated");
+        assert_eq!(sticky_first(Some((0, 5)), 0, 6, last_twelve(0, 6)), 0);
         assert_eq!(
-            sticky_first(Some((8, 23)), 10, 24, 12),
+            sticky_first(Some((8, 23)), 0, 15, last_twelve(0, 15)),
+            3,
+            "truncated"
+        );
+        assert_eq!(
+            sticky_first(Some((8, 23)), 10, 24, last_twelve(10, 24)),
             12,
             "compacted past the first drawn"
         );

@@ -1,14 +1,16 @@
 //! Each server's log as a strip of entries: index, term colour, committed
 //! (solid) or not (dashed), applied; the commit marker; a leader's
 //! nextIndex and matchIndex for each follower; the store's contents.
-//! Long logs show their last entries, with how many came before; a
-//! snapshot stands first, for the entries it replaced.
+//! Long logs show one window of indices in every strip, the newest of the
+//! longest log (so an index keeps its column, and a leader ahead shows its
+//! newest entries alone), with how many came before; a snapshot stands
+//! first, for the entries it replaced.
 
 use super::common::{depth_class, key_colour, sticky_first, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
-use distviz_core::sim::{NodeId, RecordOf, SharedLog, World};
+use distviz_core::sim::{NodeId, NodeSlot, RecordOf, SharedLog, World};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -115,6 +117,11 @@ struct StripProps {
     /// The entry of this log that is picked, if any.
     picked: Option<u64>,
     on_pick: Callback<(NodeId, u64)>,
+    /// The longest log's length: every strip shows the same window of
+    /// indices, its newest, so an index stands in one column in every row.
+    window_end: usize,
+    /// Some strip starts with a snapshot: each keeps that place.
+    snapshots: bool,
 }
 
 impl PartialEq for StripProps {
@@ -122,9 +129,21 @@ impl PartialEq for StripProps {
         // A log copy shares its chunks: a change copies the one it touches,
         // so same bounds and the same last chunk mean the same entries.
         // `on_pick` is made anew each render but always does the same.
-        (self.id, self.commit, self.applied, self.picked)
-            == (other.id, other.commit, other.applied, other.picked)
-            && self.log.unchanged_since(&other.log)
+        (
+            self.id,
+            self.commit,
+            self.applied,
+            self.picked,
+            self.window_end,
+            self.snapshots,
+        ) == (
+            other.id,
+            other.commit,
+            other.applied,
+            other.picked,
+            other.window_end,
+            other.snapshots,
+        ) && self.log.unchanged_since(&other.log)
             && match (&self.snapshot, &other.snapshot) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
@@ -143,13 +162,19 @@ fn Strip(props: &StripProps) -> Html {
         applied,
         picked,
         on_pick,
+        window_end,
+        snapshots,
     } = props;
-    let (id, commit, applied) = (*id, *commit, *applied);
-    // A snapshot box takes one entry's place.
-    let shown = SHOWN_ROWS - u64::from(snapshot.is_some());
-    let earlier = (log.len() - log.start()).saturating_sub(shown as usize);
+    let (id, commit, applied, window_end) = (*id, *commit, *applied, *window_end);
+    // A snapshot box takes one entry's place (in every strip, to keep the columns).
+    let shown = SHOWN_ROWS - u64::from(*snapshots);
+    // The window's first entry, as a position in the log (index - 1); this
+    // log's own shown entries start there, or where it starts.
+    let window_first = window_end.saturating_sub(shown as usize);
+    let newest_first = window_first.clamp(log.start(), log.len());
+    let earlier = newest_first - log.start();
     let drawn = use_mut_ref(|| None);
-    let first = sticky_first(*drawn.borrow(), log.start(), log.len(), shown as usize);
+    let first = sticky_first(*drawn.borrow(), log.start(), log.len(), newest_first);
     *drawn.borrow_mut() = Some((first, log.len()));
     let onclick = {
         let on_pick = on_pick.clone();
@@ -167,11 +192,14 @@ fn Strip(props: &StripProps) -> Html {
                 aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
                 if let Some(s) = snapshot {
                     {snapshot_box(id, s)}
+                } else if *snapshots {
+                    <li class="snapshot none" key="snapshot" aria-hidden="true"></li>
                 }
-                if earlier > 0 {
+                // One width in every strip, empty if this log has none before the window.
+                if window_first > 0 {
                     <li class="earlier" aria-hidden="true"
                         title={format!("{earlier} earlier {}", if earlier == 1 { "entry" } else { "entries" })}>
-                        {format!("…{earlier}")}
+                        {if earlier > 0 { format!("…{earlier}") } else { String::new() }}
                     </li>
                 }
                 // A list of its own: next to other children, `for` items join
@@ -180,7 +208,7 @@ fn Strip(props: &StripProps) -> Html {
                 <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
                     <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
                         applied={index <= applied} picked={*picked == Some(index)}
-                        depth={depth_class(log.len() as u64 - index, shown)} />
+                        depth={depth_class(window_end as u64 - index, shown)} />
                 })}</>
             </ol>
         </div>
@@ -282,15 +310,38 @@ fn Side(props: &SideProps) -> Html {
     }
 }
 
+/// A server's log and snapshot (live, or as saved while it is down), and
+/// the server if it is up; None for a client.
+type LogOf<'a> = (
+    (&'a SharedLog<LogEntry>, &'a Option<Rc<Snapshot>>),
+    Option<&'a RaftNode>,
+);
+
+fn logs(slot: &NodeSlot<Raft>) -> Option<LogOf<'_>> {
+    match (&slot.live, &slot.saved) {
+        (Some(Peer::Server(n)), _) => Some(((&n.log, &n.snapshot), Some(n))),
+        (None, Some(PeerSaved::Server(s))) => Some(((&s.log, &s.snapshot), None)),
+        _ => None,
+    }
+}
+
 /// The logs panel: a row per server.
 pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
     let leader = super::raft_membership::leader(world);
+    let window_end = world
+        .nodes()
+        .iter()
+        .filter_map(logs)
+        .map(|((log, _), _)| log.len())
+        .max()
+        .unwrap_or(0);
+    let snapshots = world
+        .nodes()
+        .iter()
+        .filter_map(logs)
+        .any(|((_, snapshot), _)| snapshot.is_some());
     let rows = world.nodes().iter().filter_map(|slot| {
-        let ((log, snapshot), live) = match (&slot.live, &slot.saved) {
-            (Some(Peer::Server(n)), _) => ((&n.log, &n.snapshot), Some(n)),
-            (None, Some(PeerSaved::Server(s))) => ((&s.log, &s.snapshot), None),
-            _ => return None,
-        };
+        let ((log, snapshot), live) = logs(slot)?;
         let id = slot.id;
         let role = match live {
             Some(n) if n.role == Role::Leader => format!("★ term {}", n.current_term),
@@ -308,7 +359,8 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
                 <Who {id} {role} />
                 <Strip id={id} log={log.clone()} snapshot={snapshot.clone()}
                     commit={live.map_or(0, |n| n.commit_index)} applied={live.map_or(0, |n| n.last_applied)}
-                    picked={picked.filter(|p| p.0 == id).map(|p| p.1)} on_pick={on_pick.clone()} />
+                    picked={picked.filter(|p| p.0 == id).map(|p| p.1)} on_pick={on_pick.clone()}
+                    {window_end} {snapshots} />
                 <Side {commit} leader_view={leader_view(leader, id)} {store} {config} />
             </div>
         })
