@@ -125,6 +125,16 @@ struct FlyingKind {
     points: String,
 }
 
+impl FlyingKind {
+    fn empty(class: &'static str) -> Self {
+        FlyingKind {
+            class,
+            trails: String::new(),
+            points: String::new(),
+        }
+    }
+}
+
 /// A number for each cluster view made on the page.
 fn next_view_number() -> u32 {
     thread_local! {
@@ -341,11 +351,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let mut kinds: Vec<FlyingKind> = seen_kinds
         .borrow()
         .iter()
-        .map(|&class| FlyingKind {
-            class,
-            trails: String::new(),
-            points: String::new(),
-        })
+        .map(|&c| FlyingKind::empty(c))
         .collect();
     for m in props.messages.iter().filter(|m| !own_elements(m)) {
         let (x, y) = message_at(m, &layout);
@@ -353,11 +359,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let kind = match kinds.iter_mut().position(|k| k.class == m.class) {
             Some(i) => &mut kinds[i],
             None => {
-                kinds.push(FlyingKind {
-                    class: m.class,
-                    trails: String::new(),
-                    points: String::new(),
-                });
+                kinds.push(FlyingKind::empty(m.class));
                 kinds.last_mut().expect("just pushed")
             }
         };

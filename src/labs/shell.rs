@@ -273,19 +273,10 @@ impl LogCache {
         // frame: the lines stand when those are hidden (heartbeats), or
         // when the lines were redrawn a moment ago (they catch up within
         // `PLAYING_REDRAW_MS`; a pause shows them at once).
-        let only_added = self
-            .key
-            .is_some_and(|(rev, len, routine, stepped, notes, playing)| {
-                (rev, routine, stepped, notes, playing)
-                    == (
-                        c.revision,
-                        c.show_routine,
-                        c.stepped,
-                        c.notes.len(),
-                        c.playing,
-                    )
-                    && (first..=end).contains(&len)
-            });
+        let only_added = self.key.is_some_and(|last| {
+            (last.0, last.2, last.3, last.4, last.5) == (key.0, key.2, key.3, key.4, key.5)
+                && (first..=end).contains(&last.1)
+        });
         let drawn_lately = self
             .drawn_at_ms
             .is_some_and(|at| now_ms - at < PLAYING_REDRAW_MS);
