@@ -20,13 +20,38 @@ const NOTE_KEYS: usize = 1 << 30;
 
 /// A colour per colour key (Raft's term), far apart for neighbouring keys
 /// (0: grey).
-pub fn key_colour(term: u64) -> String {
-    if term == 0 {
-        return "hsl(210 10% 70%)".into();
+pub fn key_colour(key: u64) -> String {
+    match key_hue(key) {
+        // Light enough that dark label text passes WCAG AA on every hue.
+        Some(hue) => format!("hsl({hue} 70% 70%)"),
+        None => "hsl(210 10% 70%)".into(),
     }
-    let hue = (200.0 + term as f64 * 137.508) % 360.0;
-    // Light enough that dark label text passes WCAG AA on every hue.
-    format!("hsl({hue:.0} 70% 70%)")
+}
+
+/// The hue of a colour key, in steps of `HUE_STEP` degrees (None: key 0,
+/// grey): neighbouring keys a golden angle apart.
+fn key_hue(key: u64) -> Option<u16> {
+    (key > 0).then(|| {
+        let hue = (200.0 + key as f64 * 137.508) % 360.0;
+        ((hue / f64::from(HUE_STEP)).round() as u16 % HUE_CLASSES) * HUE_STEP
+    })
+}
+
+const HUE_STEP: u16 = 10;
+const HUE_CLASSES: u16 = 360 / HUE_STEP;
+
+/// The stylesheet's class for a colour key's colour (`.hue-0` … `.hue-350`
+/// set `--hue`; `hue-none`: grey), for HTML that a strict CSP keeps from
+/// taking a colour in a style attribute.
+pub fn key_hue_class(key: u64) -> &'static str {
+    const NAMES: [&str; HUE_CLASSES as usize] = [
+        "hue-0", "hue-10", "hue-20", "hue-30", "hue-40", "hue-50", "hue-60", "hue-70", "hue-80",
+        "hue-90", "hue-100", "hue-110", "hue-120", "hue-130", "hue-140", "hue-150", "hue-160",
+        "hue-170", "hue-180", "hue-190", "hue-200", "hue-210", "hue-220", "hue-230", "hue-240",
+        "hue-250", "hue-260", "hue-270", "hue-280", "hue-290", "hue-300", "hue-310", "hue-320",
+        "hue-330", "hue-340", "hue-350",
+    ];
+    key_hue(key).map_or("hue-none", |hue| NAMES[usize::from(hue / HUE_STEP)])
 }
 
 /// How a message on the wire looks: where it is between its ends, its
@@ -283,6 +308,23 @@ mod tests {
     /// The first of the last twelve of `start..len`.
     fn last_twelve(start: usize, len: usize) -> usize {
         len.saturating_sub(12).max(start)
+    }
+
+    #[test]
+    fn a_keys_class_names_the_hue_of_its_colour_and_neighbouring_keys_differ() {
+        assert_eq!(key_hue_class(0), "hue-none");
+        for key in 1..200 {
+            let class = key_hue_class(key);
+            let hue = class.strip_prefix("hue-").unwrap();
+            assert_eq!(key_colour(key), format!("hsl({hue} 70% 70%)"), "key {key}");
+            let next: i32 = key_hue_class(key + 1)[4..].parse().unwrap();
+            let apart = (next - hue.parse::<i32>().unwrap()).rem_euclid(360);
+            assert!(
+                apart.min(360 - apart) >= 90,
+                "keys {key} and {} are {apart}° apart",
+                key + 1
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! newest entries alone), with how many came before; a snapshot stands
 //! first, for the entries it replaced.
 
-use super::common::{depth_class, key_colour, sticky_first, SHOWN_ROWS};
+use super::common::{depth_class, key_hue_class, sticky_first, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
@@ -19,6 +19,8 @@ pub type Picked = Option<(NodeId, u64)>;
 
 /// One entry of a strip. Its own component, compared by value, so that
 /// when a strip changes only the entries that changed are drawn again.
+/// How far back it is (a class on its list item) is the strip's to say:
+/// it changes with every entry added, and then costs no drawing here.
 #[derive(Properties, PartialEq)]
 struct EntryProps {
     id: NodeId,
@@ -27,8 +29,6 @@ struct EntryProps {
     committed: bool,
     applied: bool,
     picked: bool,
-    /// How far back it is, as a class (`depth_class`).
-    depth: Option<&'static str>,
 }
 
 #[component]
@@ -40,7 +40,6 @@ fn Entry(props: &EntryProps) -> Html {
         committed,
         applied,
         picked,
-        depth,
     } = props;
     let (term, command) = (entry.term, &entry.command);
     // A configuration entry is what membership changes are about: marked.
@@ -55,23 +54,21 @@ fn Entry(props: &EntryProps) -> Html {
         (true, false) => "committed, not yet applied",
         _ => "not committed",
     };
+    // A button with its text alone, coloured by a class (a strict CSP
+    // allows no style attribute), its applied dot a background: nine
+    // strips gain entries many times a second, and every box counts.
     // No click handler of its own: the strip reads `data-index` (one
     // handler per strip, not a closure per entry per render).
     html! {
-        <li class={classes!("e", *depth)}>
-            <button class={classes!("entry", config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
-                data-index={index.to_string()}
-                // The label starts with the visible text (WCAG 2.5.3, label in name).
-                aria-label={format!("{index} {mark}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
-                aria-pressed={picked.to_string()}
-                title={format!("{index}: {command} (term {term}), {status}")}>
-                // The term's colour as an SVG fill: a strict CSP allows no style attributes.
-                <svg class="fill" aria-hidden="true"><rect width="100%" height="100%"
-                    fill={key_colour(term)} fill-opacity={if *committed { "1" } else { "0.4" }} /></svg>
-                <span class="index">{index}</span>{" "}
-                <span class="term">{mark}</span>
-            </button>
-        </li>
+        <button class={classes!("entry", key_hue_class(term), config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
+            data-index={index.to_string()}
+            // The label starts with the visible text (WCAG 2.5.3, label in name).
+            aria-label={format!("{index} {mark}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
+            aria-pressed={picked.to_string()}
+            title={format!("{index}: {command} (term {term}), {status}")}>
+            // Two lines, the index bold (style.css: `::first-line`).
+            {format!("{index}\n{mark}")}
+        </button>
     }
 }
 
@@ -206,9 +203,10 @@ fn Strip(props: &StripProps) -> Html {
                 // one unkeyed list, matched from its end, and an entry added at
                 // the end would make every entry drawn anew.
                 <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
-                    <Entry key={index} {id} {index} entry={e.clone()} committed={index <= commit}
-                        applied={index <= applied} picked={*picked == Some(index)}
-                        depth={depth_class(window_end as u64 - index, shown)} />
+                    <li key={index} class={classes!("e", depth_class(window_end as u64 - index, shown))}>
+                        <Entry {id} {index} entry={e.clone()} committed={index <= commit}
+                            applied={index <= applied} picked={*picked == Some(index)} />
+                    </li>
                 })}</>
             </ol>
         </div>
