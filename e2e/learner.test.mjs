@@ -482,7 +482,7 @@ test('confusion 6 and 7: on a phone the safety checks sit by the cluster, no key
     const s = li.querySelector('.key-swatch').getBoundingClientRect();
     return { text: li.textContent, height: r.height, swatchInside: s.top >= r.top - 1 && s.bottom <= r.bottom + 1 };
   }));
-  assert.equal(items.length, 4);
+  assert.equal(items.length, 5);
   for (const item of items) {
     assert.ok(item.height < 28, `"${item.text}" is one line (${item.height}px)`);
     assert.ok(item.swatchInside, `"${item.text}" keeps its swatch`);

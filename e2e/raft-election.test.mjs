@@ -496,6 +496,21 @@ test('while paused, the messages on the wire can be opened from the keyboard', a
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid="message-panel"]');
   assert.equal(await page.locator('#msg-title').textContent(), `Message #${id}`);
+  assert.ok(await page.evaluate(() => document.activeElement?.dataset.testid === 'message-panel'), 'the panel takes the focus');
+  // A click on a message in the cluster opens it too, focused, without scrolling the page away.
+  await page.locator('.message-panel .close').click();
+  await page.waitForSelector('[data-testid="message-panel"]', { state: 'detached' });
+  await page.setViewportSize({ width: 1280, height: 480 });
+  const dot = page.locator(`.cluster .message[data-message-id="${id}"]`);
+  assert.equal(await dot.getAttribute('role'), 'img', 'a picture with a name; the list is the keyboard\'s way');
+  await dot.scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await dot.click();
+  await page.waitForSelector('[data-testid="message-panel"]');
+  assert.ok(await page.evaluate(() => document.querySelector('[data-testid="message-panel"]').getBoundingClientRect().bottom > innerHeight),
+    'the panel opens below the fold');
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled);
+  assert.ok(await page.evaluate(() => document.activeElement?.dataset.testid === 'message-panel'));
   // Playing again empties the list (it would change every frame) and says to pause.
   await page.keyboard.press('Escape');
   await page.locator('h1').click();

@@ -242,7 +242,8 @@ test('long logs show the newest twelve indices in shared columns, and a new entr
   assert.equal(shown.length, 12 - (end - length), 'the window is twelve wide; a log behind fills it less');
   assert.match(shown[0], new RegExp(`^${end - 11}\\b`));
   assert.match(shown.at(-1), new RegExp(`^${length}\\b`), 'the last one shown is its newest');
-  assert.equal(await row.locator('.earlier').getAttribute('title'), `${end - 12} earlier entries`);
+  assert.equal(await row.locator('.earlier .wide-count').getAttribute('title'), `${end - 12} earlier entries`);
+  assert.equal(await row.locator('.earlier').innerText(), `…${end - 12}`);
   // An index stands in one column in every strip (a leader ahead by one shows it alone).
   const columns = await page.locator('button.entry:visible').evaluateAll((bs) => {
     const x = {};
@@ -278,5 +279,45 @@ test('long logs show the newest twelve indices in shared columns, and a new entr
   assert.equal(onPhone.length, 8 - (nowEnd - now), 'eight indices show on a phone');
   assert.match(onPhone.at(-1), new RegExp(`^${now}\\b`));
   assert.match(onPhone[0], new RegExp(`^${nowEnd - 7}\\b`));
+  // Its count of earlier entries starts from its own first column, so no index seems skipped.
+  assert.equal(await row.locator('.earlier').innerText(), `…${nowEnd - 8}`);
   assert.deepEqual(page.errors, []);
+});
+
+test('the colour key tells every kind of message apart, in both themes, and a dot looks like its swatch', async () => {
+  for (const theme of ['light', 'dark']) {
+    const page = await open(`${LAB}?theme=${theme}`);
+    const looks = await page.locator('.legend-list li').evaluateAll((lis) => lis.map((li) => {
+      const s = getComputedStyle(li.querySelector('.key-swatch'));
+      return { text: li.textContent, look: [s.backgroundColor, s.borderTopColor, s.borderTopStyle, s.borderTopWidth].join(' ') };
+    }));
+    assert.ok(looks.length >= 11, 'requests, replies, refusals, snapshots, votes');
+    for (const [i, a] of looks.entries()) {
+      for (const b of looks.slice(i + 1)) assert.notEqual(a.look, b.look, `${theme}: "${a.text}" and "${b.text}" look alike`);
+    }
+    // A moving dot of a kind is filled like its swatch.
+    const fills = await page.evaluate(() => {
+      const svg = document.querySelector('.cluster svg');
+      const fill = (kind) => {
+        const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+        g.setAttribute('class', `fly ${kind}`);
+        const dot = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+        dot.setAttribute('class', 'dot');
+        g.appendChild(dot);
+        svg.appendChild(g);
+        const f = getComputedStyle(g.firstChild).fill;
+        g.remove();
+        return f;
+      };
+      const swatch = (kind) => {
+        const s = document.querySelector(`.legend-list .key-swatch.${kind}`);
+        return getComputedStyle(s).backgroundColor;
+      };
+      return ['append-entries', 'vote-request', 'client-request'].map((k) => [k, fill(k), swatch(k)]);
+    });
+    for (const [kind, dot, swatch] of fills) assert.equal(dot, swatch, `${theme}: ${kind}'s dot and swatch`);
+    assert.notEqual(fills[0][1], fills[1][1], 'AppendEntries and a vote request are different colours');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });

@@ -121,6 +121,14 @@ pub fn push_global_sample(name: &str, value: f64) {
     }
 }
 
+/// Whether the focus is inside the element `selector` names.
+pub fn focus_within(selector: &str) -> bool {
+    document()
+        .and_then(|doc| doc.active_element())
+        .and_then(|e| e.closest(selector).ok().flatten())
+        .is_some()
+}
+
 /// Focuses the "On the wire" panel (its first message, or the panel) if
 /// the focus was lost to the page's body, as when a focused panel closes.
 pub fn refocus_in_flight() {

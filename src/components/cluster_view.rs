@@ -404,14 +404,15 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             .any(|(nx, ny)| (nx - x).powi(2) + (ny - y).powi(2) < reach * reach);
         let hit = if over_node { "9" } else { "18" };
         let class = classes!("message", m.class, m.held.then_some("held"), selected.then_some("selected"));
-        // Paused, each message is a button named by what it carries; while
+        // Paused, each message is a picture named by what it carries, that
+        // a click opens (the keyboard's way is the list "On the wire"); while
         // playing (a held, tagged or selected one), only what it shows.
         // What is the same for every message (the dot's radius, the tag's
         // place) is in the style sheet.
         let paused = !props.playing;
         html! {
             <g key={m.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
-               role={paused.then_some("button")} aria-label={paused.then(|| m.label.clone())}
+               role={paused.then_some("img")} aria-label={paused.then(|| m.label.clone())}
                data-message-id={m.id.to_string()}>
                 if paused { <circle r={hit} class="hit" /> }
                 if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} /> }

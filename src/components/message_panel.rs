@@ -15,14 +15,18 @@ pub struct MessagePanelProps {
 
 #[component]
 pub fn MessagePanel(props: &MessagePanelProps) -> Html {
-    // Opened from the keyboard (the list of messages on the wire), the panel
-    // takes the focus, so its actions are the next thing Tab reaches.
+    // The panel takes the focus, so its actions are the next thing Tab
+    // reaches. Opened from the list of messages on the wire (the keyboard's
+    // way), the page scrolls to show it; opened by a click in the cluster,
+    // the page stays where the learner is looking.
     let panel = use_node_ref();
     {
         let panel = panel.clone();
         use_effect_with(props.title.clone(), move |_| {
             if let Some(panel) = panel.cast::<web_sys::HtmlElement>() {
-                let _ = panel.focus();
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(!crate::browser::focus_within(".in-flight"));
+                let _ = panel.focus_with_options(&options);
             }
         });
     }

@@ -138,9 +138,10 @@ fn Legend() -> Html {
                 {swatch("vote-granted", "vote granted")}
                 {swatch("vote-refused", "vote refused")}
                 {swatch("append", "heartbeat")}
+                {swatch("append-reply", "heartbeat reply")}
             </ul>
-            <p class="key-text">{"Ring around a node: time left before its election timeout. Colour: its term. Dots on its rim: votes it got."}</p>
-            <p class="keys">{"Keys: Space play/pause · ←/→ step · X crash/restart the selected node · T time it out · R restart the leader · A align timers (split vote) · Ctrl+Z undo · Home/End"}</p>
+            <p class="key-text">{"Ring around a node: time left before its election timeout. Colour: its term. Dots on a candidate's rim: one per other node, filled once that node granted its vote."}</p>
+            <p class="keys">{"Keys: Space play/pause · ←/→ step · X crash/restart the selected node · P pause/resume it · T time it out · R restart the leader · A align timers (split vote) · Ctrl+Z undo · Home/End"}</p>
         </div>
     }
 }

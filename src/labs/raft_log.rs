@@ -6,7 +6,7 @@
 //! newest entries alone), with how many came before; a snapshot stands
 //! first, for the entries it replaced.
 
-use super::common::{depth_class, key_hue_class, sticky_first, SHOWN_ROWS};
+use super::common::{depth_class, key_hue_class, sticky_first, PHONE_ROWS, SHOWN_ROWS};
 use distviz_core::raft::{
     why_not_committed, Command, LogEntry, Peer, PeerSaved, Raft, RaftNode, Role, Snapshot,
 };
@@ -170,6 +170,10 @@ fn Strip(props: &StripProps) -> Html {
     let window_first = window_end.saturating_sub(shown as usize);
     let newest_first = window_first.clamp(log.start(), log.len());
     let earlier = newest_first - log.start();
+    // A narrow strip shows fewer (style.css's container query): its count
+    // starts from its own first column, or indices would seem skipped.
+    let narrow_first = window_end.saturating_sub(PHONE_ROWS as usize);
+    let narrow_earlier = narrow_first.clamp(log.start(), log.len()) - log.start();
     let drawn = use_mut_ref(|| None);
     let first = sticky_first(*drawn.borrow(), log.start(), log.len(), newest_first);
     *drawn.borrow_mut() = Some((first, log.len()));
@@ -192,11 +196,12 @@ fn Strip(props: &StripProps) -> Html {
                 } else if *snapshots {
                     <li class="snapshot none" key="snapshot" aria-hidden="true"></li>
                 }
-                // One width in every strip, empty if this log has none before the window.
-                if window_first > 0 {
-                    <li class="earlier" aria-hidden="true"
-                        title={format!("{earlier} earlier {}", if earlier == 1 { "entry" } else { "entries" })}>
-                        {if earlier > 0 { format!("…{earlier}") } else { String::new() }}
+                // One width in every strip, empty if this log has none before
+                // the window; a count for wide strips and one for narrow.
+                if narrow_first > 0 {
+                    <li class="earlier" aria-hidden="true">
+                        <span class="wide-count" title={entries_before(earlier)}>{ellipsis_count(earlier)}</span>
+                        <span class="narrow-count" title={entries_before(narrow_earlier)}>{ellipsis_count(narrow_earlier)}</span>
                     </li>
                 }
                 // A list of its own: next to other children, `for` items join
@@ -211,6 +216,20 @@ fn Strip(props: &StripProps) -> Html {
             </ol>
         </div>
     }
+}
+
+/// "…47": how many entries come before a strip's first shown one.
+fn ellipsis_count(n: usize) -> String {
+    if n > 0 {
+        format!("…{n}")
+    } else {
+        String::new()
+    }
+}
+
+/// "47 earlier entries", said on hover.
+fn entries_before(n: usize) -> String {
+    format!("{n} earlier {}", if n == 1 { "entry" } else { "entries" })
 }
 
 /// The leader's view of a follower: "next 7 · match 6".

@@ -170,14 +170,17 @@ fn Legend() -> Html {
             <ul class="legend-list" aria-label="Legend: messages by colour">
                 {swatch("append-entries", "AppendEntries with entries")}
                 {swatch("append", "heartbeat")}
+                {swatch("append-reply", "AppendEntries accepted")}
                 {swatch("append-refused", "AppendEntries refused")}
                 {swatch("install-snapshot", "InstallSnapshot")}
                 {swatch("client-request", "client request")}
                 {swatch("client-reply", "client reply")}
                 {swatch("vote-request", "vote request")}
                 {swatch("pre-vote", "pre-vote request")}
+                {swatch("vote-granted", "vote granted")}
+                {swatch("vote-refused", "vote refused")}
             </ul>
-            <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term. Inside: its term, then “log 12 ✓10”: the entries its log holds and how far it knows them committed (its commitIndex)."}</p>
+            <p class="key-text">{"Ring around a server: time left before its election timeout; around the client: before it gives up waiting. Colour: the term. Inside: its term, then “log 12 ✓10”: the entries its log holds and how far it knows them committed (its commitIndex). Dots on a candidate's rim: one per other server, filled once that server granted its vote."}</p>
             <p class="keys">{"Keys: Space play/pause · ←/→ step · C send a request · X crash/restart the selected node · P pause/resume it · T time it out · R restart the leader · Ctrl+Z undo · Home/End"}</p>
         </div>
     }
