@@ -321,3 +321,26 @@ test('the colour key tells every kind of message apart, in both themes, and a do
     await page.context().close();
   }
 });
+
+test('on a phone, the timeline\'s action ticks stand above the term labels, and the actions come before the cluster and the logs', async () => {
+  const page = await openPage(browser, `${server.url}${LAB}`, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await page.waitForSelector('.lab.raft-replication .node');
+  await load(page, 'raft-replication-stale-leader.json');
+  await page.keyboard.press('End');
+  const overlaps = await page.evaluate(() => {
+    const labels = [...document.querySelectorAll('.timeline .band span')].filter((s) => s.getClientRects().length > 0)
+      .map((s) => s.getBoundingClientRect());
+    const marks = [...document.querySelectorAll('.timeline .mark:not(.violation)')].map((m) => m.getBoundingClientRect());
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return { labels: labels.length, marks: marks.length, overlaps: marks.filter((m) => labels.some((l) => hit(m, l))).length };
+  });
+  assert.ok(overlaps.labels > 0 && overlaps.marks > 0, JSON.stringify(overlaps));
+  assert.equal(overlaps.overlaps, 0);
+  const top = (selector) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(await top('.tools') < await top('.cluster'), 'the actions above the cluster');
+  assert.ok(await top('.membership') < await top('.cluster'));
+  assert.ok(await top('.cluster') < await top('.legend-row'), 'the colour key right under the cluster');
+  assert.ok(await top('.legend-row') < await top('.logs'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -88,7 +88,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             (props.bands.clone(), props.marks.clone()),
             move |(bands, marks)| {
                 let (lane_of, lane_count) = lanes(bands);
-                let lane_height = 100.0 / lane_count as f64;
                 let places = bands
                     .iter()
                     .zip(lane_of)
@@ -96,8 +95,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         let place = vec![
                             ("--at", b.start_ms.to_string()),
                             ("--length", b.end_ms.saturating_sub(b.start_ms).to_string()),
-                            ("top", format!("{:.2}%", lane as f64 * lane_height)),
-                            ("height", format!("{lane_height:.2}%")),
+                            // Its lane, of the strip's `--lanes` (style.css places it
+                            // below the room kept for the marks).
+                            ("--lane", lane.to_string()),
                             ("--band-colour", b.colour.clone()),
                         ];
                         (band_key(b), place)
