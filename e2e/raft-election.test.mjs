@@ -406,7 +406,7 @@ test('exporting saves the scenario with every action; acting in the past forks t
   await page.context().close();
 });
 
-test('while playing, moving messages are one layer per kind, styled as their dots; paused, each is a named button with its own target', async () => {
+test('while playing, moving messages are one layer per kind, styled as their dots; paused, each is a named picture with its own target', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, -1);
   await waitForLeader(page);
@@ -433,7 +433,7 @@ test('while playing, moving messages are one layer per kind, styled as their dot
   assert.equal(layer.own, 0, 'no moving message has elements of its own');
   assert.ok(layer.kinds.some((k) => k.points > 0));
   for (const k of layer.kinds) assert.deepEqual(k, { ...k, trails: k.points, marked: true, inMarker: true });
-  // Paused: each message is a button named by what it carries, with a target,
+  // Paused: each message is a picture named by what it carries, with a target,
   // and its dot looks as the layer's dot of its kind did.
   await page.keyboard.press('Space');
   for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) await page.keyboard.press('ArrowRight');
@@ -448,7 +448,7 @@ test('while playing, moving messages are one layer per kind, styled as their dot
   }));
   assert.ok(still.length > 0);
   for (const m of still) {
-    assert.equal(m.role, 'button');
+    assert.equal(m.role, 'img');
     assert.match(m.label, /^Message #\d+: /);
     assert.equal(m.hit, 1);
     if (m.layerDot) assert.equal(m.layerDot, m.dot, 'the layer draws a kind as its dot is styled');

@@ -7,10 +7,11 @@ use yew::prelude::*;
 
 /// The most lines the log shows: the newest.
 pub const LOG_LINES: usize = 60;
-/// The most it shows while playing: a little more than its box holds
-/// (about a dozen lines), as nobody scrolls back while lines keep coming;
-/// every line drawn is work in the frame that draws it.
-pub const PLAYING_LOG_LINES: usize = 14;
+/// The most it shows while playing: more than its box holds (about a dozen
+/// lines), and nobody scrolls back while lines keep coming; every line
+/// drawn is work in the frame that draws it. Not fewer: a new leader's
+/// first entry makes a dozen lines, and "became leader" should still show.
+pub const PLAYING_LOG_LINES: usize = 20;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
