@@ -96,7 +96,11 @@ test('a stale leader\'s entry is explained, then rolled back on heal', async () 
   await seek(page, 3000);
   // S3's last entry is dashed (not committed): ask why.
   const stale = page.locator('.log-row').filter({ hasText: 'S3' }).locator('.entry:not(.committed)').last();
+  const look = () => stale.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderTopStyle].join(' '));
+  const unpicked = await look();
   await stale.click();
+  assert.equal(await stale.getAttribute('aria-pressed'), 'true');
+  assert.equal(await look(), unpicked, 'picked, it keeps its term colour and its dashes');
   const why = await page.locator('[data-testid="why"]').textContent();
   assert.match(why, /is not on the leader, S1 \(term 2\)/);
   await page.keyboard.press('End');
@@ -341,6 +345,38 @@ test('on a phone, the timeline\'s action ticks stand above the term labels, and 
   assert.ok(await top('.membership') < await top('.cluster'));
   assert.ok(await top('.cluster') < await top('.legend-row'), 'the colour key right under the cluster');
   assert.ok(await top('.legend-row') < await top('.logs'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a follower far behind shows its own newest entries, marked, until it catches up', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-catch-up.json');
+  await seek(page, 4900);
+  const row = page.locator('.log-row').filter({ has: page.locator('.strip.behind') });
+  assert.equal(await row.count(), 1, 'S1 restarted far behind');
+  const length = Number((await row.locator('ol.entries').getAttribute('aria-label')).match(/(\d+) entries/)[1]);
+  assert.ok(length > 0);
+  const shown = await row.locator('button.entry:visible').evaluateAll((bs) => bs.map((b) => Number(b.dataset.index)));
+  assert.ok(shown.length > 0 && shown.at(-1) === length, `its newest entry shows (${shown} of ${length})`);
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => !document.querySelector('.strip.behind'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the membership row keeps its height with or without a leader, so the cluster does not jump', async () => {
+  const page = await open();
+  await pause(page);
+  await page.locator('.controls .scrubber input').fill('0');
+  const at = () => page.evaluate(() => [document.querySelector('.membership').getBoundingClientRect().height,
+    document.querySelector('.cluster').getBoundingClientRect().top + scrollY].map(Math.round));
+  const leaderless = await at();
+  await play(page);
+  await waitForLeader(page);
+  await pause(page);
+  assert.notEqual(await page.locator('.lab').getAttribute('data-leader'), '');
+  assert.deepEqual(await at(), leaderless);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -143,7 +143,7 @@ impl Route {
                 Ok(())
             }
             other => Err(format!(
-                "\"{other}\" is not an option of this page (embed, controls, theme, click, s, t, h, m)"
+                "\"{other}\" is not an option of this page. It reads embed, controls, theme, click, s (a shared run), t (a time in ms), h and m (the consistency page's history and model); the seed and the settings are set in the lab, and a shared link keeps them"
             )),
         };
         if let Err(problem) = outcome {
@@ -182,6 +182,10 @@ mod tests {
         assert_eq!(r.page, Page::Lab("raft-election".into()));
         assert_eq!(r.problems.len(), 4);
         assert!(r.problems[0].starts_with("t: \"soon\""));
+        assert!(
+            r.problems[2].starts_with("\"zoom\" is not an option of this page. It reads embed,")
+        );
+        assert!(r.problems[2].contains("s (a shared run), t (a time in ms)"));
         assert_eq!(
             Route::parse("#/paxos-made-up").page,
             Page::NotFound("paxos-made-up".into())

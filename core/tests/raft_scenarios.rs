@@ -147,6 +147,20 @@ fn figure_8_the_commit_rule_keeps_what_the_bug_loses() {
     let bug = run("raft-replication-figure-8-bug.json");
     assert!(broken(&bug).contains(&"Leader Completeness"));
     assert!(broken(&bug).contains(&"State Machine Safety"));
+    // Here the overwritten entry and its replacement hold the same command
+    // (the client retried it): the sentence says the stores agree by chance.
+    let said = bug
+        .world()
+        .violations()
+        .iter()
+        .find(|v| v.invariant == "State Machine Safety")
+        .unwrap();
+    assert!(
+        said.detail
+            .contains("same command (a client's retry), so the stores agree by chance"),
+        "{}",
+        said.detail
+    );
     let right = run("raft-replication-figure-8.json");
     assert!(broken(&right).is_empty());
     // With the right rule, S1 never committed the old-term entry it

@@ -162,9 +162,13 @@ fn Strip(props: &StripProps) -> Html {
         window_end,
         snapshots,
     } = props;
-    let (id, commit, applied, window_end) = (*id, *commit, *applied, *window_end);
+    let (id, commit, applied) = (*id, *commit, *applied);
     // A snapshot box takes one entry's place (in every strip, to keep the columns).
     let shown = SHOWN_ROWS - u64::from(*snapshots);
+    // A log that ends before the shared window (a follower far behind)
+    // shows its own newest entries instead of none, out of the columns.
+    let behind = log.len() <= window_end.saturating_sub(shown as usize);
+    let window_end = if behind { log.len() } else { *window_end };
     // The window's first entry, as a position in the log (index - 1); this
     // log's own shown entries start there, or where it starts.
     let window_first = window_end.saturating_sub(shown as usize);
@@ -188,7 +192,7 @@ fn Strip(props: &StripProps) -> Html {
     // The list sits in a block of its own with a fixed height (style.css):
     // then a new entry lays out only its strip, not the page.
     html! {
-        <div class="strip">
+        <div class={classes!("strip", behind.then_some("behind"))}>
             <ol class="entries" {onclick}
                 aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
                 if let Some(s) = snapshot {
@@ -232,11 +236,11 @@ fn entries_before(n: usize) -> String {
     format!("{n} earlier {}", if n == 1 { "entry" } else { "entries" })
 }
 
-/// The leader's view of a follower: "next 7 · match 6".
+/// The leader's view of a follower: "leader's next 7 · match 6".
 fn leader_view(leader: Option<&RaftNode>, id: NodeId) -> String {
     match leader {
         Some(l) if l.id != id && l.replicates_to(id) => format!(
-            "{}next {} · match {}",
+            "{}leader's next {} · match {}",
             if l.config.contains(id) {
                 ""
             } else {
@@ -385,7 +389,7 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
     html! {
         <section class="panel logs" aria-labelledby="logs-title">
             <header class="stacked"><h2 id="logs-title">{"Logs"}</h2>
-                <p class="note">{"Solid: committed. Dashed: not yet. A dot: applied to the store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed."}</p>
+                <p class="note">{"Solid: committed, as far as this server knows (its commitIndex). Dashed: not known committed yet. A dot: applied to its store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed. A dotted edge: a log far behind, showing its own newest entries."}</p>
             </header>
             <div class="log-rows">{for rows}</div>
         </section>

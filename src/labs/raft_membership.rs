@@ -152,7 +152,7 @@ pub fn MembershipTools(props: &MembershipProps) -> Html {
     };
     html! {
         <div class="membership" role="group" aria-label="Membership" data-testid="membership">
-            <span data-testid="membership-status">{&props.status}</span>
+            <span class="status" data-testid="membership-status">{&props.status}</span>
             <span class="pair">
                 {picker("Server to add", "add-choice", &props.addable, add, &add_pick)}
                 <button onclick={ask(add, true)} data-testid="add-server"
@@ -165,9 +165,9 @@ pub fn MembershipTools(props: &MembershipProps) -> Html {
                     aria-disabled={unavailable(remove.is_some()).to_string()}>
                     {match remove { Some(id) => format!("− Remove {id}"), None => "− Remove".into() }}</button>
             </span>
-            if !note.is_empty() {
-                <span class="note" role="status">{note}</span>
-            }
+            // Always there, on a line of its own, empty or not: a note that
+            // came and went with the leader made the cluster below jump.
+            <span class="note" role="status">{note}</span>
         </div>
     }
 }

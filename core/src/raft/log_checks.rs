@@ -299,14 +299,25 @@ impl LogChecks {
                 Some(e) => format!("“{}” (term {})", e.command, e.term),
                 None => "what its snapshot holds".into(),
             };
+            // A client's retry can put one command in two terms' entries:
+            // the stores then agree, by luck, and the learner should know.
+            let same_command = s
+                .log
+                .get(at)
+                .is_some_and(|e| *theirs.command == e.command.to_string());
+            let luck = if same_command {
+                " Here both hold the same command (a client's retry), so the stores agree by chance; with any other request there, they would not."
+            } else {
+                ""
+            };
             let detail = if theirs.by == id {
                 format!(
-                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.",
+                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.{luck}",
                     theirs.command, theirs.term
                 )
             } else {
                 format!(
-                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.",
+                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{luck}",
                     theirs.by, theirs.command, theirs.term
                 )
             };

@@ -94,7 +94,7 @@ pub fn sentence<P: Protocol>(proto: &P, record: &RecordOf<P>) -> (Level, String)
         }
         Heal => (
             Level::Key,
-            "The network healed: every node can reach every other".into(),
+            "The partition healed: every side can reach every other again (a link set to drop or hold stays so)".into(),
         ),
         Link {
             from,
