@@ -103,6 +103,9 @@ test('a stale leader\'s entry is explained, then rolled back on heal', async () 
   assert.equal(await look(), unpicked, 'picked, it keeps its term colour and its dashes');
   const why = await page.locator('[data-testid="why"]').textContent();
   assert.match(why, /is not on the leader, S1 \(term 2\)/);
+  // The answer opens under the strips, brought into view.
+  assert.ok(await page.locator('.panel.why').evaluate((p) => p.getBoundingClientRect().bottom <= innerHeight + 1
+    && p.getBoundingClientRect().top >= 0), 'the answer is in view');
   await page.keyboard.press('End');
   await page.waitForFunction(() => /dropped entry/.test(document.querySelector('[data-testid="event-log"]').textContent));
   const s = await stores(page);

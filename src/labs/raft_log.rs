@@ -420,18 +420,48 @@ pub fn logs_with_why(
     });
     let close = {
         let picked = picked.clone();
-        move |_: MouseEvent| picked.set(None)
+        Callback::from(move |_: MouseEvent| picked.set(None))
     };
     html! {
         <>
             {log_strips(world, **picked, &on_pick)}
-            if let Some(why) = why {
-                <section class="panel why" aria-labelledby="why-title">
-                    <header><h2 id="why-title">{"Committed? Why (not)?"}</h2>
-                        <button onclick={close} aria-label="Close the answer">{"✕"}</button></header>
-                    <p role="status" data-testid="why">{why}</p>
-                </section>
+            if let (Some(why), Some(entry)) = (why, **picked) {
+                <WhyAnswer {why} {entry} {close} />
             }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WhyAnswerProps {
+    why: String,
+    /// The entry asked about: a new one brings the answer into view.
+    entry: (NodeId, u64),
+    close: Callback<MouseEvent>,
+}
+
+/// The answer to "committed? why (not)?", under the strips: brought into
+/// view when it opens or another entry is picked (it may open below the
+/// fold; not as its words change while playing), the focus left on the
+/// entry picked.
+#[component]
+fn WhyAnswer(props: &WhyAnswerProps) -> Html {
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        use_effect_with(props.entry, move |_| {
+            if let Some(panel) = panel.cast::<web_sys::Element>() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                panel.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
+    html! {
+        <section class="panel why" aria-labelledby="why-title" ref={panel}>
+            <header><h2 id="why-title">{"Committed? Why (not)?"}</h2>
+                <button onclick={props.close.clone()} aria-label="Close the answer">{"✕"}</button></header>
+            <p role="status" data-testid="why">{props.why.clone()}</p>
+        </section>
     }
 }

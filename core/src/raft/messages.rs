@@ -253,12 +253,29 @@ impl RaftMsg {
                 match_index,
                 ..
             } => format!("AppendEntries ok, matches up to {match_index} (term {term})"),
+            // What the follower holds is said too: the faster back-off
+            // jumps by it (§5.3), the slower one walks back one entry.
             RaftMsg::AppendEntriesReply {
                 term,
                 success: false,
                 prev_log_index,
+                conflict_term: 0,
+                conflict_index,
                 ..
-            } => format!("AppendEntries refused: no match at {prev_log_index} (term {term})"),
+            } => format!(
+                "AppendEntries refused: no match at {prev_log_index}; its log ends at {} (term {term})",
+                conflict_index.saturating_sub(1)
+            ),
+            RaftMsg::AppendEntriesReply {
+                term,
+                success: false,
+                prev_log_index,
+                conflict_term,
+                conflict_index,
+                ..
+            } => format!(
+                "AppendEntries refused: no match at {prev_log_index}; it holds term {conflict_term} there, from entry {conflict_index} (term {term})"
+            ),
             RaftMsg::InstallSnapshot { term, snapshot } => format!(
                 "InstallSnapshot up to entry {} (entry term {}, store {}; term {term})",
                 snapshot.last_index,
@@ -312,4 +329,32 @@ pub enum RaftTimer {
     /// A server takes a snapshot (set once it has applied enough; a
     /// moment later, as a real server snapshots in the background).
     Snapshot,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RaftMsg;
+
+    fn refusal(conflict_term: u64, conflict_index: u64) -> RaftMsg {
+        RaftMsg::AppendEntriesReply {
+            term: 2,
+            success: false,
+            prev_log_index: 21,
+            match_index: 0,
+            conflict_term,
+            conflict_index,
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_what_the_follower_holds_for_the_faster_back_off() {
+        assert_eq!(
+            refusal(0, 6).describe(),
+            "AppendEntries refused: no match at 21; its log ends at 5 (term 2)"
+        );
+        assert_eq!(
+            refusal(3, 18).describe(),
+            "AppendEntries refused: no match at 21; it holds term 3 there, from entry 18 (term 2)"
+        );
+    }
 }
