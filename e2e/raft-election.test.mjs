@@ -501,14 +501,27 @@ test('while paused, the messages on the wire can be opened from the keyboard', a
   await page.locator('.message-panel .close').click();
   await page.waitForSelector('[data-testid="message-panel"]', { state: 'detached' });
   await page.setViewportSize({ width: 1280, height: 480 });
-  const dot = page.locator(`.cluster .message[data-message-id="${id}"]`);
-  assert.equal(await dot.getAttribute('role'), 'img', 'a picture with a name; the list is the keyboard\'s way');
-  await dot.scrollIntoViewIfNeeded();
+  await page.locator('.cluster svg').evaluate((svg) => svg.scrollIntoView({ block: 'end' }));
+  // A message whose dot no other message covers (hit circles overlap).
+  const dot = await page.evaluate(() => {
+    for (const m of document.querySelectorAll('.cluster .message')) {
+      const r = m.querySelector('.dot').getBoundingClientRect();
+      const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+      if (y > 0 && y < innerHeight && document.elementFromPoint(x, y)?.closest('.message') === m) {
+        return { id: m.dataset.messageId, role: m.getAttribute('role'), x, y };
+      }
+    }
+    return null;
+  });
+  assert.ok(dot, 'a message in view');
+  assert.equal(dot.role, 'img', 'a picture with a name; the list is the keyboard\'s way');
   const scrolled = await page.evaluate(() => window.scrollY);
-  await dot.click();
-  await page.waitForSelector('[data-testid="message-panel"]');
-  assert.ok(await page.evaluate(() => document.querySelector('[data-testid="message-panel"]').getBoundingClientRect().bottom > innerHeight),
-    'the panel opens below the fold');
+  await page.mouse.click(dot.x, dot.y);
+  await page.waitForFunction((n) => document.querySelector('#msg-title')?.textContent === `Message #${n}`, dot.id);
+  assert.ok(await page.evaluate(() => {
+    const r = document.querySelector('[data-testid="message-panel"]').getBoundingClientRect();
+    return r.bottom > innerHeight || r.top < 0;
+  }), 'the panel opens out of view');
   assert.equal(await page.evaluate(() => window.scrollY), scrolled);
   assert.ok(await page.evaluate(() => document.activeElement?.dataset.testid === 'message-panel'));
   // Playing again empties the list (it would change every frame) and says to pause.
