@@ -300,7 +300,7 @@ impl LogChecks {
                 None => "what its snapshot holds".into(),
             };
             // A client's retry can put one command in two terms' entries:
-            // the stores then agree, by luck, and the learner should know.
+            // the stores then agree by chance, and the learner should know.
             let same_command = s
                 .log
                 .get(at)
