@@ -134,6 +134,10 @@ impl Route {
                     "t: \"{value}\" is not a time in whole milliseconds"
                 )),
             },
+            "h" | "m" if !self.is_consistency_page() => Err(format!(
+                "{key}: a history and a model are for the consistency page (#/{}), not this one",
+                distviz_core::lab::CONSISTENCY_MODELS
+            )),
             "h" => {
                 self.history = Some(value);
                 Ok(())
@@ -149,6 +153,10 @@ impl Route {
         if let Err(problem) = outcome {
             self.problems.push(problem);
         }
+    }
+
+    fn is_consistency_page(&self) -> bool {
+        matches!(&self.page, Page::Lab(lab) if lab == distviz_core::lab::CONSISTENCY_MODELS)
     }
 
     /// The hash of a lab page with a shared scenario, paused at `at_ms`.
@@ -186,6 +194,14 @@ mod tests {
             r.problems[2].starts_with("\"zoom\" is not an option of this page. It reads embed,")
         );
         assert!(r.problems[2].contains("s (a shared run), t (a time in ms)"));
+        // A history belongs to the consistency page: elsewhere it is said, not kept.
+        let r = Route::parse("#/raft-replication?h=zzz&m=zzz");
+        assert_eq!(r.problems.len(), 2);
+        assert!(r.problems[0].starts_with("h: a history and a model are for the consistency page"));
+        assert_eq!((r.history, r.model), (None, None));
+        let r = Route::parse("#/consistency-models?h=zzz&m=zzz");
+        assert!(r.problems.is_empty());
+        assert_eq!(r.history.as_deref(), Some("zzz"));
         assert_eq!(
             Route::parse("#/paxos-made-up").page,
             Page::NotFound("paxos-made-up".into())
