@@ -299,6 +299,8 @@ test('the colour key tells every kind of message apart, in both themes, and a do
       return { text: li.textContent, look: [s.backgroundColor, s.borderTopColor, s.borderTopStyle, s.borderTopWidth].join(' ') };
     }));
     assert.ok(looks.length >= 11, 'requests, replies, refusals, snapshots, votes');
+    // The event log's toggle names what it hides here: the accepted AppendEntries too.
+    assert.equal((await page.locator('.event-log .toggle').textContent()).trim(), 'heartbeats, AppendEntries accepted, timers, losses');
     for (const [i, a] of looks.entries()) {
       for (const b of looks.slice(i + 1)) assert.notEqual(a.look, b.look, `${theme}: "${a.text}" and "${b.text}" look alike`);
     }

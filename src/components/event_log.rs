@@ -35,6 +35,9 @@ pub struct EventLogProps {
     pub title: AttrValue,
     #[prop_or(AttrValue::Static("log-title"))]
     pub title_id: AttrValue,
+    /// What the toggle shows besides the key lines (`Protocol::routine_words`).
+    #[prop_or(AttrValue::Static("heartbeats, timers, losses"))]
+    pub routine: AttrValue,
     /// Said instead of the lines while they wait for a pause (a page that
     /// shows its log only while paused).
     #[prop_or_default]
@@ -53,7 +56,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         <section class="panel event-log" aria-labelledby={props.title_id.clone()}>
             <header>
                 <h2 id={props.title_id.clone()}>{props.title.clone()}</h2>
-                <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" heartbeats, timers, losses"}</label>
+                <label class="toggle"><input type="checkbox" checked={props.show_messages} {onchange} />{" "}{props.routine.clone()}</label>
             </header>
             if let Some(waiting) = &props.waiting {
                 <p class="note paused-only" data-testid="log-paused">{waiting.clone()}</p>

@@ -359,7 +359,8 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                         title="Raft's safety checks" title_id="inv-title-raft" />
                     <EventLog lines={d.raft.log.lines.clone()} show_messages={rc.show_routine} send={send.clone()}
                         waiting={p.playing().then_some(AttrValue::Static("Pause (Space) to read what happened in Raft."))}
-                        title="What happened in Raft" title_id="log-title-raft" />
+                        title="What happened in Raft" title_id="log-title-raft"
+                        routine={rc.run.world().protocol().routine_words()} />
                 </section>
                 <section class="panel versus-side" aria-labelledby="paxos-title" data-testid="panel-paxos"
                     data-leader={pc.in_role("leader").map(|l| l.to_string()).unwrap_or_default()}>
@@ -375,7 +376,8 @@ pub fn RaftVsPaxosLab(props: &RaftVsPaxosProps) -> Html {
                         title="Multi-Paxos's safety checks" title_id="inv-title-paxos" />
                     <EventLog lines={d.paxos.log.lines.clone()} show_messages={pc.show_routine} send={send.clone()}
                         waiting={p.playing().then_some(AttrValue::Static("Pause (Space) to read what happened in Multi-Paxos."))}
-                        title="What happened in Multi-Paxos" title_id="log-title-paxos" />
+                        title="What happened in Multi-Paxos" title_id="log-title-paxos"
+                        routine={pc.run.world().protocol().routine_words()} />
                 </section>
             </div>
             <p class="note">{"One scenario drives both: the same client workload, the same faults, the same seed. The network draws the same latency for the k-th message in each world; the servers' own timers draw their own. A step is one event of the Raft run; the Multi-Paxos run follows to the same moment. The counters count messages between servers, heartbeats included: “now” up to the scrubber's moment, “whole run” to the run's end; the buttons below travel to its moments."}</p>

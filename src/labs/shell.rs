@@ -497,7 +497,8 @@ pub fn lab_frame<P: Protocol>(
                     <Inspector title={title} note={note} fields={Rc::new(fields)}
                         choices={ids.clone()} chosen={c.selected} send={send.clone()} />
                     <InFlightList items={Rc::new(on_the_wire)} playing={c.playing} send={send.clone()} />
-                    <EventLog lines={parts.log} show_messages={c.show_routine} send={send.clone()} />
+                    <EventLog lines={parts.log} show_messages={c.show_routine} send={send.clone()}
+                        routine={world.protocol().routine_words()} />
                     if parts.show_controls {
                         {parts.settings}
                         <LinkGrid ids={ids} states={Rc::new(link_states(world.network()))} send={send.clone()} />

@@ -324,6 +324,10 @@ impl Protocol for Raft {
         }
     }
 
+    fn routine_words(&self) -> &'static str {
+        "heartbeats, AppendEntries accepted, timers, losses"
+    }
+
     fn input_names(&self) -> &'static [&'static str] {
         &["set", "get", "del", "any", "add", "remove"]
     }

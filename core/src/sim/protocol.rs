@@ -244,6 +244,11 @@ pub trait Protocol: Clone + 'static {
     fn is_routine(&self, _msg: &Self::Msg) -> bool {
         false
     }
+    /// What the event log's toggle shows besides the key lines, in words:
+    /// the routine messages (`is_routine`), timers and losses.
+    fn routine_words(&self) -> &'static str {
+        "heartbeats, timers, losses"
+    }
     /// The `"do"` names of the lab's inputs in a scenario file.
     fn input_names(&self) -> &'static [&'static str] {
         &[]
