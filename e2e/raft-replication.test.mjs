@@ -357,6 +357,8 @@ test('on a phone, the timeline\'s action ticks stand above the term labels, and 
 test('a follower far behind shows its own newest entries, marked, until it catches up', async () => {
   const page = await open();
   await load(page, 'raft-replication-catch-up.json');
+  await seek(page, 0);
+  assert.equal(await page.locator('.strip.behind').count(), 0, 'short logs at the start are not behind');
   await seek(page, 4900);
   const row = page.locator('.log-row').filter({ has: page.locator('.strip.behind') });
   assert.equal(await row.count(), 1, 'S1 restarted far behind');

@@ -167,7 +167,8 @@ fn Strip(props: &StripProps) -> Html {
     let shown = SHOWN_ROWS - u64::from(*snapshots);
     // A log that ends before the shared window (a follower far behind)
     // shows its own newest entries instead of none, out of the columns.
-    let behind = log.len() <= window_end.saturating_sub(shown as usize);
+    let shared_first = window_end.saturating_sub(shown as usize);
+    let behind = shared_first > 0 && log.len() <= shared_first;
     let window_end = if behind { log.len() } else { *window_end };
     // The window's first entry, as a position in the log (index - 1); this
     // log's own shown entries start there, or where it starts.
