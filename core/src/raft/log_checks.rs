@@ -295,29 +295,29 @@ impl LogChecks {
             let at = self.first_not_committed(slot, known);
             let theirs = self.committed[at].clone();
             let (index, id) = (at + 1, s.id);
-            let mine = match s.log.get(at) {
-                Some(e) => format!("“{}” (term {})", e.command, e.term),
-                None => "what its snapshot holds".into(),
-            };
             // A client's retry can put one command in two terms' entries:
             // the stores then agree by chance, and the learner should know.
-            let same_command = s
-                .log
-                .get(at)
-                .is_some_and(|e| *theirs.command == e.command.to_string());
-            let luck = if same_command {
+            let (mine, same_command) = match s.log.get(at) {
+                Some(e) => {
+                    let command = e.command.to_string();
+                    let same = *theirs.command == command;
+                    (format!("“{command}” (term {})", e.term), same)
+                }
+                None => ("what its snapshot holds".into(), false),
+            };
+            let by_chance = if same_command {
                 " Here both hold the same command (a client's retry), so the stores agree by chance; with any other request there, they would not."
             } else {
                 ""
             };
             let detail = if theirs.by == id {
                 format!(
-                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.{luck}",
+                    "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.{by_chance}",
                     theirs.command, theirs.term
                 )
             } else {
                 format!(
-                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{luck}",
+                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{by_chance}",
                     theirs.by, theirs.command, theirs.term
                 )
             };
