@@ -102,6 +102,7 @@ test('a stale leader\'s entry is explained, then rolled back on heal', async () 
   assert.equal(await stale.getAttribute('aria-pressed'), 'true');
   assert.equal(await look(), unpicked, 'picked, it keeps its term colour and its dashes');
   const why = await page.locator('[data-testid="why"]').textContent();
+  assert.match(why, /^S3 still acts as leader of term 1, but it reaches only S3 \(1 of the 5 in its configuration; a majority is 3 of 5\)/);
   assert.match(why, /is not on the leader, S1 \(term 2\)/);
   // The answer opens under the strips, brought into view.
   assert.ok(await page.locator('.panel.why').evaluate((p) => p.getBoundingClientRect().bottom <= innerHeight + 1

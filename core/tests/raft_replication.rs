@@ -370,4 +370,51 @@ fn a_stale_leaders_entry_is_explained_as_not_on_the_leader() {
         node.last_log_index(),
     );
     assert!(why.contains("is not on the leader, S1 (term 2)"), "{why}");
+    // The heart of it first: the stale leader reaches no majority.
+    assert!(
+        why.starts_with("S3 still acts as leader of term 1, but it reaches only S3 (1 of the 5 in its configuration; a majority is 3 of 5); a majority elected S1 in term 2."),
+        "{why}"
+    );
+    assert!(
+        why.ends_with(
+            "S1 will replace it once the partition heals and its AppendEntries reach S3."
+        ),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_leader_cut_off_in_a_minority_is_told_it_can_never_commit() {
+    use distviz_core::raft::{why_not_committed, Role};
+    // The leader is cut off with the client, and every other server alone:
+    // no other side can elect a leader, so the cut-off one still leads.
+    let s = Scenario::parse(
+        r#"{"version": 2, "lab": "raft-replication", "seed": 2,
+            "nodes": {"server": 5, "client": 1}, "duration_ms": 6000,
+            "actions": [
+              {"at_ms": 1000, "do": "partition", "groups": [["S3", "C1"], ["S1"], ["S2"], ["S4"], ["S5"]]},
+              {"at_ms": 1100, "do": "input", "node": "C1", "input": {"op": "set", "key": "x", "value": 1}}
+            ]}"#,
+    )
+    .unwrap();
+    let mut run = run_of(&s);
+    run.advance_to(4_000);
+    let leader = NodeId::server(2);
+    let node = server(&run, leader).unwrap();
+    assert_eq!(node.role, Role::Leader);
+    assert!(node.last_log_index() > node.commit_index);
+    let why = why_not_committed(
+        run.world(),
+        run.records_so_far(),
+        leader,
+        node.last_log_index(),
+    );
+    assert!(
+        why.contains("S3 reaches only S3 (1 of the 5 in its configuration; a majority is 3 of 5): no majority, so nothing it appends can commit until the partition heals."),
+        "{why}"
+    );
+    assert!(
+        why.contains("S1 is cut off from S3 by the partition."),
+        "{why}"
+    );
 }

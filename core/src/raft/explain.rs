@@ -87,8 +87,29 @@ pub fn why_not_committed(
         return format!("{what} is not committed: {stored}, and no server leads right now. Nothing commits until an election ends and the new leader replicates an entry of its own term.");
     };
     if leader.term_at(index) != Some(entry.term) {
+        // A leader of an older term, cut off in a minority, still takes
+        // requests: say so first, it is what the learner sees.
+        let stale = live(of)
+            .filter(|n| n.role == Role::Leader && n.current_term < leader.current_term)
+            .map(|n| {
+                let why = if n.config.is_quorum(|id| reaches(world, n, id)) {
+                    format!("it has not heard of term {} yet", leader.current_term)
+                } else {
+                    format!("it {}", reach_words(world, n))
+                };
+                format!(
+                    "{of} still acts as leader of term {}, but {why}; a majority elected {} in term {}. ",
+                    n.current_term, leader.id, leader.current_term
+                )
+            })
+            .unwrap_or_default();
+        let when = if world.network().same_side(leader.id, of) {
+            "when its AppendEntries reach"
+        } else {
+            "once the partition heals and its AppendEntries reach"
+        };
         return format!(
-            "{what} is not on the leader, {} (term {}): {}. It was never committed, and {} will replace it when its AppendEntries reach {of}.",
+            "{stale}{what} is not on the leader, {} (term {}): {}. It was never committed, and {} will replace it {when} {of}.",
             leader.id,
             leader.current_term,
             match leader.term_at(index) {
@@ -111,7 +132,21 @@ pub fn why_not_committed(
             .filter(|id| !holders.contains(id))
             .map(|id| lag_reason(world, records, leader, id))
             .collect();
-        return format!("{what} is not committed: {stored}. {}", lagging.join(" "));
+        // A leader that reaches no majority can never commit: the heart
+        // of the matter, before each server's own reason.
+        let cut_off = if config.is_quorum(|id| reaches(world, leader, id)) {
+            String::new()
+        } else {
+            format!(
+                " {} {}: no majority, so nothing it appends can commit until the partition heals.",
+                leader.id,
+                reach_words(world, leader)
+            )
+        };
+        return format!(
+            "{what} is not committed: {stored}.{cut_off} {}",
+            lagging.join(" ")
+        );
     }
     if entry.term < leader.current_term {
         let own = (index + 1..=leader.last_log_index())
@@ -135,6 +170,39 @@ pub fn why_not_committed(
             .map(|&id| format!("{id} {}", leader.match_index.get(id.n as usize).copied().unwrap_or(0)))
             .collect::<Vec<_>>()
             .join(", ")
+    )
+}
+
+/// Whether `leader` can get an AppendEntries to server `id` and hear back:
+/// itself, or a live, unpaused server on its side of any partition, over
+/// links that carry messages both ways.
+fn reaches(world: &World<Raft>, leader: &RaftNode, id: NodeId) -> bool {
+    if id == leader.id {
+        return true;
+    }
+    let up = |a: NodeId, b: NodeId| world.network().link(a, b).state == LinkState::Up;
+    world
+        .get(id)
+        .is_some_and(|slot| slot.live.is_some() && !slot.is_paused())
+        && world.network().same_side(leader.id, id)
+        && up(leader.id, id)
+        && up(id, leader.id)
+}
+
+/// "reaches only S2 and S3 (2 of the 5 in its configuration; a majority is 3 of 5)".
+fn reach_words(world: &World<Raft>, leader: &RaftNode) -> String {
+    let members = leader.config.members();
+    let reached: Vec<NodeId> = members
+        .iter()
+        .copied()
+        .filter(|&id| reaches(world, leader, id))
+        .collect();
+    format!(
+        "reaches only {} ({} of the {} in its configuration; {})",
+        names(&reached),
+        reached.len(),
+        members.len(),
+        leader.config.majority_words()
     )
 }
 
