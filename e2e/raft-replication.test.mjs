@@ -388,3 +388,39 @@ test('the membership row keeps its height with or without a leader, so the clust
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('each log strip is one Tab stop; arrow keys move along a strip and between servers, and the lab keys stay still', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-requests.json');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 5
+    && [...document.querySelectorAll('.log-row ol.entries')].every((s) => s.querySelectorAll('button.entry').length >= 3));
+  // One entry per strip is in the Tab order: the newest.
+  const stops = await page.locator('.log-row button.entry[tabindex="0"]').evaluateAll((bs) => bs.map((b) => [b.closest('.log-row').querySelector('.who strong').textContent, b.dataset.index]));
+  assert.equal(stops.length, 5, JSON.stringify(stops));
+  const newest = await page.locator('.log-row').first().locator('button.entry').last().getAttribute('data-index');
+  assert.equal(stops[0][1], newest);
+  // Tab from one strip's entry leaves for the next strip's, not the next entry.
+  const firstStop = page.locator('.log-row').nth(0).locator('button.entry[tabindex="0"]');
+  await firstStop.focus();
+  await page.keyboard.press('Tab');
+  const focused = () => page.evaluate(() => [document.activeElement.closest('.log-row')?.querySelector('.who strong').textContent, document.activeElement.dataset.index]);
+  const second = await page.locator('.log-row').nth(1).locator('.who strong').textContent();
+  assert.deepEqual(await focused(), [second, stops[1][1]]);
+  // ← moves along the strip; the time does not step back.
+  const now = await page.locator('.lab').getAttribute('data-now');
+  await page.keyboard.press('ArrowLeft');
+  assert.deepEqual(await focused(), [second, String(Number(stops[1][1]) - 1)]);
+  await page.keyboard.press('Home');
+  const firstShown = await page.locator('.log-row').nth(1).locator('li.e:not(.beyond) button.entry').first().getAttribute('data-index');
+  assert.deepEqual(await focused(), [second, firstShown]);
+  // ↑ goes to the same index in the strip above.
+  await page.keyboard.press('ArrowUp');
+  const first = await page.locator('.log-row').nth(0).locator('.who strong').textContent();
+  assert.deepEqual(await focused(), [first, firstShown]);
+  assert.equal(await page.locator('.lab').getAttribute('data-now'), now, 'the arrows moved the focus, not the time');
+  // Enter picks the focused entry, which becomes its strip's Tab stop.
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('[data-testid="why"]').textContent(), new RegExp(`^Entry ${firstShown} `));
+  assert.equal(await page.locator('.log-row').nth(0).locator('button.entry[tabindex="0"]').getAttribute('data-index'), firstShown);
+});

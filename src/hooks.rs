@@ -83,7 +83,13 @@ fn keeps_space(target: &web_sys::Element) -> bool {
         ),
         _ => false,
     };
-    control && !FOCUS_FROM_POINTER.with(|f| f.get())
+    control && !focus_from_pointer()
+}
+
+/// Whether the focused element got its focus from a pointer press: a
+/// control clicked leaves the lab's keys (arrows, Home, End) to the lab.
+pub fn focus_from_pointer() -> bool {
+    FOCUS_FROM_POINTER.with(|f| f.get())
 }
 
 /// Keys a focused control keeps: Enter presses a button or follows a link,

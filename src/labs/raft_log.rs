@@ -29,6 +29,9 @@ struct EntryProps {
     committed: bool,
     applied: bool,
     picked: bool,
+    /// The strip's one place in the Tab order (`tab_stop`): the others
+    /// are reached with the arrow keys (`move_along_strips`).
+    tab_stop: bool,
 }
 
 #[component]
@@ -40,6 +43,7 @@ fn Entry(props: &EntryProps) -> Html {
         committed,
         applied,
         picked,
+        tab_stop,
     } = props;
     let (term, command) = (entry.term, &entry.command);
     // A configuration entry is what membership changes are about: marked.
@@ -61,7 +65,7 @@ fn Entry(props: &EntryProps) -> Html {
     // handler per strip, not a closure per entry per render).
     html! {
         <button class={classes!("entry", key_hue_class(term), config.then_some("config"), committed.then_some("committed"), applied.then_some("applied"), picked.then_some("picked"))}
-            data-index={index.to_string()}
+            data-index={index.to_string()} tabindex={if *tab_stop { "0" } else { "-1" }}
             // The label starts with the visible text (WCAG 2.5.3, label in name).
             aria-label={format!("{index} {mark}: {id}'s entry {index}, term {term}, “{command}”, {status}. Activate to ask why.")}
             aria-pressed={picked.to_string()}
@@ -69,6 +73,79 @@ fn Entry(props: &EntryProps) -> Html {
             // Two lines, the index bold (style.css: `::first-line`).
             {format!("{index}\n{mark}")}
         </button>
+    }
+}
+
+/// Arrow keys on an entry: ← → along its strip, Home and End to its ends,
+/// ↑ ↓ to the same index in the strip above or below (or its nearest).
+/// Each strip is one Tab stop (`EntryProps::tab_stop`): a long run would
+/// otherwise put a hundred entries between the cluster and what follows.
+/// An entry just clicked leaves these keys to the lab (step, seek).
+fn move_along_strips(e: KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let key = e.key();
+    if !matches!(
+        key.as_str(),
+        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End"
+    ) || e.alt_key()
+        || e.ctrl_key()
+        || e.meta_key()
+        || crate::hooks::focus_from_pointer()
+    {
+        return;
+    }
+    let Some(from) = e
+        .target_dyn_into::<web_sys::Element>()
+        .and_then(|t| t.closest("button.entry").ok().flatten())
+    else {
+        return;
+    };
+    // Hidden entries (drawn, out of the window) have no layout box.
+    let shown_in = |strip: &web_sys::Element| -> Vec<web_sys::HtmlElement> {
+        let Ok(list) = strip.query_selector_all("button.entry") else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|b| b.offset_parent().is_some())
+            .collect()
+    };
+    let index_of =
+        |b: &web_sys::Element| -> Option<u64> { b.get_attribute("data-index")?.parse().ok() };
+    let Some(strip) = from.closest("ol.entries").ok().flatten() else {
+        return;
+    };
+    let here = shown_in(&strip);
+    let at = here.iter().position(|b| **b == from).unwrap_or(0);
+    let to = match key.as_str() {
+        "ArrowLeft" => at.checked_sub(1).and_then(|i| here.get(i)).cloned(),
+        "ArrowRight" => here.get(at + 1).cloned(),
+        "Home" => here.first().cloned(),
+        "End" => here.last().cloned(),
+        _ => {
+            let row = from.closest(".log-row").ok().flatten();
+            let next_row = row.and_then(|r| {
+                if key == "ArrowUp" {
+                    r.previous_element_sibling()
+                } else {
+                    r.next_element_sibling()
+                }
+            });
+            let there = next_row
+                .and_then(|r| r.query_selector("ol.entries").ok().flatten())
+                .map(|s| shown_in(&s))
+                .unwrap_or_default();
+            let want = index_of(&from).unwrap_or(0);
+            there
+                .iter()
+                .min_by_key(|b| index_of(b).map_or(u64::MAX, |i| i.abs_diff(want)))
+                .cloned()
+        }
+    };
+    // Handled even at an end: the lab's keys (step, seek) must not act.
+    e.prevent_default();
+    if let Some(to) = to {
+        let _ = to.focus();
     }
 }
 
@@ -190,11 +267,15 @@ fn Strip(props: &StripProps) -> Html {
             }
         }
     };
+    // One Tab stop per strip: the picked entry, else the newest.
+    let tab_stop = picked
+        .filter(|&p| (newest_first as u64) < p && p <= log.len() as u64)
+        .unwrap_or(log.len() as u64);
     // The list sits in a block of its own with a fixed height (style.css):
     // then a new entry lays out only its strip, not the page.
     html! {
         <div class={classes!("strip", behind.then_some("behind"))}>
-            <ol class="entries" {onclick}
+            <ol class="entries" {onclick} onkeydown={move_along_strips}
                 aria-label={format!("{id}'s log: {} entries, commitIndex {commit}", log.len())}>
                 if let Some(s) = snapshot {
                     {snapshot_box(id, s)}
@@ -215,7 +296,8 @@ fn Strip(props: &StripProps) -> Html {
                 <>{for (first..log.len()).filter_map(|i| log.get(i).map(|e| (i as u64 + 1, e))).map(|(index, e)| html! {
                     <li key={index} class={classes!("e", depth_class(window_end as u64 - index, shown))}>
                         <Entry {id} {index} entry={e.clone()} committed={index <= commit}
-                            applied={index <= applied} picked={*picked == Some(index)} />
+                            applied={index <= applied} picked={*picked == Some(index)}
+                            tab_stop={index == tab_stop} />
                     </li>
                 })}</>
             </ol>
@@ -390,7 +472,7 @@ pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeI
     html! {
         <section class="panel logs" aria-labelledby="logs-title">
             <header class="stacked"><h2 id="logs-title">{"Logs"}</h2>
-                <p class="note">{"Solid: committed, as far as this server knows (its commitIndex). Dashed: not known committed yet. A dot: applied to its store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed. A dotted edge: a log far behind, showing its own newest entries."}</p>
+                <p class="note">{"Solid: committed, as far as this server knows (its commitIndex). Dashed: not known committed yet. A dot: applied to its store. Colour: the entry's term. “≤n snap”: a snapshot of the store that replaced entries 1–n. Pick an entry to ask why it is (not) committed. A dotted edge: a log far behind, showing its own newest entries. Keyboard: Tab reaches each strip once; ← → move along it, ↑ ↓ between servers."}</p>
             </header>
             <div class="log-rows">{for rows}</div>
         </section>
