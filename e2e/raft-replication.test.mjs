@@ -117,13 +117,18 @@ test('Figure 8 with the bug lights the safety panel; the right rule keeps it gre
   const page = await open();
   await load(page, 'raft-replication-figure-8.json');
   await page.keyboard.press('End');
-  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '7000');
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '1500');
   assert.equal(await page.locator('.invariants li.broken').count(), 0);
+  // (e): C1's write, committed through an entry of S1's own term, is in every store.
+  assert.deepEqual((await stores(page)).slice(1), ['x=4', 'x=4', 'x=4', 'x=4']);
   await load(page, 'raft-replication-figure-8-bug.json');
   await page.keyboard.press('End');
   await page.waitForSelector('.invariants li.broken[data-invariant="Leader Completeness"]');
   await page.waitForSelector('.invariants li.broken[data-invariant="State Machine Safety"]');
   assert.ok(await page.locator('[data-testid="break-badge"]').isVisible());
+  // The harm shows in the stores: the followers applied S1's entry 2, S5 its own.
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '1200');
+  assert.deepEqual((await stores(page)).slice(1), ['x=2', 'x=2', 'x=2', 'x=3']);
 });
 
 test('Find a counterexample with a rule broken loads a failing run, paused at the violation', async () => {

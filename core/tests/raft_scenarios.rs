@@ -1,7 +1,7 @@
 //! The Raft replication lab's shipped scenarios do what their names say.
 
 use distviz_core::lab;
-use distviz_core::raft::{Peer, Raft, RaftMsg, RaftNode, RaftNote, Role};
+use distviz_core::raft::{Peer, PeerSaved, Raft, RaftMsg, RaftNode, RaftNote, Role};
 use distviz_core::scenario::Scenario;
 use distviz_core::sim::{NodeId, Run, TraceEvent};
 
@@ -142,13 +142,31 @@ fn a_follower_far_behind_catches_up_faster_with_the_term_back_off() {
     );
 }
 
+fn terms(run: &Run<Raft>, n: u8) -> Vec<u64> {
+    let log = &server(run, n).log;
+    (0..log.len())
+        .filter_map(|i| log.get(i))
+        .map(|e| e.term)
+        .collect()
+}
+
+fn stores(run: &Run<Raft>, servers: std::ops::Range<u8>) -> Vec<String> {
+    servers.map(|n| server(run, n).kv.describe()).collect()
+}
+
 #[test]
-fn figure_8_the_commit_rule_keeps_what_the_bug_loses() {
+fn figure_8_c_to_d_with_the_bug_loses_a_committed_entry_and_the_stores_disagree() {
     let bug = run("raft-replication-figure-8-bug.json");
-    assert!(broken(&bug).contains(&"Leader Completeness"));
+    assert_eq!(broken(&bug).first(), Some(&"Leader Completeness"));
     assert!(broken(&bug).contains(&"State Machine Safety"));
-    // Here the overwritten entry and its replacement hold the same command
-    // (the client retried it): the sentence says the stores agree by chance.
+    // (d): S5 leads with its entry 2 of term 3 everywhere it reaches...
+    assert_eq!(server(&bug, 4).role, Role::Leader);
+    for n in 1..5 {
+        assert_eq!(terms(&bug, n), [1, 3], "S{}", n + 1);
+    }
+    // ...though S2–S4 had applied S1's entry 2 ("set x 2"), committed by
+    // counting: the stores disagree for good, not by chance.
+    assert_eq!(stores(&bug, 1..5), ["x=2", "x=2", "x=2", "x=3"]);
     let said = bug
         .world()
         .violations()
@@ -156,21 +174,93 @@ fn figure_8_the_commit_rule_keeps_what_the_bug_loses() {
         .find(|v| v.invariant == "State Machine Safety")
         .unwrap();
     assert!(
+        said.detail.starts_with("S2 has applied up to entry 2, and its entry 2 is “set x 3” (term 3), but S1 had applied entry 2 as “set x 2” (term 2)"),
+        "{}",
+        said.detail
+    );
+    assert!(!said.detail.contains("by chance"), "{}", said.detail);
+}
+
+#[test]
+fn figure_8_c_to_e_with_the_right_rule_commits_through_an_entry_of_the_leaders_term() {
+    let scenario = load("raft-replication-figure-8.json");
+    let mut right = lab::raft_replication(&scenario).unwrap();
+    right.advance_to(1);
+    // S5, down from the start, still shows its entry 2 of term 3 (b).
+    let s5 = right.world().node(NodeId::server(4));
+    assert!(!s5.is_up());
+    let saved = s5
+        .saved
+        .as_ref()
+        .and_then(PeerSaved::server)
+        .expect("S5's disk");
+    assert_eq!(saved.log.get(1).map(|e| e.term), Some(3));
+    // (c): entry 2 (term 2) on a majority, but S1 (term 4) does not commit it.
+    right.advance_to(240);
+    let s1 = server(&right, 0);
+    assert_eq!((s1.role, s1.current_term), (Role::Leader, 4));
+    let holders = (0..4).filter(|&n| terms(&right, n) == [1, 2]).count();
+    assert!(holders >= 3, "{holders}");
+    assert_eq!(s1.commit_index, 0);
+    // (e): C1's request, entry 3 of term 4, commits 1–3 together.
+    right.advance_to(399);
+    assert_eq!(server(&right, 0).commit_index, 3);
+    right.advance_to(scenario.duration_ms);
+    assert!(broken(&right).is_empty());
+    // S5 (last term 3) could not win against logs ending in term 4: its
+    // entry 2 was replaced, and every store holds C1's write.
+    assert_ne!(server(&right, 4).role, Role::Leader);
+    for n in 1..5 {
+        assert_eq!(terms(&right, n), [1, 2, 4], "S{}", n + 1);
+    }
+    assert_eq!(stores(&right, 1..5), ["x=4"; 4]);
+}
+
+#[test]
+fn figure_8_d_with_the_right_rule_overwrites_only_what_was_never_committed() {
+    // The bug's schedule with the rule fixed ("Fix it" in the lab).
+    let mut scenario = load("raft-replication-figure-8-bug.json");
+    scenario.params["break_commit_old_terms"] = serde_json::Value::Bool(false);
+    let mut run = lab::raft_replication(&scenario).unwrap();
+    run.advance_to(scenario.duration_ms);
+    assert!(broken(&run).is_empty());
+    assert_eq!(server(&run, 4).role, Role::Leader);
+    for n in 1..5 {
+        assert_eq!(terms(&run, n), [1, 3], "S{}", n + 1);
+        assert_eq!(server(&run, n).last_applied, 0, "S{}", n + 1);
+    }
+}
+
+#[test]
+fn a_retried_command_in_two_terms_entries_is_said_to_agree_by_chance() {
+    // A counterexample the search found (3 servers, a client under load):
+    // the overwritten entry and its replacement hold C1's retried request.
+    let scenario = Scenario::parse(
+        r#"{"version": 2, "lab": "raft-replication", "seed": 2761955798,
+            "nodes": {"server": 3, "client": 1}, "duration_ms": 7000,
+            "params": {"noop": false, "workload_ms": 100, "break_commit_old_terms": true},
+            "actions": [
+              {"at_ms": 2507, "do": "timeout", "node": "S2"},
+              {"at_ms": 2577, "do": "partition", "groups": [["S2", "C1"]]},
+              {"at_ms": 5943, "do": "link", "from": "S1", "state": "drop", "to": "S2"},
+              {"at_ms": 5948, "do": "heal"}
+            ]}"#,
+    )
+    .unwrap();
+    let mut run = lab::raft_replication(&scenario).unwrap();
+    run.advance_to(scenario.duration_ms);
+    let said = run
+        .world()
+        .violations()
+        .iter()
+        .find(|v| v.invariant == "State Machine Safety")
+        .expect("State Machine Safety broken");
+    assert!(
         said.detail
             .contains("same command (a client's retry), so the stores agree by chance"),
         "{}",
         said.detail
     );
-    let right = run("raft-replication-figure-8.json");
-    assert!(broken(&right).is_empty());
-    // With the right rule, S1 never committed the old-term entry it
-    // counted replicas of, so nothing committed was overwritten.
-    let nodes: Vec<_> = (0..3).map(|n| server(&right, n)).collect();
-    let least = nodes.iter().map(|n| n.commit_index).min().unwrap() as usize;
-    assert!(least > 10);
-    for n in &nodes {
-        assert!((0..least).all(|i| n.log.get(i) == nodes[0].log.get(i)));
-    }
 }
 
 #[test]

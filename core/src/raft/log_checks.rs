@@ -316,8 +316,11 @@ impl LogChecks {
                     theirs.command, theirs.term
                 )
             } else {
+                // Said of what the log holds now: the entry it applied may
+                // have been overwritten under it (a follower of a leader
+                // that lacks a committed entry), or it applied the new one.
                 format!(
-                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{by_chance}",
+                    "{id} has applied up to entry {index}, and its entry {index} is {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{by_chance}",
                     theirs.by, theirs.command, theirs.term
                 )
             };

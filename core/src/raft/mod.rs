@@ -53,8 +53,9 @@ impl Raft {
     }
 
     /// A server's disk at the very start when the scenario presets logs
-    /// (Figure 7): its entries (`set x <index>`, so applying them shows
-    /// in the store) and the highest preset term.
+    /// (Figures 7 and 8): its entries (`set x <term>`, so applying them
+    /// shows in the store, and entries of two terms at one index are two
+    /// different requests, as in the paper) and the highest preset term.
     fn preset_disk(&self, me: NodeId) -> Option<RaftSaved> {
         if self.params.logs.is_empty() {
             return None;
@@ -63,12 +64,11 @@ impl Raft {
         let log = terms
             .into_iter()
             .flatten()
-            .enumerate()
-            .map(|(i, &term)| LogEntry {
+            .map(|&term| LogEntry {
                 term,
                 command: Command::Set {
                     key: "x".into(),
-                    value: i as i64 + 1,
+                    value: term as i64,
                 },
                 client: None,
             })
@@ -112,6 +112,11 @@ impl Protocol for Raft {
         };
         let disk = saved.and_then(PeerSaved::server).or(preset.as_ref());
         let mut node = RaftNode::from_saved(ctx.me(), disk, start);
+        if preset.is_some() {
+            // A preset log is on disk from the start: a server that crashes
+            // before it writes anything still shows it while down.
+            ctx.persist();
+        }
         if self.params.break_forget_vote_on_restart {
             node.voted_for = None;
         }
