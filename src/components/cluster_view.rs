@@ -231,7 +231,6 @@ struct NodeBodyProps {
     /// Each vote: the voter, granted or not, and its dot's place on the rim.
     votes: Vec<(NodeId, bool, String, String)>,
     lines: Vec<String>,
-    badge: String,
 }
 
 #[component]
@@ -243,7 +242,6 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
         up,
         votes,
         lines,
-        badge,
     } = props;
     html! {
         <>
@@ -266,7 +264,6 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                         lengthAdjust={fit.map(|_| "spacingAndGlyphs")}>{line}</text></>
                 }
             })}</>
-            {" "}<text class="badge" y={(radius + 24.0).to_string()}>{badge}</text>
         </>
     }
 }
@@ -470,8 +467,16 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
                 <>{for timer}</>
                 <NodeBody id={n.id} {radius} colour={n.colour.clone()} up={n.up} {votes}
-                    lines={n.lines.clone()} badge={n.badge.clone()} />
+                    lines={n.lines.clone()} />
             </g>
+        }
+    });
+
+    let badges = props.nodes.iter().filter(|n| !n.badge.is_empty()).map(|n| {
+        let (x, y) = at(n.id);
+        html! {
+            <text key={n.id.to_string()} class="badge" x={format!("{x:.1}")} y={format!("{:.1}", y + radius + 24.0)}>
+                {n.badge.clone()}</text>
         }
     });
 
@@ -506,6 +511,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                     <g class="flying" aria-hidden="true">{for flying}</g>
                     {for messages}
                 </g>
+                // Above the messages, so a dot passing under "★ leader" does
+                // not hide it (the node's label says it too).
+                <g class="badges" aria-hidden="true">{for badges}</g>
             </svg>
             <figcaption>{props.hint.clone()}</figcaption>
         </figure>
