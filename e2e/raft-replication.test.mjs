@@ -429,3 +429,17 @@ test('each log strip is one Tab stop; arrow keys move along a strip and between 
   assert.match(await page.locator('[data-testid="why"]').textContent(), new RegExp(`^Entry ${firstShown} `));
   assert.equal(await page.locator('.log-row').nth(0).locator('button.entry[tabindex="0"]').getAttribute('data-index'), firstShown);
 });
+
+test('the leader\'s badge is drawn above the messages, so a passing dot does not hide it', async () => {
+  const page = await open();
+  await load(page, 'raft-replication-requests.json');
+  await seek(page, 1000);
+  const order = await page.evaluate(() => [...document.querySelector('.cluster svg').children].map((c) => c.getAttribute('class')));
+  assert.ok(order.indexOf('badges') > order.indexOf('messages'), JSON.stringify(order));
+  const leader = await page.locator('.node[data-role="leader"]').getAttribute('data-node');
+  const badge = page.locator('.cluster .badges .badge', { hasText: '★ leader' });
+  assert.equal(await badge.count(), 1);
+  // It stands under its node.
+  const [b, n] = await Promise.all([badge.boundingBox(), page.locator(`.node[data-node="${leader}"] circle.body`).boundingBox()]);
+  assert.ok(Math.abs((b.x + b.width / 2) - (n.x + n.width / 2)) < 2 && b.y > n.y + n.height - 2, JSON.stringify([b, n]));
+});
