@@ -173,12 +173,36 @@ fn figure_8_c_to_d_with_the_bug_loses_a_committed_entry_and_the_stores_disagree(
         .iter()
         .find(|v| v.invariant == "State Machine Safety")
         .unwrap();
-    assert!(
-        said.detail.starts_with("S2 has applied up to entry 2, and its entry 2 is “set x 3” (term 3), but S1 had applied entry 2 as “set x 2” (term 2)"),
-        "{}",
-        said.detail
+    assert_eq!(
+        said.detail,
+        "S2 had applied entry 2 (“set x 2”, term 2, first applied by S1) when its log was overwritten with “set x 3” (term 3): a committed entry is lost, and S2's store keeps what it applied."
     );
-    assert!(!said.detail.contains("by chance"), "{}", said.detail);
+    // S5 applied its own entry 2: the other sentence.
+    let s5 = bug
+        .world()
+        .violations()
+        .iter()
+        .find(|v| v.invariant == "State Machine Safety" && v.detail.starts_with("S5"))
+        .unwrap();
+    assert!(
+        s5.detail.starts_with("S5 applied entry 2 as “set x 3” (term 3), but S1 had applied entry 2 as “set x 2” (term 2)"),
+        "{}",
+        s5.detail
+    );
+    // "Why (not) committed?" agrees with the safety panel: S1's entry 2
+    // was committed, and lost; S2's entry 2 now is another one.
+    use distviz_core::raft::why_not_committed;
+    let why = why_not_committed(bug.world(), bug.records_so_far(), NodeId::server(0), 2);
+    assert!(
+        why.contains("It was committed (S1 applied it), so a committed entry is lost"),
+        "{why}"
+    );
+    assert!(!why.contains("never committed"), "{why}");
+    let why = why_not_committed(bug.world(), bug.records_so_far(), NodeId::server(1), 2);
+    assert!(
+        why.contains("But entry 2 was committed before as another entry, “set x 2” (term 2), which S1 applied"),
+        "{why}"
+    );
 }
 
 #[test]

@@ -46,9 +46,17 @@ pub fn why_not_committed(
             .and_then(|s| s.live.as_ref())
             .and_then(Peer::server)
     };
+    // What the run first applied at this index, whatever rule committed it.
+    let first_applied = world.monitor().committed_at(index);
     if live(of).is_some_and(|n| n.commit_index >= index) {
+        let conflict = match &first_applied {
+            Some((term, by, command)) if *term != entry.term => format!(
+                " But entry {index} was committed before as another entry, “{command}” (term {term}), which {by} applied: two different entries committed at one index, possible only with a rule broken. A store that applied the old one keeps it."
+            ),
+            _ => String::new(),
+        };
         return format!(
-            "{what} is committed on {of}: its commitIndex is {} (it has applied up to {}).",
+            "{what} is committed on {of}: its commitIndex is {} (it has applied up to {}).{conflict}",
             live(of).map_or(0, |n| n.commit_index),
             live(of).map_or(0, |n| n.last_applied)
         );
@@ -108,8 +116,15 @@ pub fn why_not_committed(
         } else {
             "once the partition heals and its AppendEntries reach"
         };
+        // Committed and still lost: only a broken rule gets here.
+        let was = match &first_applied {
+            Some((term, by, _)) if *term == entry.term => format!(
+                "It was committed ({by} applied it), so a committed entry is lost: that breaks Leader Completeness, possible only with a rule broken."
+            ),
+            _ => "It was never committed.".into(),
+        };
         return format!(
-            "{stale}{what} is not on the leader, {} (term {}): {}. It was never committed, and {} will replace it {when} {of}.",
+            "{stale}{what} is not on the leader, {} (term {}): {}. {was} {} will replace it {when} {of}.",
             leader.id,
             leader.current_term,
             match leader.term_at(index) {

@@ -71,6 +71,13 @@ pub struct RaftMonitor {
 }
 
 impl RaftMonitor {
+    /// The entry first applied at `index` by any server, if one was: its
+    /// term, who applied it, and its command in words. "Committed" as the
+    /// run showed it, whatever rule a leader followed.
+    pub fn committed_at(&self, index: u64) -> Option<(u64, NodeId, std::rc::Rc<str>)> {
+        self.logs.committed_at(index)
+    }
+
     pub fn leaders(&self) -> impl Iterator<Item = &Leadership> {
         self.leaders.values()
     }

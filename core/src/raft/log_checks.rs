@@ -47,6 +47,9 @@ pub struct LogChecks {
     complete_in: Vec<u64>,
     /// Each server's snapshot when last checked.
     snapshots: Vec<(u64, u64)>,
+    /// Each server's lastApplied when last checked (0 while down): a
+    /// server whose applied entry is overwritten had applied it before.
+    applied_seen: Vec<u64>,
 }
 
 /// The first log seen holding each (index, term), with its digest and
@@ -103,7 +106,7 @@ impl LogChecks {
                 .fresh_bytes_each(1, size_of::<Committed>() + sentence)
             + (self.seen.capacity() + self.digests.capacity()) * size_of::<SharedLog<u64>>()
             + self.leading.capacity() * size_of::<Option<(u64, usize)>>()
-            + self.complete_in.capacity() * 8
+            + (self.complete_in.capacity() + self.applied_seen.capacity()) * 8
     }
 
     /// Checks one server; returns (invariant, detail) for what it broke.
@@ -115,6 +118,7 @@ impl LogChecks {
             self.leading.resize(slot + 1, None);
             self.complete_in.resize(slot + 1, 0);
             self.snapshots.resize(slot + 1, (0, 0));
+            self.applied_seen.resize(slot + 1, 0);
         }
         let mut found = Vec::new();
         let replaced = self.snapshots[slot] != s.snapshot && self.take_snapshot(s);
@@ -141,7 +145,15 @@ impl LogChecks {
             }
             self.state_machine_safety(s, applied, &mut found);
         }
+        self.applied_seen[slot] = s.live.map_or(0, |(_, _, applied)| applied);
         found
+    }
+
+    /// The entry first applied at `index` (by any server): its term, who
+    /// applied it, and its command in words.
+    pub(super) fn committed_at(&self, index: u64) -> Option<(u64, NodeId, std::rc::Rc<str>)> {
+        let c = self.committed.get(index.checked_sub(1)? as usize)?;
+        Some((c.term, c.by, c.command.clone()))
     }
 
     /// A new snapshot: if it stands for entries other than the ones this
@@ -310,17 +322,26 @@ impl LogChecks {
             } else {
                 ""
             };
-            let detail = if theirs.by == id {
+            let first_by = if theirs.by == id {
+                String::new()
+            } else {
+                format!(", first applied by {}", theirs.by)
+            };
+            let detail = if self.applied_seen[slot] as usize >= index {
+                // It had applied the entry; this event overwrote it (a
+                // follower of a leader that lacks a committed entry).
+                format!(
+                    "{id} had applied entry {index} (“{}”, term {}{first_by}) when its log was overwritten with {mine}: a committed entry is lost, and {id}'s store keeps what it applied.{by_chance}",
+                    theirs.command, theirs.term
+                )
+            } else if theirs.by == id {
                 format!(
                     "{id} applied entry {index} twice, differently: first “{}” (term {}), then {mine} after its log was overwritten.{by_chance}",
                     theirs.command, theirs.term
                 )
             } else {
-                // Said of what the log holds now: the entry it applied may
-                // have been overwritten under it (a follower of a leader
-                // that lacks a committed entry), or it applied the new one.
                 format!(
-                    "{id} has applied up to entry {index}, and its entry {index} is {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{by_chance}",
+                    "{id} applied entry {index} as {mine}, but {} had applied entry {index} as “{}” (term {}): two different entries at one index.{by_chance}",
                     theirs.by, theirs.command, theirs.term
                 )
             };

@@ -253,6 +253,14 @@ impl RaftMsg {
                 match_index,
                 ..
             } => format!("AppendEntries ok, matches up to {match_index} (term {term})"),
+            // Refused for its term alone: the sender's term is older than
+            // the follower's (a stale leader). Nothing about the logs.
+            RaftMsg::AppendEntriesReply {
+                term,
+                success: false,
+                conflict_index: 0,
+                ..
+            } => format!("AppendEntries refused: the sender's term is stale, this server is in term {term}"),
             // What the follower holds is said too: the faster back-off
             // jumps by it (§5.3), the slower one walks back one entry.
             RaftMsg::AppendEntriesReply {
@@ -355,6 +363,14 @@ mod tests {
         assert_eq!(
             refusal(3, 18).describe(),
             "AppendEntries refused: no match at 21; it holds term 3 there, from entry 18 (term 2)"
+        );
+    }
+
+    #[test]
+    fn a_refusal_for_a_stale_term_says_so_and_nothing_about_the_logs() {
+        assert_eq!(
+            refusal(0, 0).describe(),
+            "AppendEntries refused: the sender's term is stale, this server is in term 2"
         );
     }
 }
