@@ -111,6 +111,10 @@ test('a stale leader\'s entry is explained, then rolled back on heal', async () 
   await page.waitForFunction(() => /dropped entry/.test(document.querySelector('[data-testid="event-log"]').textContent));
   const s = await stores(page);
   assert.ok(s.every((t) => t === 'x=1'), s.join(' | '));
+  // The pick names S3's entry 2 of term 1: rolled back, the answer says so
+  // before it answers for the entry now at that index.
+  assert.match(await page.locator('[data-testid="why"]').textContent(),
+    /^The entry you picked, S3's entry 2 of term 1, is no longer in its log: a leader's log replaced it\. Now: Entry 2 \(term 2/);
 });
 
 test('Figure 8 with the bug lights the safety panel; the right rule keeps it green', async () => {
@@ -442,4 +446,18 @@ test('the leader\'s badge is drawn above the messages, so a passing dot does not
   // It stands under its node.
   const [b, n] = await Promise.all([badge.boundingBox(), page.locator(`.node[data-node="${leader}"] circle.body`).boundingBox()]);
   assert.ok(Math.abs((b.x + b.width / 2) - (n.x + n.width / 2)) < 2 && b.y > n.y + n.height - 2, JSON.stringify([b, n]));
+});
+
+test('Esc closes the answer; a seed in the link starts a fresh run with it, and a bad one is said', async () => {
+  const page = await open(`${LAB}?seed=7`);
+  assert.equal(await page.locator('.controls .seed input').inputValue(), '7');
+  await pause(page);
+  await load(page, 'raft-replication-requests.json');
+  await page.keyboard.press('End');
+  await page.locator('.log-row').first().locator('button.entry').last().click();
+  assert.equal(await page.locator('[data-testid="why"]').count(), 1);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid="why"]').count(), 0);
+  const bad = await open(`${LAB}?seed=abc`);
+  assert.match(await bad.locator('[data-testid="problem"]').textContent(), /seed: "abc" is not a whole number/);
 });

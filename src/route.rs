@@ -2,7 +2,8 @@
 //!
 //! Lab options: `embed=1` (no site chrome, for an iframe), `controls=0`,
 //! `theme=light|dark`, `click=select|crash`, `s=<scenario>` (a share link),
-//! `t=<ms>` (open paused at that time); the consistency lab's `h=<history>`
+//! `t=<ms>` (open paused at that time), `seed=<n>` (a fresh run with that
+//! seed); the consistency lab's `h=<history>`
 //! and `m=<model>`. They may also stand before the `#`
 //! (`index.html?theme=dark#/raft-election`); after it they win. Parsing
 //! never fails: problems are collected as sentences.
@@ -40,6 +41,8 @@ pub struct Route {
     /// The packed scenario of a share link.
     pub scenario: Option<String>,
     pub at_ms: Option<u64>,
+    /// The seed of a fresh run (the Seed box's, as a link).
+    pub seed: Option<u64>,
     /// The consistency lab's shared history (a sketch) and model.
     pub history: Option<String>,
     pub model: Option<String>,
@@ -75,6 +78,7 @@ impl Route {
             click_crashes: false,
             scenario: None,
             at_ms: None,
+            seed: None,
             history: None,
             model: None,
             problems: Vec::new(),
@@ -118,6 +122,16 @@ impl Route {
                 self.scenario = Some(value);
                 Ok(())
             }
+            "seed" => match value.parse::<u64>() {
+                Ok(seed) => {
+                    self.seed = Some(seed);
+                    Ok(())
+                }
+                Err(_) => Err(format!(
+                    "seed: \"{value}\" is not a whole number (0 to {})",
+                    u64::MAX
+                )),
+            },
             // Bounded before any work starts: a run lasts at most a day.
             "t" => match value.parse::<u64>() {
                 Ok(t) if t <= MAX_DURATION_MS => {
@@ -147,7 +161,12 @@ impl Route {
                 Ok(())
             }
             other => Err(format!(
-                "\"{other}\" is not an option of this page. It reads embed, controls, theme, click, s (a shared run), t (a time in ms), h and m (the consistency page's history and model); the seed and the settings are set in the lab, and a shared link keeps them"
+                "\"{other}\" is not an option of this page. It reads embed, controls, theme, click, s (a shared run), t (a time in ms), seed (a fresh run's seed){}; the settings are set in the lab, and a shared link keeps them",
+                if self.is_consistency_page() {
+                    ", h and m (a history and a model)"
+                } else {
+                    ""
+                }
             )),
         };
         if let Err(problem) = outcome {
@@ -193,7 +212,20 @@ mod tests {
         assert!(
             r.problems[2].starts_with("\"zoom\" is not an option of this page. It reads embed,")
         );
-        assert!(r.problems[2].contains("s (a shared run), t (a time in ms)"));
+        assert!(r.problems[2]
+            .contains("s (a shared run), t (a time in ms), seed (a fresh run's seed);"));
+        assert!(
+            !r.problems[2].contains("h and m"),
+            "another page's options are not listed"
+        );
+        assert!(Route::parse("#/consistency-models?zoom=2").problems[0]
+            .contains("h and m (a history and a model)"));
+        // The Seed box's seed, as a link.
+        let r = Route::parse("#/raft-replication?seed=42");
+        assert_eq!((r.seed, r.problems.len()), (Some(42), 0));
+        let r = Route::parse("#/raft-replication?seed=abc");
+        assert_eq!(r.seed, None);
+        assert!(r.problems[0].starts_with("seed: \"abc\" is not a whole number"));
         // A history belongs to the consistency page: elsewhere it is said, not kept.
         let r = Route::parse("#/raft-replication?h=zzz&m=zzz");
         assert_eq!(r.problems.len(), 2);

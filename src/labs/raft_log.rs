@@ -14,8 +14,9 @@ use distviz_core::sim::{NodeId, NodeSlot, RecordOf, SharedLog, World};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// An entry the learner picked, to ask why it is (not) committed.
-pub type Picked = Option<(NodeId, u64)>;
+/// An entry the learner picked, to ask why it is (not) committed: its
+/// server, index and term (a later leader may replace it at that index).
+pub type Picked = Option<(NodeId, u64, u64)>;
 
 /// One entry of a strip. Its own component, compared by value, so that
 /// when a strip changes only the entries that changed are drawn again.
@@ -190,7 +191,7 @@ struct StripProps {
     applied: u64,
     /// The entry of this log that is picked, if any.
     picked: Option<u64>,
-    on_pick: Callback<(NodeId, u64)>,
+    on_pick: Callback<(NodeId, u64, u64)>,
     /// The longest log's length: every strip shows the same window of
     /// indices, its newest, so an index stands in one column in every row.
     window_end: usize,
@@ -260,10 +261,11 @@ fn Strip(props: &StripProps) -> Html {
     let first = sticky_first(*drawn.borrow(), log.start(), log.len(), newest_first);
     *drawn.borrow_mut() = Some((first, log.len()));
     let onclick = {
-        let on_pick = on_pick.clone();
+        let (on_pick, log) = (on_pick.clone(), log.clone());
         move |e: MouseEvent| {
-            if let Some(index) = clicked_index(&e) {
-                on_pick.emit((id, index));
+            let term = |index: u64| log.get(index as usize - 1).map(|e| e.term);
+            if let Some((index, term)) = clicked_index(&e).and_then(|i| Some((i, term(i)?))) {
+                on_pick.emit((id, index, term));
             }
         }
     };
@@ -430,7 +432,11 @@ fn logs(slot: &NodeSlot<Raft>) -> Option<LogOf<'_>> {
 }
 
 /// The logs panel: a row per server.
-pub fn log_strips(world: &World<Raft>, picked: Picked, on_pick: &Callback<(NodeId, u64)>) -> Html {
+pub fn log_strips(
+    world: &World<Raft>,
+    picked: Picked,
+    on_pick: &Callback<(NodeId, u64, u64)>,
+) -> Html {
     let leader = super::raft_membership::leader(world);
     let window_end = world
         .nodes()
@@ -488,7 +494,7 @@ pub fn logs_with_why(
 ) -> Html {
     let on_pick = {
         let picked = picked.clone();
-        Callback::from(move |entry: (NodeId, u64)| {
+        Callback::from(move |entry: (NodeId, u64, u64)| {
             picked.set(if *picked == Some(entry) {
                 None
             } else {
@@ -496,22 +502,44 @@ pub fn logs_with_why(
             })
         })
     };
-    let why = picked.and_then(|(node, index)| {
-        world
-            .get(node)
-            .map(|_| why_not_committed(world, records, node, index))
+    let why = picked.and_then(|(node, index, term)| {
+        world.get(node).map(|_| {
+            let why = why_not_committed(world, records, node, index);
+            // The pick names an index; say so when that entry was replaced.
+            // (An entry a snapshot now covers is not replaced.)
+            let replaced = logs(world.node(node)).is_some_and(|((log, _), _)| {
+                index as usize > log.start()
+                    && log.get(index as usize - 1).map(|e| e.term) != Some(term)
+            });
+            if replaced {
+                format!("The entry you picked, {node}'s entry {index} of term {term}, is no longer in its log: a leader's log replaced it. Now: {why}")
+            } else {
+                why
+            }
+        })
     });
     let close = {
         let picked = picked.clone();
         Callback::from(move |_: MouseEvent| picked.set(None))
     };
-    html! {
-        <>
-            {log_strips(world, **picked, &on_pick)}
-            if let (Some(why), Some(entry)) = (why, **picked) {
-                <WhyAnswer {why} {entry} {close} />
+    // Esc in the strips or the answer closes the answer.
+    let onkeydown = {
+        let picked = picked.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && picked.is_some() {
+                e.prevent_default();
+                picked.set(None);
             }
-        </>
+        })
+    };
+    html! {
+        // `display: contents` (style.css): the panels stay the page's items.
+        <div class="logs-and-why" {onkeydown}>
+            {log_strips(world, **picked, &on_pick)}
+            if let (Some(why), Some((node, index, _))) = (why, **picked) {
+                <WhyAnswer {why} entry={(node, index)} {close} />
+            }
+        </div>
     }
 }
 

@@ -55,12 +55,19 @@ pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
 
 /// The controller a lab page starts with: the URL's scenario and time, or
 /// the lab's default; problems with the URL are said, never fatal.
-fn initial<P: Protocol>(route: &Route, default: Scenario, make: MakeRun<P>) -> Controller<P> {
+fn initial<P: Protocol>(route: &Route, mut default: Scenario, make: MakeRun<P>) -> Controller<P> {
+    let mut problems = route.problems.clone();
+    match (route.seed, &route.scenario) {
+        (Some(seed), None) => default.seed = seed,
+        (Some(_), Some(_)) => problems.push(
+            "seed: a shared run (s) carries its own seed, so the seed given is not used.".into(),
+        ),
+        _ => {}
+    }
     let mut ctl = match Controller::new(default, make) {
         Ok(ctl) => ctl,
         Err(err) => panic!("the built-in default scenario is invalid: {err}"),
     };
-    let mut problems = route.problems.clone();
     ctl.click_crashes = route.click_crashes;
     if let Some(packed) = &route.scenario {
         let loaded = Scenario::from_link_param(packed).and_then(|s| {
