@@ -467,6 +467,8 @@ test('confusion 5: a break-it toggle shows a badge on the lab, with a way to fix
   await badge.getByRole('button', { name: 'Fix it' }).click();
   assert.equal(await badge.count(), 0);
   assert.equal(await page.locator('.settings .break-it input').isChecked(), false);
+  // The button went with the badge: the focus went to Play, not the page's top.
+  assert.ok(await page.evaluate(() => document.activeElement.matches('.controls button.play')));
   await close(page);
 });
 

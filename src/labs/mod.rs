@@ -1,5 +1,6 @@
 //! One module per lab: each wires a core model to the shared components.
 
+mod break_badge;
 mod common;
 pub mod consistency;
 mod counterexample;

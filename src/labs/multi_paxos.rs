@@ -3,6 +3,7 @@
 //! the shared components; the slot table and the chosen marker show a slot
 //! chosen before any learner knows it.
 
+use super::break_badge::BreakBadge;
 use super::common::landmark_timeline;
 use super::counterexample::FindCounterexample;
 use super::multi_paxos_experiments::MultiPaxosExperiments;
@@ -92,17 +93,14 @@ pub fn MultiPaxosLab(props: &MultiPaxosProps) -> Html {
         None => "✕ Crash… (X)".to_string(),
     };
     let params = &d.params;
-    let fix = send.reform(|_: MouseEvent| Command::SetLayout {
+    let fix = send.reform(|()| Command::SetLayout {
         counts: Vec::new(),
         params: vec![(BREAK.0, Value::Bool(false))],
     });
     let above = html! {
         <>
             if params.broken() {
-                <div class="break-badge" role="status" data-testid="break-badge">
-                    <strong>{"⚠ Broken on purpose:"}</strong>{format!(" {}.", BREAK.1)}
-                    <button onclick={fix}>{"Fix it"}</button>
-                </div>
+                <BreakBadge words={format!("{}.", BREAK.1)} {fix} />
             }
             {match chosen_status(world) {
                 Some((words, state)) => html! {

@@ -2,6 +2,7 @@
 //! value. Wires the core's model to the shared components; the chosen
 //! marker shows a value chosen before any learner knows it.
 
+use super::break_badge::BreakBadge;
 use super::common::landmark_timeline;
 use super::paxos_experiments::PaxosExperiments;
 use super::paxos_settings::{PaxosSettings, BREAK_TOGGLES};
@@ -102,7 +103,7 @@ pub fn PaxosLab(props: &PaxosProps) -> Html {
         })
         .map(|(_, words)| *words)
         .collect();
-    let fix = send.reform(|_: MouseEvent| Command::SetLayout {
+    let fix = send.reform(|()| Command::SetLayout {
         counts: Vec::new(),
         params: BREAK_TOGGLES
             .iter()
@@ -113,10 +114,7 @@ pub fn PaxosLab(props: &PaxosProps) -> Html {
     let above = html! {
         <>
             if !broken.is_empty() {
-                <div class="break-badge" role="status" data-testid="break-badge">
-                    <strong>{"⚠ Broken on purpose:"}</strong>{format!(" {}.", broken.join("; "))}
-                    <button onclick={fix}>{"Fix it"}</button>
-                </div>
+                <BreakBadge words={format!("{}.", broken.join("; "))} {fix} />
             }
             {match &chosen {
                 Some((words, state)) => html! {

@@ -1,6 +1,7 @@
 //! The Raft leader-election lab: wires the core's Raft model to the shared
 //! components.
 
+use super::break_badge::BreakBadge;
 use super::raft_experiments::RaftExperiments;
 use super::raft_settings::{RaftSettings, BREAK_VOTES};
 use super::raft_timeline::raft_timeline;
@@ -71,11 +72,8 @@ pub fn RaftElectionLab(props: &RaftElectionProps) -> Html {
     let above = html! {
         <>
             if params.break_one_vote_per_term {
-                <div class="break-badge" role="status" data-testid="break-badge">
-                    <strong>{"⚠ Broken on purpose:"}</strong>{" a server may vote twice in one term."}
-                    <button onclick={send.reform(|_| Command::SetParam { name: BREAK_VOTES, value: serde_json::Value::Bool(false) })}>
-                        {"Fix it"}</button>
-                </div>
+                <BreakBadge words="a server may vote twice in one term."
+                    fix={send.reform(|()| Command::SetParam { name: BREAK_VOTES, value: serde_json::Value::Bool(false) })} />
             }
             <div class="tools" role="toolbar" aria-label="Faults and actions">
                 {partition_tools(&c, &send)}

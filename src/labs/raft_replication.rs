@@ -2,6 +2,7 @@
 //! travel, commit and apply; logs strips show it, and "why isn't this
 //! committed?" answers from the live state.
 
+use super::break_badge::BreakBadge;
 use super::counterexample::FindCounterexample;
 use super::raft_log::{logs_with_why, Picked};
 use super::raft_membership::{MembershipProps, MembershipTools};
@@ -101,14 +102,11 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
     let above = html! {
         <>
             if !broken.is_empty() {
-                <div class="break-badge" role="status" data-testid="break-badge">
-                    <strong>{"⚠ Broken on purpose:"}</strong>
-                    {format!(" a server may {}.", broken.iter().map(|(_, w)| *w).collect::<Vec<_>>().join("; and "))}
-                    <button onclick={send.reform({
+                <BreakBadge words={format!("a server may {}.", broken.iter().map(|(_, w)| *w).collect::<Vec<_>>().join("; and "))}
+                    fix={send.reform({
                         let fields: Vec<&'static str> = broken.iter().map(|(f, _)| *f).collect();
                         move |_| Command::SetLayout { counts: Vec::new(), params: fields.iter().map(|f| (*f, serde_json::Value::Bool(false))).collect() }
-                    })}>{"Fix it"}</button>
-                </div>
+                    })} />
             }
             <div class="tools" role="toolbar" aria-label="Requests and faults">
                 <button class="primary" onclick={command(send_request(ClientInput::Any))} title="C">{"Send request (C)"}</button>
