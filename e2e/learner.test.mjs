@@ -213,7 +213,8 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
   await setSpeed(page, 0.5);
   await waitForLeader(page);
   const order = await page.locator('.cluster svg > g').evaluateAll((gs) => gs.map((g) => g.getAttribute('class')));
-  assert.deepEqual(order, ['links', 'nodes', 'messages']);
+  // Only the nodes' badges (★ leader) come after, with no click of their own.
+  assert.deepEqual(order, ['links', 'nodes', 'messages', 'badges']);
   // Paused: step until a message sits on a node's rim, and click it there (the node's edge is under it).
   await pause(page);
   const overNode = () => page.evaluate(() => {

@@ -219,8 +219,23 @@ fn figure_8_c_to_e_with_the_right_rule_commits_through_an_entry_of_the_leaders_t
         .and_then(PeerSaved::server)
         .expect("S5's disk");
     assert_eq!(saved.log.get(1).map(|e| e.term), Some(3));
-    // (c): entry 2 (term 2) on a majority, but S1 (term 4) does not commit it.
+    // (c): entry 2 (term 2) on a majority, but S1 (term 4) does not commit
+    // it. While the replies are on their way, the answer says the leader
+    // knows of fewer than the logs hold.
+    use distviz_core::raft::why_not_committed;
+    let lagging = (150..240).step_by(5).any(|t| {
+        right.advance_to(t);
+        why_not_committed(right.world(), right.records_so_far(), NodeId::server(0), 2)
+            .contains("so far, by its matchIndex; it learns of the others from their replies.")
+    });
+    assert!(
+        lagging,
+        "a moment when the leader's matchIndex lags the logs"
+    );
     right.advance_to(240);
+    let why = why_not_committed(right.world(), right.records_so_far(), NodeId::server(0), 2);
+    assert!(why.contains("A leader commits an older term's entries only by committing one of its own term (Figure 8)."), "{why}");
+    assert!(!why.contains("so far"), "{why}");
     let s1 = server(&right, 0);
     assert_eq!((s1.role, s1.current_term), (Role::Leader, 4));
     let holders = (0..4).filter(|&n| terms(&right, n) == [1, 2]).count();

@@ -170,8 +170,26 @@ pub fn why_not_committed(
             Some(i) => format!(" It will commit together with entry {i}, the leader's first of term {}, once a majority stores that.", leader.current_term),
             None => " The leader has no entry of its own term yet; a client request (or the no-op a new leader appends) would carry it.".into(),
         };
+        // The leader counts by matchIndex, which lags what the logs hold
+        // while replies are on their way: say so when they differ.
+        let known: Vec<NodeId> = members
+            .iter()
+            .copied()
+            .filter(|&id| {
+                id == leader.id
+                    || leader.match_index.get(id.n as usize).copied().unwrap_or(0) >= index
+            })
+            .collect();
+        let heard = if known.len() < stored_by {
+            format!(
+                " (The leader knows of {} so far, by its matchIndex; it learns of the others from their replies.)",
+                names(&known)
+            )
+        } else {
+            String::new()
+        };
         return format!(
-            "{what} is not committed: {stored}, but it is from term {} and the leader {} is in term {}. A leader commits an older term's entries only by committing one of its own term (Figure 8).{later}",
+            "{what} is not committed: {stored}, but it is from term {} and the leader {} is in term {}. A leader commits an older term's entries only by committing one of its own term (Figure 8).{later}{heard}",
             entry.term, leader.id, leader.current_term
         );
     }
