@@ -114,7 +114,7 @@ test('a stale leader\'s entry is explained, then rolled back on heal', async () 
   // The pick names S3's entry 2 of term 1: rolled back, the answer says so
   // before it answers for the entry now at that index.
   assert.match(await page.locator('[data-testid="why"]').textContent(),
-    /^The entry you picked, S3's entry 2 of term 1, is no longer in its log: a leader's log replaced it\. Now: Entry 2 \(term 2/);
+    /^The entry you picked, S3's entry 2 of term 1, is not in its log at this moment: an entry of term 2 stands there\. Now: Entry 2 \(term 2/);
 });
 
 test('Figure 8 with the bug lights the safety panel; the right rule keeps it green', async () => {

@@ -505,16 +505,16 @@ pub fn logs_with_why(
     let why = picked.and_then(|(node, index, term)| {
         world.get(node).map(|_| {
             let why = why_not_committed(world, records, node, index);
-            // The pick names an index; say so when that entry was replaced.
-            // (An entry a snapshot now covers is not replaced.)
-            let replaced = logs(world.node(node)).is_some_and(|((log, _), _)| {
-                index as usize > log.start()
-                    && log.get(index as usize - 1).map(|e| e.term) != Some(term)
+            // The pick names an index: say so when another entry stands
+            // there now (a leader replaced it, or time travelled to before
+            // it). An entry a snapshot now covers is still the same.
+            let there = logs(world.node(node)).and_then(|((log, _), _)| {
+                (index as usize > log.start()).then(|| (log.get(index as usize - 1).map(|e| e.term), log.len()))
             });
-            if replaced {
-                format!("The entry you picked, {node}'s entry {index} of term {term}, is no longer in its log: a leader's log replaced it. Now: {why}")
-            } else {
-                why
+            match there {
+                Some((Some(now), _)) if now != term => format!("The entry you picked, {node}'s entry {index} of term {term}, is not in its log at this moment: an entry of term {now} stands there. Now: {why}"),
+                Some((None, len)) => format!("The entry you picked, {node}'s entry {index} of term {term}, is not in its log at this moment: its log ends at {len}. {why}"),
+                _ => why,
             }
         })
     });
