@@ -133,6 +133,15 @@ test('Figure 8 with the bug lights the safety panel; the right rule keeps it gre
   // The harm shows in the stores: the followers applied S1's entry 2, S5 its own.
   await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '1200');
   assert.deepEqual((await stores(page)).slice(1), ['x=2', 'x=2', 'x=2', 'x=3']);
+  // Travelling to the first violation keeps the later ones in reach.
+  await page.locator('.invariants li[data-invariant="Leader Completeness"] li button').first().click();
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '510');
+  const sms = page.locator('.invariants li[data-invariant="State Machine Safety"]');
+  assert.equal(await sms.getAttribute('class'), 'holds');
+  assert.match(await sms.locator('.later').textContent(), /^Holds so far; breaks later in this run: +at 587 ms/);
+  await sms.locator('.later button').first().click();
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.now === '587');
+  assert.equal(await sms.getAttribute('class'), 'broken');
 });
 
 test('Find a counterexample with a rule broken loads a failing run, paused at the violation', async () => {

@@ -10,6 +10,8 @@ pub struct InvariantStatus {
     pub description: &'static str,
     /// (time, sentence) of each violation so far.
     pub broken: Vec<(u64, String)>,
+    /// When it breaks later in the run computed so far (past the cursor).
+    pub later: Vec<u64>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -49,6 +51,14 @@ pub fn Invariants(props: &InvariantsProps) -> Html {
                                         }
                                     })}
                                 </ul>
+                            }
+                            if !item.later.is_empty() {
+                                <p class="later">{if ok { "Holds so far; breaks later in this run: " } else { "And later: " }}
+                                    {for item.later.iter().map(|&at| html! {
+                                        <>{" "}<button class="link-button" onclick={props.send.reform(move |_| Command::Seek(at))}
+                                            title="Go to this moment">{format!("at {at} ms")}</button></>
+                                    })}
+                                </p>
                             }
                         </li>
                     }

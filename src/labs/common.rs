@@ -139,6 +139,17 @@ pub fn log_lines<P: Protocol>(ctl: &Controller<P>) -> Vec<LogLine> {
 
 pub fn invariant_statuses<P: Protocol>(ctl: &Controller<P>) -> Vec<InvariantStatus> {
     let world = ctl.run.world();
+    // Breaches past the cursor, in the part of the run already computed
+    // (a violation clicked travels back, and the later ones stay in reach).
+    let later = |name: &str| -> Vec<u64> {
+        ctl.run
+            .landmarks()
+            .breaches
+            .iter()
+            .filter(|b| b.invariant == name && b.at_ms > world.now())
+            .map(|b| b.at_ms)
+            .collect()
+    };
     world
         .protocol()
         .invariants()
@@ -152,6 +163,7 @@ pub fn invariant_statuses<P: Protocol>(ctl: &Controller<P>) -> Vec<InvariantStat
                 .filter(|v| v.invariant == inv.name)
                 .map(|v| (v.at_ms, v.detail.clone()))
                 .collect(),
+            later: later(inv.name),
         })
         .collect()
 }
