@@ -93,6 +93,13 @@ impl Route {
             let value = percent_decode_str(raw).decode_utf8_lossy().into_owned();
             route.set(key, value);
         }
+        if route.seed.is_some() && route.scenario.is_some() {
+            route.seed = None;
+            route.problems.push(
+                "seed: a shared run (s) carries its own seed, so the seed given is not used."
+                    .into(),
+            );
+        }
         route
     }
 
@@ -122,6 +129,9 @@ impl Route {
                 self.scenario = Some(value);
                 Ok(())
             }
+            "seed" if self.is_consistency_page() => Err(
+                "seed: the consistency page draws histories, not runs, so it has no seed".into(),
+            ),
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => {
                     self.seed = Some(seed);
@@ -226,6 +236,10 @@ mod tests {
         let r = Route::parse("#/raft-replication?seed=abc");
         assert_eq!(r.seed, None);
         assert!(r.problems[0].starts_with("seed: \"abc\" is not a whole number"));
+        let r = Route::parse("#/raft-replication?seed=3&s=N4Ig");
+        assert_eq!(r.seed, None);
+        assert!(r.problems[0].contains("a shared run (s) carries its own seed"));
+        assert!(Route::parse("#/consistency-models?seed=3").problems[0].contains("has no seed"));
         // A history belongs to the consistency page: elsewhere it is said, not kept.
         let r = Route::parse("#/raft-replication?h=zzz&m=zzz");
         assert_eq!(r.problems.len(), 2);

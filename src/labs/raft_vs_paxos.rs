@@ -51,19 +51,9 @@ fn keys(key: &str, command: bool, shift: bool) -> Option<Command> {
 /// run; a bad link is said, never fatal.
 fn initial(route: &Route) -> PairController {
     let mut problems = route.problems.clone();
-    let seed = match (route.seed, &route.scenario) {
-        (Some(_), Some(_)) => {
-            problems.push(
-                "seed: a shared run (s) carries its own seed, so the seed given is not used."
-                    .into(),
-            );
-            None
-        }
-        (seed, _) => seed,
-    };
     let mut pair = Scenario::parse(LEADER_CRASH)
         .and_then(|mut s| {
-            s.seed = seed.unwrap_or(s.seed);
+            s.seed = route.seed.unwrap_or(s.seed);
             PairController::new(&s)
         })
         .unwrap_or_else(|err| panic!("the shipped raft-vs-paxos scenario is invalid: {err}"));

@@ -57,13 +57,7 @@ pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
 /// the lab's default; problems with the URL are said, never fatal.
 fn initial<P: Protocol>(route: &Route, mut default: Scenario, make: MakeRun<P>) -> Controller<P> {
     let mut problems = route.problems.clone();
-    match (route.seed, &route.scenario) {
-        (Some(seed), None) => default.seed = seed,
-        (Some(_), Some(_)) => problems.push(
-            "seed: a shared run (s) carries its own seed, so the seed given is not used.".into(),
-        ),
-        _ => {}
-    }
+    default.seed = route.seed.unwrap_or(default.seed);
     let mut ctl = match Controller::new(default, make) {
         Ok(ctl) => ctl,
         Err(err) => panic!("the built-in default scenario is invalid: {err}"),
