@@ -31,6 +31,12 @@ async function play(page) {
   if (await page.locator('.lab').getAttribute('data-playing') === 'false') await page.keyboard.press('Space');
 }
 
+// While the run plays, the logs panel waits as long as it is out of sight
+// (out_of_sight.rs): a learner watching the logs has scrolled to them.
+async function watchLogs(page) {
+  await page.locator('.panel.logs').scrollIntoViewIfNeeded();
+}
+
 async function load(page, file) {
   const before = await page.locator('.lab').getAttribute('data-trace-hash');
   await page.locator(`.experiments button[data-scenario="${file}"]`).click();
@@ -55,6 +61,7 @@ test('the guide links the lab; C sends requests that commit on every server', as
       && Number(document.querySelector('.node[data-node="C1"]').getAttribute('aria-label').match(/(\d+) answered/)[1]) >= n, i, { timeout: 20000 });
   }
   // Every server applied the same commands: the stores agree.
+  await watchLogs(page);
   await page.waitForFunction(() => {
     const s = [...document.querySelectorAll('.log-row .store')].map((e) => e.textContent);
     return s.length === 5 && s.every((t) => t === s[0] && t !== 'empty');
@@ -71,6 +78,7 @@ test('a crashed follower misses entries and catches up after its restart', async
   const follower = ['S1', 'S2', 'S3', 'S4', 'S5'].find((s) => s !== lead.id);
   await page.locator(`.node[data-node="${follower}"]`).click();
   await page.keyboard.press('x');
+  await watchLogs(page);
   await page.waitForSelector(`.log-row.down`);
   for (let i = 1; i <= 2; i++) {
     await page.keyboard.press('c');
@@ -78,6 +86,7 @@ test('a crashed follower misses entries and catches up after its restart', async
   }
   await page.locator(`.node[data-node="${follower}"]`).click();
   await page.keyboard.press('x');
+  await watchLogs(page);
   // Restarted, it rebuilds its commitIndex and store from the leader.
   await page.waitForFunction(() => {
     const same = (sel) => {
@@ -173,6 +182,7 @@ test('add a server: it catches up without a vote, then joins; remove one, and it
   await page.locator('[data-testid="add-server"]').click();
   // The configuration S1–S4 commits, and S4 uses it too.
   await page.waitForFunction(() => /configuration S1–S4\.$/.test(document.querySelector('[data-testid="membership-status"]')?.textContent ?? ''), null, { timeout: 20000 });
+  await watchLogs(page);
   await page.waitForFunction(() => [...document.querySelectorAll('.log-row')].some((r) => /S4/.test(r.querySelector('.who').textContent) && /config S1–S4/.test(r.textContent)), null, { timeout: 20000 });
   assert.doesNotMatch(await page.locator('.node[data-node="S4"]').getAttribute('aria-label'), /outside/);
   // The configuration entry is marked in the logs.
@@ -252,6 +262,37 @@ test('a new entry lays out only the strips and lines it changes, never the page'
   await page.context().close();
 });
 
+test('out of sight while the run plays, the logs wait; in sight, or paused, they are current', async () => {
+  const page = await open();
+  await setWorkload(page, 100);
+  await play(page);
+  await waitForLeader(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.ok(await page.locator('.panel.logs').evaluate((p) => p.getBoundingClientRect().top > innerHeight), 'the logs start below the fold');
+  // DOM changes in the logs panel, and how far the run went, over one second.
+  const watch = () => page.evaluate(() => new Promise((resolve) => {
+    let changes = 0;
+    const observer = new MutationObserver((records) => { changes += records.length; });
+    observer.observe(document.querySelector('.panel.logs'), { subtree: true, childList: true, attributes: true, characterData: true });
+    const from = Number(document.querySelector('.lab').dataset.now);
+    setTimeout(() => { observer.disconnect(); resolve({ changes, ran: Number(document.querySelector('.lab').dataset.now) - from }); }, 1000);
+  }));
+  const away = await watch();
+  assert.ok(away.ran > 500, `the run went on (${away.ran} ms)`);
+  assert.equal(away.changes, 0, 'out of sight, the logs are not drawn');
+  await watchLogs(page);
+  const seen = await watch();
+  assert.ok(seen.changes > 0, 'in sight, the logs follow the run');
+  // Paused out of sight, every strip says what its server's node says.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  await pause(page);
+  const strips = await page.locator('ol.entries').evaluateAll((ols) => ols.map((ol) => ol.getAttribute('aria-label').match(/^(S\d)'s log: (\d+) entries, commitIndex (\d+)/).slice(1).join(' ')));
+  const nodes = await page.locator('.node[data-node^="S"]').evaluateAll((ns) => ns.map((n) => n.getAttribute('aria-label').match(/^(S\d), term \d+, log (\d+) ✓(\d+)/).slice(1).join(' ')));
+  assert.deepEqual(strips, nodes);
+  assert.deepEqual(page.errors, []);
+});
+
 test('long logs show the newest twelve indices in shared columns, and a new entry leaves the drawn ones in place', async () => {
   const page = await open();
   await setWorkload(page, 50);
@@ -261,6 +302,7 @@ test('long logs show the newest twelve indices in shared columns, and a new entr
   const held = () => row.locator('ol.entries').evaluate((ol) => Number(ol.getAttribute('aria-label').match(/(\d+) entries/)[1]));
   // The longest log's length: every strip shows the window of its newest indices.
   const longest = () => page.locator('ol.entries').evaluateAll((ols) => Math.max(...ols.map((ol) => Number(ol.getAttribute('aria-label').match(/(\d+) entries/)[1]))));
+  await watchLogs(page);
   await page.waitForFunction(() => Number(document.querySelector('.log-row ol.entries').getAttribute('aria-label').match(/(\d+) entries/)[1]) >= 30, null, { timeout: 30000 });
   await pause(page);
   const [length, end] = [await held(), await longest()];
@@ -290,6 +332,7 @@ test('long logs show the newest twelve indices in shared columns, and a new entr
   await row.locator(`button.entry[data-index="${length}"]`).evaluate((b) => { window.markedEntry = b; });
   await setSpeed(page, 0);
   await play(page);
+  await watchLogs(page);
   await page.waitForFunction((n) => Number(document.querySelector('.log-row ol.entries').getAttribute('aria-label').match(/(\d+) entries/)[1]) > n, length, { timeout: 20000 });
   await pause(page);
   assert.ok(await page.evaluate((n) => window.markedEntry.isConnected

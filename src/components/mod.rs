@@ -10,5 +10,6 @@ pub mod inspector;
 pub mod invariants;
 pub mod link_grid;
 pub mod message_panel;
+pub mod out_of_sight;
 pub mod share;
 pub mod timeline;

@@ -14,6 +14,7 @@ use super::shell::{
     self, inspected, lab_frame, message_panel, messages, partition_tools, use_lab, FrameParts,
     LabHandle,
 };
+use crate::components::out_of_sight::use_sight;
 use crate::controller::{Command, Controller, Tool};
 use crate::keys::command_for_key;
 use crate::route::Route;
@@ -71,6 +72,7 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
     );
     let derived = use_mut_ref(Derived::default);
     let picked = use_state(|| None as Picked);
+    let below_sight = use_sight();
 
     let c = ctl.borrow();
     refresh(&mut derived.borrow_mut(), &c);
@@ -120,16 +122,18 @@ pub fn RaftReplicationLab(props: &RaftReplicationProps) -> Html {
             <MembershipTools ..MembershipProps::of(world, c.selected, &send) />
         </>
     };
-    let below = html! {
-        <>
-            {logs_with_why(world, c.run.records_so_far(), &picked)}
-            <Legend />
-            if !props.route.embed {
-                <FindCounterexample<Raft> base={c.search_base()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />
-                <ReplicationExperiments send={send.clone()} />
-            }
-        </>
-    };
+    let below = below_sight.hold(c.playing, || {
+        html! {
+            <>
+                {logs_with_why(world, c.run.records_so_far(), &picked)}
+                <Legend />
+                if !props.route.embed {
+                    <FindCounterexample<Raft> base={c.search_base()} make={lab::raft_replication as fn(&Scenario) -> _} inputs={Some(distviz_core::raft::random_membership_change as distviz_core::search::InputDraw)} send={send.clone()} />
+                    <ReplicationExperiments send={send.clone()} />
+                }
+            </>
+        }
+    });
     let settings = html! {
         <ReplicationSettings servers={c.scenario.nodes} params={params.clone()} send={send.clone()} />
     };
