@@ -280,7 +280,11 @@ test('out of sight while the run plays, the logs wait; in sight, or paused, they
   const away = await watch();
   assert.ok(away.ran > 500, `the run went on (${away.ran} ms)`);
   assert.equal(away.changes, 0, 'out of sight, the logs are not drawn');
-  await watchLogs(page);
+  // In sight alone: the strips, with the legend and the rest of the group
+  // still below the fold (the panel's wrapper has no box of its own).
+  await page.setViewportSize({ width: 1280, height: 450 });
+  await page.locator('.panel.logs').evaluate((p) => p.scrollIntoView({ block: 'start' }));
+  assert.ok(await page.locator('.legend-row').evaluate((l) => l.getBoundingClientRect().top > innerHeight), 'only the logs are in sight');
   const seen = await watch();
   assert.ok(seen.changes > 0, 'in sight, the logs follow the run');
   // Paused out of sight, every strip says what its server's node says.

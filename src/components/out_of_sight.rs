@@ -60,22 +60,58 @@ impl PartialEq for HeldProps {
     }
 }
 
-/// The observer, its callback, and the children it watches.
-type Watch = (
-    IntersectionObserver,
-    Closure<dyn Fn(js_sys::Array)>,
-    Vec<Element>,
-);
+/// The observer, its callback, the boxes it watches, and which elements
+/// were found to have no box of their own (their display never changes).
+struct Watch {
+    observer: IntersectionObserver,
+    _report: Closure<dyn Fn(js_sys::Array)>,
+    watched: Vec<Element>,
+    boxless: Vec<(Element, bool)>,
+}
+
+impl Watch {
+    /// What can be watched in `group`: its children, or, for a child that
+    /// lays out as if absent (`display: contents`, as `.logs-and-why`),
+    /// that child's own, as it has no box to meet the viewport.
+    fn boxes_in(&mut self, group: &Element) -> Vec<Element> {
+        let children = group.children();
+        (0..children.length())
+            .filter_map(|i| children.item(i))
+            .flat_map(|child| {
+                if self.is_boxless(&child) {
+                    self.boxes_in(&child)
+                } else {
+                    vec![child]
+                }
+            })
+            .collect()
+    }
+
+    /// Asked of the style once per element: asking forces a style update,
+    /// which would cost every frame while the group is in sight.
+    fn is_boxless(&mut self, element: &Element) -> bool {
+        self.boxless.retain(|(e, _)| e.is_connected());
+        if let Some((_, boxless)) = self.boxless.iter().find(|(e, _)| e == element) {
+            return *boxless;
+        }
+        let boxless = web_sys::window()
+            .and_then(|w| w.get_computed_style(element).ok().flatten())
+            .and_then(|style| style.get_property_value("display").ok())
+            .is_some_and(|display| display == "contents");
+        self.boxless.push((element.clone(), boxless));
+        boxless
+    }
+}
 
 /// Its children, in a box that lays out as if absent (`display: contents`,
 /// style.css), so on a phone each panel keeps its own place in the order.
-/// An observer watches each child; the group is hidden when none of them
-/// meets the viewport.
+/// An observer watches each child's box (see `Watch::boxes_in`); the group
+/// is hidden when none of them meets the viewport.
 #[component]
 fn Held(props: &HeldProps) -> Html {
     let node = use_node_ref();
     let watch = use_mut_ref(|| None::<Watch>);
-    // After each drawing: watch the children now there (one may be new).
+    // After each drawing: watch the boxes now there (one may be new).
     {
         let (node, watch, hidden) = (node.clone(), watch.clone(), props.hidden.clone());
         use_effect_with(props.drawn, move |_| {
@@ -83,17 +119,12 @@ fn Held(props: &HeldProps) -> Html {
             if slot.is_none() {
                 *slot = observer(hidden);
             }
-            if let (Some((observer, _, watched)), Some(group)) =
-                (slot.as_mut(), node.cast::<Element>())
-            {
-                let children = group.children();
-                let now: Vec<Element> = (0..children.length())
-                    .filter_map(|i| children.item(i))
-                    .collect();
-                if now != *watched {
-                    observer.disconnect();
-                    now.iter().for_each(|child| observer.observe(child));
-                    *watched = now;
+            if let (Some(watch), Some(group)) = (slot.as_mut(), node.cast::<Element>()) {
+                let now = watch.boxes_in(&group);
+                if now != watch.watched {
+                    watch.observer.disconnect();
+                    now.iter().for_each(|target| watch.observer.observe(target));
+                    watch.watched = now;
                 }
             }
         });
@@ -102,8 +133,8 @@ fn Held(props: &HeldProps) -> Html {
         let watch = watch.clone();
         use_effect_with((), move |_| {
             move || {
-                if let Some((observer, _, _)) = watch.borrow_mut().take() {
-                    observer.disconnect();
+                if let Some(watch) = watch.borrow_mut().take() {
+                    watch.observer.disconnect();
                 }
             }
         });
@@ -130,5 +161,10 @@ fn observer(hidden: Rc<Cell<bool>>) -> Option<Watch> {
         hidden.set(!in_sight.iter().any(|(_, seen)| *seen));
     });
     let observer = IntersectionObserver::new(report.as_ref().unchecked_ref()).ok()?;
-    Some((observer, report, Vec::new()))
+    Some(Watch {
+        observer,
+        _report: report,
+        watched: Vec::new(),
+        boxless: Vec::new(),
+    })
 }
