@@ -517,3 +517,35 @@ test('Esc closes the answer; a seed in the link starts a fresh run with it, and 
   const bad = await open(`${LAB}?seed=abc`);
   assert.match(await bad.locator('[data-testid="problem"]').textContent(), /seed: "abc" is not a whole number/);
 });
+
+test('a loaded thing to try is named in the address: a reload or a try= link opens it again, and a wrong name lists the runs', async () => {
+  const page = await open(`${LAB}?theme=dark&seed=4`);
+  await load(page, 'raft-replication-figure-8.json');
+  // The run's own options give way to the name; the view's stay.
+  assert.match(page.url(), /#\/raft-replication\?theme=dark&try=figure-8$/);
+  await seek(page, 1500);
+  const at1500 = await page.locator('.lab').getAttribute('data-trace-hash');
+  await page.reload();
+  await page.waitForSelector('.lab.raft-replication .node');
+  await pause(page);
+  await seek(page, 1500);
+  assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), at1500);
+  assert.equal(await page.locator('[data-testid="problem"]').count(), 0);
+  await page.context().close();
+  // A guide author's link, with a time: opened paused there.
+  const linked = await open(`${LAB}?try=figure-8&t=1500`);
+  await linked.waitForFunction(() => document.querySelector('.lab').dataset.now === '1500');
+  assert.equal(await linked.locator('.lab').getAttribute('data-trace-hash'), at1500);
+  assert.equal(await linked.locator('.lab').getAttribute('data-playing'), 'false');
+  await linked.context().close();
+  const wrong = await open(`${LAB}?try=figure-9`);
+  const problem = await wrong.locator('[data-testid="problem"]').textContent();
+  assert.match(problem, /try: no shipped run of this page is called “figure-9”; its runs are .*figure-8.*\. Showing a fresh run instead\./);
+  await wrong.context().close();
+  // Any page's shipped runs: the election lab's split vote, all five down at 1,050 ms.
+  const election = await openPage(browser, `${server.url}#/raft-election?try=split-vote&t=1050`);
+  await election.waitForFunction(() => document.querySelector('.lab')?.dataset.now === '1050');
+  assert.equal(await election.locator('.node[data-role="down"]').count(), 5);
+  assert.deepEqual(election.errors, []);
+  await election.context().close();
+});

@@ -44,8 +44,8 @@ pub fn App() -> Html {
         Page::Lab(id) => {
             // A new shared scenario (say, a pasted link) starts the lab afresh.
             let key = format!(
-                "{id}|{:?}|{:?}|{:?}",
-                route.scenario, route.at_ms, route.history
+                "{id}|{:?}|{:?}|{:?}|{:?}",
+                route.scenario, route.try_name, route.at_ms, route.history
             );
             let (intro, page) = match id.as_str() {
                 lab::CONSISTENCY_MODELS => (

@@ -44,6 +44,14 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|query| query.matches())
 }
 
+/// Puts `hash` in the address bar in place of the current one, without a
+/// `hashchange` (the page stays as it is) or a new history entry.
+pub fn replace_hash(hash: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
 /// The page's address with another hash: what a share link looks like.
 pub fn url_with_hash(hash: &str) -> String {
     let Some(location) = window().map(|w| w.location()) else {

@@ -2,14 +2,18 @@
 //!
 //! Lab options: `embed=1` (no site chrome, for an iframe), `controls=0`,
 //! `theme=light|dark`, `click=select|crash`, `s=<scenario>` (a share link),
-//! `t=<ms>` (open paused at that time), `seed=<n>` (a fresh run with that
-//! seed); the consistency lab's `h=<history>`
+//! `t=<ms>` (open paused at that time), `try=<name>` (a shipped run, as
+//! Things to try loads it), `seed=<n>` (a fresh run with that seed); the
+//! consistency lab's `h=<history>`
 //! and `m=<model>`. They may also stand before the `#`
 //! (`index.html?theme=dark#/raft-election`); after it they win. Parsing
 //! never fails: problems are collected as sentences.
 
 use distviz_core::scenario::{LONGEST_RUN, MAX_DURATION_MS};
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// What a name in a link keeps as it is: letters, digits, `-`, `_`, `.`.
+const NAME: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -40,6 +44,8 @@ pub struct Route {
     pub click_crashes: bool,
     /// The packed scenario of a share link.
     pub scenario: Option<String>,
+    /// A shipped run, by name (`try=figure-8`: `labs::shipped::find`).
+    pub try_name: Option<String>,
     pub at_ms: Option<u64>,
     /// The seed of a fresh run (the Seed box's, as a link).
     pub seed: Option<u64>,
@@ -78,6 +84,7 @@ impl Route {
             click_crashes: false,
             scenario: None,
             at_ms: None,
+            try_name: None,
             seed: None,
             history: None,
             model: None,
@@ -93,12 +100,22 @@ impl Route {
             let value = percent_decode_str(raw).decode_utf8_lossy().into_owned();
             route.set(key, value);
         }
-        if route.seed.is_some() && route.scenario.is_some() {
+        if route.try_name.is_some() && route.scenario.is_some() {
+            route.try_name = None;
+            route
+                .problems
+                .push("try: a shared run (s) is given too, so the page opens that one.".into());
+        }
+        if route.seed.is_some() && (route.scenario.is_some() || route.try_name.is_some()) {
             route.seed = None;
-            route.problems.push(
-                "seed: a shared run (s) carries its own seed, so the seed given is not used."
-                    .into(),
-            );
+            let run = if route.scenario.is_some() {
+                "a shared run (s)"
+            } else {
+                "a shipped run (try)"
+            };
+            route.problems.push(format!(
+                "seed: {run} carries its own seed, so the seed given is not used."
+            ));
         }
         route
     }
@@ -127,6 +144,13 @@ impl Route {
             .map(|crash| self.click_crashes = crash),
             "s" => {
                 self.scenario = Some(value);
+                Ok(())
+            }
+            "try" if self.is_consistency_page() => Err(
+                "try: the consistency page opens histories (h), not shipped runs".into(),
+            ),
+            "try" => {
+                self.try_name = Some(value);
                 Ok(())
             }
             "seed" if self.is_consistency_page() => Err(
@@ -171,7 +195,7 @@ impl Route {
                 Ok(())
             }
             other => Err(format!(
-                "\"{other}\" is not an option of this page. It reads embed, controls, theme, click, s (a shared run), t (a time in ms), seed (a fresh run's seed){}; the settings are set in the lab, and a shared link keeps them",
+                "\"{other}\" is not an option of this page. It reads embed, controls, theme, click, s (a shared run), t (a time in ms), try (a shipped run, by name), seed (a fresh run's seed){}; the settings are set in the lab, and a shared link keeps them",
                 if self.is_consistency_page() {
                     ", h and m (a history and a model)"
                 } else {
@@ -191,6 +215,23 @@ impl Route {
     /// The hash of a lab page with a shared scenario, paused at `at_ms`.
     pub fn share_hash(lab: &str, packed: &str, at_ms: u64) -> String {
         format!("#/{lab}?s={packed}&t={at_ms}")
+    }
+
+    /// `hash` naming the shipped run `name` instead of the run it named:
+    /// its page and its view options kept, its run options (s, t, seed,
+    /// try) dropped.
+    pub fn with_try(hash: &str, name: &str) -> String {
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        let kept = query.split('&').filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            !pair.is_empty() && !matches!(key, "s" | "t" | "seed" | "try")
+        });
+        let name = utf8_percent_encode(name, NAME).to_string();
+        let query: Vec<String> = kept
+            .map(String::from)
+            .chain([format!("try={name}")])
+            .collect();
+        format!("{path}?{}", query.join("&"))
     }
 }
 
@@ -223,7 +264,7 @@ mod tests {
             r.problems[2].starts_with("\"zoom\" is not an option of this page. It reads embed,")
         );
         assert!(r.problems[2]
-            .contains("s (a shared run), t (a time in ms), seed (a fresh run's seed);"));
+            .contains("s (a shared run), t (a time in ms), try (a shipped run, by name), seed (a fresh run's seed);"));
         assert!(
             !r.problems[2].contains("h and m"),
             "another page's options are not listed"
@@ -275,6 +316,53 @@ mod tests {
         assert!(r.problems.is_empty());
         let r = Route::parse_with_search("#/raft-election?theme=light", "?theme=dark");
         assert_eq!(r.theme, Some(Theme::Light));
+    }
+
+    #[test]
+    fn a_shipped_run_is_named_by_try() {
+        let r = Route::parse("#/raft-replication?try=figure-8&t=2000");
+        assert_eq!(
+            (r.try_name.as_deref(), r.at_ms),
+            (Some("figure-8"), Some(2000))
+        );
+        assert!(r.problems.is_empty());
+        // A shared run wins over a named one, and either keeps its own seed.
+        let r = Route::parse("#/paxos?try=duel&s=abc&seed=4");
+        assert_eq!(
+            (r.try_name, r.scenario.as_deref(), r.seed),
+            (None, Some("abc"), None)
+        );
+        assert!(
+            r.problems[0].starts_with("try: a shared run"),
+            "{:?}",
+            r.problems
+        );
+        assert!(r.problems[1].starts_with("seed: "), "{:?}", r.problems);
+        let r = Route::parse("#/paxos?try=duel&seed=4");
+        assert_eq!((r.try_name.as_deref(), r.seed), (Some("duel"), None));
+        let r = Route::parse("#/consistency-models?try=x");
+        assert!(r.try_name.is_none() && r.problems[0].starts_with("try: "));
+    }
+
+    #[test]
+    fn a_thing_to_try_replaces_the_run_in_a_hash() {
+        assert_eq!(
+            Route::with_try(
+                "#/raft-replication?embed=1&s=abc&t=40&seed=3&theme=dark",
+                "figure-8"
+            ),
+            "#/raft-replication?embed=1&theme=dark&try=figure-8"
+        );
+        assert_eq!(Route::with_try("#/paxos", "duel"), "#/paxos?try=duel");
+        assert_eq!(
+            Route::with_try("#/paxos?try=old&", "a b"),
+            "#/paxos?try=a%20b"
+        );
+        let r = Route::parse(&Route::with_try("#/paxos?theme=dark", "duel-backoff"));
+        assert_eq!(
+            (r.try_name.as_deref(), r.theme),
+            (Some("duel-backoff"), Some(Theme::Dark))
+        );
     }
 
     #[test]

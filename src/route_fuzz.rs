@@ -72,6 +72,8 @@ fn value() -> impl Strategy<Value = String> {
             "dark",
             "auto",
             "purple",
+            "figure-8",
+            "raft-election-split-vote.json",
             "1500",
             "-1",
             "1800000",
@@ -100,7 +102,7 @@ fn hash() -> impl Strategy<Value = String> {
         "[a-z/-]{0,20}",
     ];
     let key = prop_oneof![
-        4 => prop::sample::select(vec!["embed", "controls", "theme", "s", "t"]).prop_map(String::from),
+        4 => prop::sample::select(vec!["embed", "controls", "theme", "s", "t", "try"]).prop_map(String::from),
         1 => "[a-zA-Z0-9%]{0,6}",
     ];
     prop_oneof![
@@ -139,6 +141,12 @@ fn check(hash: &str) {
         );
     }
     assert!(route.at_ms.is_none_or(|t| t <= MAX_DURATION_MS));
+    // A named run is found, or what is wrong names the option.
+    if let Some(name) = &route.try_name {
+        if let Err(problem) = crate::labs::shipped::find(lab::RAFT_REPLICATION, name) {
+            assert!(problem.starts_with("try: "), "{problem}");
+        }
+    }
     // What the lab does with a link's scenario: parse it, load it, run it to its end.
     if let Some(packed) = &route.scenario {
         let mut ctl = Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election)

@@ -1,7 +1,7 @@
 // distviz embed loader: write <div data-distviz="raft-election"></div> in a
 // page and include this script; it becomes an iframe of that lab, sized to
 // its content. Options as data attributes: data-scenario (a share link's
-// s= value), data-at (ms), data-controls="0", data-theme="light|dark",
+// s= value), data-try (a shipped run by name, e.g. "figure-8"), data-at (ms), data-controls="0", data-theme="light|dark",
 // data-click="crash" (a click crashes a server instead of selecting it),
 // data-height (initial px).
 //
@@ -27,7 +27,7 @@
     if (el.getAttribute("data-distviz-mounted")) return;
     el.setAttribute("data-distviz-mounted", "1");
     var params = ["embed=1"];
-    var map = { scenario: "s", at: "t", controls: "controls", theme: "theme", click: "click" };
+    var map = { scenario: "s", try: "try", at: "t", controls: "controls", theme: "theme", click: "click" };
     Object.keys(map).forEach(function (key) {
       var value = el.getAttribute("data-" + key);
       if (value) params.push(map[key] + "=" + encodeURIComponent(value));

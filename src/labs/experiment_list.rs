@@ -1,7 +1,11 @@
 //! "Things to try" items that load a shipped scenario, with what to watch
-//! for: shared by the labs that list them.
+//! for: shared by the labs that list them. A loaded one is named in the
+//! address (`try=`), so a reload opens it again.
 
+use super::shipped;
+use crate::browser;
 use crate::controller::Command;
+use crate::route::Route;
 use yew::prelude::*;
 
 /// A shipped scenario: its file name, its text, a title and what to watch.
@@ -22,7 +26,10 @@ pub fn experiment_items(list: &'static [Experiment], send: &Callback<Command>) -
                     name: e.file.to_string(),
                     text: e.text.to_string(),
                 });
-                crate::browser::focus_play();
+                // The address names it: a reload keeps it, and it can be linked.
+                let hash = Route::with_try(&browser::hash(), shipped::link_name(e.file));
+                browser::replace_hash(&hash);
+                browser::focus_play();
             });
             html! {
                 <li key={e.file}>

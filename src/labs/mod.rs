@@ -31,3 +31,4 @@ mod raft_view;
 pub mod raft_vs_paxos;
 pub mod raft_vs_paxos_experiments;
 mod shell;
+pub mod shipped;

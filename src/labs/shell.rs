@@ -3,6 +3,7 @@
 //! problem and notice banners, the log kept between frames, and the links.
 
 use super::common::{invariant_statuses, log_lines};
+use super::shipped;
 use crate::browser;
 use crate::components::cluster_view::{ClusterView, MessageVisual, NodeVisual};
 use crate::components::controls::{format_time, Controls};
@@ -42,6 +43,27 @@ pub(crate) fn link_problem(err: &ScenarioError, instead: &str) -> String {
     )
 }
 
+/// The run a link names: its shared scenario (`s`), or a shipped one of
+/// `lab` by name (`try`); None for neither, and what is wrong, in words
+/// that end with what the page shows `instead`, if it cannot be read.
+pub(crate) fn linked_scenario(
+    route: &Route,
+    lab: &str,
+    instead: &str,
+) -> Option<Result<Scenario, String>> {
+    if let Some(packed) = &route.scenario {
+        return Some(Scenario::from_link_param(packed).map_err(|err| link_problem(&err, instead)));
+    }
+    let name = route.try_name.as_deref()?;
+    Some(
+        shipped::find(lab, name)
+            .and_then(|(file, text)| {
+                Scenario::parse(text).map_err(|err| format!("try: {file} could not be read: {err}"))
+            })
+            .map_err(|problem| format!("{problem}. Showing {instead} instead.")),
+    )
+}
+
 /// With `prefers-reduced-motion`, nothing moves until the learner presses
 /// play or steps.
 pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
@@ -58,21 +80,25 @@ pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
 fn initial<P: Protocol>(route: &Route, mut default: Scenario, make: MakeRun<P>) -> Controller<P> {
     let mut problems = route.problems.clone();
     default.seed = route.seed.unwrap_or(default.seed);
+    let linked = linked_scenario(route, &default.lab, "a fresh run");
     let mut ctl = match Controller::new(default, make) {
         Ok(ctl) => ctl,
         Err(err) => panic!("the built-in default scenario is invalid: {err}"),
     };
     ctl.click_crashes = route.click_crashes;
-    if let Some(packed) = &route.scenario {
-        let loaded = Scenario::from_link_param(packed).and_then(|s| {
+    match linked {
+        Some(Ok(s)) => {
             let at = route.at_ms.or(s.at_ms);
-            ctl.load(s, at)
-        });
-        if let Err(err) = loaded {
-            problems.push(link_problem(&err, "a fresh run"));
+            if let Err(err) = ctl.load(s, at) {
+                problems.push(link_problem(&err, "a fresh run"));
+            }
         }
-    } else if let Some(at) = route.at_ms {
-        ctl.compute_to(at, at, false);
+        Some(Err(problem)) => problems.push(problem),
+        None => {
+            if let Some(at) = route.at_ms {
+                ctl.compute_to(at, at, false);
+            }
+        }
     }
     hold_still(&mut ctl);
     if !problems.is_empty() {
