@@ -8,10 +8,11 @@ use yew::prelude::*;
 
 type FrameClosure = Closure<dyn FnMut(f64)>;
 
-fn request_frame(callback: &FrameClosure) {
-    if let Some(w) = crate::browser::window() {
-        let _ = w.request_animation_frame(callback.as_ref().unchecked_ref());
-    }
+/// Asks for `callback` at the next frame; the request's id, to cancel it.
+fn request_frame(callback: &FrameClosure) -> Option<i32> {
+    crate::browser::window()?
+        .request_animation_frame(callback.as_ref().unchecked_ref())
+        .ok()
 }
 
 /// Calls `on_frame(elapsed_ms)` on every animation frame while mounted.
@@ -20,28 +21,29 @@ fn request_frame(callback: &FrameClosure) {
 pub fn use_animation_frames<F: Fn(f64) + 'static>(on_frame: F) {
     let on_frame = use_mut_ref(|| Some(on_frame)).borrow_mut().take();
     use_effect_with((), move |_| {
-        let stopped = Rc::new(Cell::new(false));
+        // The frame asked for: cancelled on unmount, since the closure it
+        // would call is dropped then (a lab page opened afresh, say).
+        let pending: Rc<Cell<Option<i32>>> = Rc::new(Cell::new(None));
         let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
         if let Some(on_frame) = on_frame {
             let last = Cell::new(None::<f64>);
-            let (inner_slot, inner_stopped) = (slot.clone(), stopped.clone());
+            let (inner_slot, inner_pending) = (slot.clone(), pending.clone());
             *slot.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
-                if inner_stopped.get() {
-                    return;
-                }
                 let elapsed = last.get().map_or(0.0, |before| timestamp - before);
                 last.set(Some(timestamp));
                 on_frame(elapsed);
                 if let Some(callback) = inner_slot.borrow().as_ref() {
-                    request_frame(callback);
+                    inner_pending.set(request_frame(callback));
                 }
             }));
             if let Some(callback) = slot.borrow().as_ref() {
-                request_frame(callback);
+                pending.set(request_frame(callback));
             }
         }
         move || {
-            stopped.set(true);
+            if let (Some(id), Some(w)) = (pending.take(), crate::browser::window()) {
+                let _ = w.cancel_animation_frame(id);
+            }
             // Dropping the closure breaks its reference cycle with `slot`.
             slot.borrow_mut().take();
         }
