@@ -519,10 +519,11 @@ test('Esc closes the answer; a seed in the link starts a fresh run with it, and 
 });
 
 test('a loaded thing to try is named in the address: a reload or a try= link opens it again, and a wrong name lists the runs', async () => {
-  const page = await open(`${LAB}?theme=dark&seed=4`);
+  // Options may stand before the `#` too: the run's give way to the name there as well.
+  const page = await open(`?seed=7#${LAB.slice(1)}?theme=dark&seed=4`);
   await load(page, 'raft-replication-figure-8.json');
   // The run's own options give way to the name; the view's stay.
-  assert.match(page.url(), /#\/raft-replication\?theme=dark&try=figure-8$/);
+  assert.match(page.url(), /\/#\/raft-replication\?theme=dark&try=figure-8$/);
   await seek(page, 1500);
   const at1500 = await page.locator('.lab').getAttribute('data-trace-hash');
   await page.reload();
@@ -531,6 +532,18 @@ test('a loaded thing to try is named in the address: a reload or a try= link ope
   await seek(page, 1500);
   assert.equal(await page.locator('.lab').getAttribute('data-trace-hash'), at1500);
   assert.equal(await page.locator('[data-testid="problem"]').count(), 0);
+  // A link to the lab itself opens a fresh run, not the one named before.
+  await page.evaluate(() => { location.hash = '#/raft-replication?theme=dark'; });
+  // (Figure 8's run is computed to its end; a fresh one only as far as it has played.)
+  await page.waitForFunction(() => Number(document.querySelector('.controls .scrubber input')?.max) < 1500);
+  await pause(page);
+  // Loaded again and then made another run (New seed): the address stops naming it.
+  await load(page, 'raft-replication-figure-8.json');
+  assert.match(page.url(), /try=figure-8$/);
+  await page.getByRole('button', { name: 'New seed' }).click();
+  await page.waitForFunction(() => !location.href.includes('try='));
+  assert.match(page.url(), /\/#\/raft-replication\?theme=dark$/);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
   // A guide author's link, with a time: opened paused there.
   const linked = await open(`${LAB}?try=figure-8&t=1500`);

@@ -18,7 +18,8 @@ use yew::prelude::*;
 #[component]
 pub fn App() -> Html {
     let hash = use_hash();
-    let route = Route::parse_with_search(&hash, &browser::search());
+    let route = Route::parse_with_search(&hash.hash, &browser::search());
+    let mounts = use_mut_ref(Mounts::default);
     let theme = route.theme.map(|t| match t {
         Theme::Light => "light",
         Theme::Dark => "dark",
@@ -42,11 +43,7 @@ pub fn App() -> Html {
             </main>
         },
         Page::Lab(id) => {
-            // A new shared scenario (say, a pasted link) starts the lab afresh.
-            let key = format!(
-                "{id}|{:?}|{:?}|{:?}|{:?}",
-                route.scenario, route.try_name, route.at_ms, route.history
-            );
+            let key = mounts.borrow_mut().key(&route, hash.renamed);
             let (intro, page) = match id.as_str() {
                 lab::CONSISTENCY_MODELS => (
                     "A history is what clients saw: each operation from the moment it was asked to the moment it returned. A consistency model says which histories a system may produce. Drag the operations below and watch which models still hold.",
@@ -106,6 +103,34 @@ pub fn App() -> Html {
                 }
             </footer>
         </div>
+    }
+}
+
+/// When a lab page starts afresh: when the address names another run (a
+/// pasted link, a link to the lab), but not when the page itself named the
+/// run it shows (a thing to try, once loaded).
+#[derive(Default)]
+struct Mounts {
+    /// The page and run the address last named.
+    run: String,
+    /// How many times a lab page was opened.
+    count: u32,
+}
+
+impl Mounts {
+    /// The key of the lab page for `route`.
+    fn key(&mut self, route: &Route, renamed: bool) -> String {
+        let run = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            route.page, route.scenario, route.try_name, route.at_ms, route.history
+        );
+        if run != self.run {
+            if !renamed {
+                self.count += 1;
+            }
+            self.run = run;
+        }
+        format!("lab-{}", self.count)
     }
 }
 

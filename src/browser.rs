@@ -44,11 +44,25 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|query| query.matches())
 }
 
-/// Puts `hash` in the address bar in place of the current one, without a
-/// `hashchange` (the page stays as it is) or a new history entry.
-pub fn replace_hash(hash: &str) {
-    if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+/// What `use_hash` listens for besides `hashchange`: the page itself
+/// changed its address (`name_run`).
+pub const ADDRESS_RENAMED: &str = "distviz-address-renamed";
+
+/// Names the run the page shows in its address: `try=name` for a shipped
+/// one, or no run at all (no s, t, seed or try, before or after the `#`).
+/// The address is replaced (no new history entry) without a `hashchange`,
+/// since the page already shows that run; `use_hash` is told.
+pub fn name_run(name: Option<&str>) {
+    let Some(w) = window() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    let search = crate::route::Route::with_run(&search(), None);
+    let hash = crate::route::Route::with_run(&hash(), name);
+    if let Ok(history) = w.history() {
+        let address = format!("{path}{search}{hash}");
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+    }
+    if let Ok(event) = web_sys::Event::new(ADDRESS_RENAMED) {
+        let _ = w.dispatch_event(&event);
     }
 }
 

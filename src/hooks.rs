@@ -203,27 +203,54 @@ pub fn use_window_keys<F: Fn(&KeyboardEvent) -> bool + 'static>(on_key: F) {
     });
 }
 
-/// The page's `#hash`, re-rendering when it changes.
+/// The page's `#hash`, and whether the page itself put it there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageHash {
+    pub hash: String,
+    /// The page named the run it already shows (`browser::name_run`):
+    /// nothing is to be opened afresh.
+    pub renamed: bool,
+}
+
+/// The page's `#hash`, re-rendering when it changes: by navigation (a
+/// link, Back, an edited address) or by the page naming its run.
 #[hook]
-pub fn use_hash() -> String {
-    let hash = use_state(crate::browser::hash);
+pub fn use_hash() -> PageHash {
+    let hash = use_state(|| PageHash {
+        hash: crate::browser::hash(),
+        renamed: false,
+    });
     {
         let hash = hash.clone();
         use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn()>::new(move || hash.set(crate::browser::hash()));
+            let listen = |renamed: bool| {
+                let hash = hash.clone();
+                Closure::<dyn Fn()>::new(move || {
+                    hash.set(PageHash {
+                        hash: crate::browser::hash(),
+                        renamed,
+                    })
+                })
+            };
+            let listeners = [
+                ("hashchange", listen(false)),
+                (crate::browser::ADDRESS_RENAMED, listen(true)),
+            ];
             let window = crate::browser::window();
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
+                for (event, listener) in &listeners {
+                    let _ = w
+                        .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+                }
             }
             move || {
                 if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
+                    for (event, listener) in &listeners {
+                        let _ = w.remove_event_listener_with_callback(
+                            event,
+                            listener.as_ref().unchecked_ref(),
+                        );
+                    }
                 }
             }
         });

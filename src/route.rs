@@ -15,6 +15,9 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 /// What a name in a link keeps as it is: letters, digits, `-`, `_`, `.`.
 const NAME: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
 
+/// The options that say which run a lab shows (the rest say how).
+const RUN_OPTIONS: [&str; 4] = ["s", "t", "seed", "try"];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Light,
@@ -106,16 +109,14 @@ impl Route {
                 .problems
                 .push("try: a shared run (s) is given too, so the page opens that one.".into());
         }
-        if route.seed.is_some() && (route.scenario.is_some() || route.try_name.is_some()) {
+        // A shipped run's seed wins too, but only once it is found: the lab
+        // says so (`labs::shell::initial`).
+        if route.seed.is_some() && route.scenario.is_some() {
             route.seed = None;
-            let run = if route.scenario.is_some() {
-                "a shared run (s)"
-            } else {
-                "a shipped run (try)"
-            };
-            route.problems.push(format!(
-                "seed: {run} carries its own seed, so the seed given is not used."
-            ));
+            route.problems.push(
+                "seed: a shared run (s) carries its own seed, so the seed given is not used."
+                    .into(),
+            );
         }
         route
     }
@@ -217,21 +218,23 @@ impl Route {
         format!("#/{lab}?s={packed}&t={at_ms}")
     }
 
-    /// `hash` naming the shipped run `name` instead of the run it named:
-    /// its page and its view options kept, its run options (s, t, seed,
-    /// try) dropped.
-    pub fn with_try(hash: &str, name: &str) -> String {
-        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+    /// Part of an address (`#/lab?…` or `?…`) with its run options (s, t,
+    /// seed, try) dropped, its page and view options kept, and `try=name`
+    /// added if a shipped run is named: what the address says once the page
+    /// shows another run.
+    pub fn with_run(part: &str, name: Option<&str>) -> String {
+        let (path, query) = part.split_once('?').unwrap_or((part, ""));
         let kept = query.split('&').filter(|pair| {
             let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
-            !pair.is_empty() && !matches!(key, "s" | "t" | "seed" | "try")
+            !pair.is_empty() && !RUN_OPTIONS.contains(&key)
         });
-        let name = utf8_percent_encode(name, NAME).to_string();
-        let query: Vec<String> = kept
-            .map(String::from)
-            .chain([format!("try={name}")])
-            .collect();
-        format!("{path}?{}", query.join("&"))
+        let named = name.map(|name| format!("try={}", utf8_percent_encode(name, NAME)));
+        let query: Vec<String> = kept.map(String::from).chain(named).collect();
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", query.join("&"))
+        }
     }
 }
 
@@ -338,31 +341,37 @@ mod tests {
             r.problems
         );
         assert!(r.problems[1].starts_with("seed: "), "{:?}", r.problems);
+        // A named run's seed is dropped by the lab, once the name is found.
         let r = Route::parse("#/paxos?try=duel&seed=4");
-        assert_eq!((r.try_name.as_deref(), r.seed), (Some("duel"), None));
+        assert_eq!((r.try_name.as_deref(), r.seed), (Some("duel"), Some(4)));
         let r = Route::parse("#/consistency-models?try=x");
         assert!(r.try_name.is_none() && r.problems[0].starts_with("try: "));
     }
 
     #[test]
-    fn a_thing_to_try_replaces_the_run_in_a_hash() {
+    fn a_thing_to_try_replaces_the_run_in_an_address() {
         assert_eq!(
-            Route::with_try(
+            Route::with_run(
                 "#/raft-replication?embed=1&s=abc&t=40&seed=3&theme=dark",
-                "figure-8"
+                Some("figure-8")
             ),
             "#/raft-replication?embed=1&theme=dark&try=figure-8"
         );
-        assert_eq!(Route::with_try("#/paxos", "duel"), "#/paxos?try=duel");
+        assert_eq!(Route::with_run("#/paxos", Some("duel")), "#/paxos?try=duel");
         assert_eq!(
-            Route::with_try("#/paxos?try=old&", "a b"),
+            Route::with_run("#/paxos?try=old&", Some("a b")),
             "#/paxos?try=a%20b"
         );
-        let r = Route::parse(&Route::with_try("#/paxos?theme=dark", "duel-backoff"));
+        let r = Route::parse(&Route::with_run("#/paxos?theme=dark", Some("duel-backoff")));
         assert_eq!(
             (r.try_name.as_deref(), r.theme),
             (Some("duel-backoff"), Some(Theme::Dark))
         );
+        // The options before the `#` lose their run too; with none left,
+        // no `?` is left either.
+        assert_eq!(Route::with_run("?s=abc&t=5", None), "");
+        assert_eq!(Route::with_run("?theme=dark&seed=2", None), "?theme=dark");
+        assert_eq!(Route::with_run("#/paxos?try=duel", None), "#/paxos");
     }
 
     #[test]

@@ -73,6 +73,8 @@ fn value() -> impl Strategy<Value = String> {
             "auto",
             "purple",
             "figure-8",
+            "split-vote",
+            "leader-crash",
             "raft-election-split-vote.json",
             "1500",
             "-1",
@@ -141,10 +143,18 @@ fn check(hash: &str) {
         );
     }
     assert!(route.at_ms.is_none_or(|t| t <= MAX_DURATION_MS));
-    // A named run is found, or what is wrong names the option.
+    // A named run is found and loads (run to its end, as the lab does), or
+    // what is wrong names the option.
     if let Some(name) = &route.try_name {
-        if let Err(problem) = crate::labs::shipped::find(lab::RAFT_REPLICATION, name) {
-            assert!(problem.starts_with("try: "), "{problem}");
+        match crate::labs::shipped::find(lab::RAFT_ELECTION, name) {
+            Ok((file, text)) => {
+                let mut ctl =
+                    Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election)
+                        .expect("the default scenario runs");
+                let loaded = Scenario::parse(text).and_then(|s| ctl.load(s, route.at_ms));
+                assert!(loaded.is_ok(), "{file}: {loaded:?}");
+            }
+            Err(problem) => assert!(problem.starts_with("try: "), "{problem}"),
         }
     }
     // What the lab does with a link's scenario: parse it, load it, run it to its end.

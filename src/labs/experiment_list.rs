@@ -5,7 +5,6 @@
 use super::shipped;
 use crate::browser;
 use crate::controller::Command;
-use crate::route::Route;
 use yew::prelude::*;
 
 /// A shipped scenario: its file name, its text, a title and what to watch.
@@ -27,8 +26,7 @@ pub fn experiment_items(list: &'static [Experiment], send: &Callback<Command>) -
                     text: e.text.to_string(),
                 });
                 // The address names it: a reload keeps it, and it can be linked.
-                let hash = Route::with_try(&browser::hash(), shipped::link_name(e.file));
-                browser::replace_hash(&hash);
+                browser::name_run(Some(shipped::link_name(e.file)));
                 browser::focus_play();
             });
             html! {

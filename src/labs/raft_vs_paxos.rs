@@ -14,8 +14,8 @@ use super::raft_timeline::raft_timeline;
 use super::raft_view;
 use super::raft_vs_paxos_experiments::{RaftVsPaxosExperiments, LEADER_CRASH};
 use super::shell::{
-    self, faulty_links, hold_still, link_problem, link_states, linked_scenario, partition_tools,
-    use_driven, Banners, LabHandle,
+    self, faulty_links, hold_still, link_states, open_linked, partition_tools, use_driven, Banners,
+    LabHandle,
 };
 use crate::components::cluster_view::ClusterView;
 use crate::components::controls::Controls;
@@ -59,21 +59,8 @@ fn initial(route: &Route) -> PairController {
         .unwrap_or_else(|err| panic!("the shipped raft-vs-paxos scenario is invalid: {err}"));
     pair.raft.click_crashes = route.click_crashes;
     pair.paxos.click_crashes = route.click_crashes;
-    match linked_scenario(route, lab::RAFT_VS_PAXOS, "the shipped run") {
-        Some(Ok(s)) => {
-            let at = route.at_ms.or(s.at_ms);
-            if let Err(err) = pair.load(s, at) {
-                problems.push(link_problem(&err, "the shipped run"));
-            }
-        }
-        Some(Err(problem)) => problems.push(problem),
-        None => {
-            if let Some(at) = route.at_ms {
-                pair.raft.compute_to(at, at, false);
-                pair.paxos.compute_to(at, at, false);
-            }
-        }
-    }
+    let instead = "the leader-crash run";
+    open_linked(&mut pair, route, lab::RAFT_VS_PAXOS, instead, &mut problems);
     hold_still(&mut pair.raft);
     hold_still(&mut pair.paxos);
     if !problems.is_empty() {

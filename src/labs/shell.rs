@@ -44,24 +44,62 @@ pub(crate) fn link_problem(err: &ScenarioError, instead: &str) -> String {
 }
 
 /// The run a link names: its shared scenario (`s`), or a shipped one of
-/// `lab` by name (`try`); None for neither, and what is wrong, in words
-/// that end with what the page shows `instead`, if it cannot be read.
-pub(crate) fn linked_scenario(
+/// `lab` by name (`try`); None for neither, or if it cannot be read, which
+/// is said in `problems` with what the page shows `instead`.
+fn linked_scenario(
     route: &Route,
     lab: &str,
     instead: &str,
-) -> Option<Result<Scenario, String>> {
+    problems: &mut Vec<String>,
+) -> Option<Scenario> {
     if let Some(packed) = &route.scenario {
-        return Some(Scenario::from_link_param(packed).map_err(|err| link_problem(&err, instead)));
+        return Scenario::from_link_param(packed)
+            .map_err(|err| problems.push(link_problem(&err, instead)))
+            .ok();
     }
     let name = route.try_name.as_deref()?;
-    Some(
-        shipped::find(lab, name)
-            .and_then(|(file, text)| {
-                Scenario::parse(text).map_err(|err| format!("try: {file} could not be read: {err}"))
-            })
-            .map_err(|problem| format!("{problem}. Showing {instead} instead.")),
-    )
+    let found = shipped::find(lab, name).and_then(|(file, text)| {
+        Scenario::parse(text).map_err(|err| format!("try: {file} could not be read: {err}"))
+    });
+    match found {
+        Ok(scenario) => {
+            if route.seed.is_some() {
+                problems.push(
+                    "seed: a shipped run (try) carries its own seed, so the seed given is not used."
+                        .into(),
+                );
+            }
+            Some(scenario)
+        }
+        Err(problem) => {
+            problems.push(format!("{problem}. Showing {instead} instead."));
+            None
+        }
+    }
+}
+
+/// Opens the run a link names on a new page (see `linked_scenario`), at its
+/// moment; or, with none, the page's own run at the link's moment.
+pub(crate) fn open_linked<D: Driven>(
+    driven: &mut D,
+    route: &Route,
+    lab: &str,
+    instead: &str,
+    problems: &mut Vec<String>,
+) {
+    match linked_scenario(route, lab, instead, problems) {
+        Some(scenario) => {
+            let at = route.at_ms.or(scenario.at_ms);
+            if let Err(err) = driven.load(scenario, at) {
+                problems.push(link_problem(&err, instead));
+            }
+        }
+        None => {
+            if let Some(at) = route.at_ms {
+                driven.show_from_start(at);
+            }
+        }
+    }
 }
 
 /// With `prefers-reduced-motion`, nothing moves until the learner presses
@@ -77,30 +115,17 @@ pub(crate) fn hold_still<P: Protocol>(ctl: &mut Controller<P>) {
 
 /// The controller a lab page starts with: the URL's scenario and time, or
 /// the lab's default; problems with the URL are said, never fatal.
+/// (Held still with reduced motion by `use_lab`.)
 fn initial<P: Protocol>(route: &Route, mut default: Scenario, make: MakeRun<P>) -> Controller<P> {
     let mut problems = route.problems.clone();
     default.seed = route.seed.unwrap_or(default.seed);
-    let linked = linked_scenario(route, &default.lab, "a fresh run");
+    let lab = default.lab.clone();
     let mut ctl = match Controller::new(default, make) {
         Ok(ctl) => ctl,
         Err(err) => panic!("the built-in default scenario is invalid: {err}"),
     };
     ctl.click_crashes = route.click_crashes;
-    match linked {
-        Some(Ok(s)) => {
-            let at = route.at_ms.or(s.at_ms);
-            if let Err(err) = ctl.load(s, at) {
-                problems.push(link_problem(&err, "a fresh run"));
-            }
-        }
-        Some(Err(problem)) => problems.push(problem),
-        None => {
-            if let Some(at) = route.at_ms {
-                ctl.compute_to(at, at, false);
-            }
-        }
-    }
-    hold_still(&mut ctl);
+    open_linked(&mut ctl, route, &lab, "a fresh run", &mut problems);
     if !problems.is_empty() {
         let budget = ctl.problem.take();
         problems.extend(budget);
@@ -118,6 +143,12 @@ pub trait Driven: 'static {
     fn busy(&self) -> bool;
     /// Where the last share link made is kept, to be shown.
     fn share_link(&mut self) -> &mut Option<String>;
+    /// Replaces the run, shown at `at` paused (or at 0 playing).
+    fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError>;
+    /// Computes the run from its start to `at`, and shows it there paused.
+    fn show_from_start(&mut self, at: Time);
+    /// The run as it stands: settings and every action so far.
+    fn current_scenario(&self) -> Scenario;
 }
 
 impl<P: Protocol> Driven for Controller<P> {
@@ -132,6 +163,15 @@ impl<P: Protocol> Driven for Controller<P> {
     }
     fn share_link(&mut self) -> &mut Option<String> {
         &mut self.share_link
+    }
+    fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
+        Controller::load(self, scenario, at)
+    }
+    fn show_from_start(&mut self, at: Time) {
+        self.compute_to(at, at, false);
+    }
+    fn current_scenario(&self) -> Scenario {
+        Controller::current_scenario(self)
     }
 }
 
@@ -148,11 +188,40 @@ impl Driven for PairController {
     fn share_link(&mut self) -> &mut Option<String> {
         &mut self.share_link
     }
+    fn load(&mut self, scenario: Scenario, at: Option<Time>) -> Result<(), ScenarioError> {
+        PairController::load(self, scenario, at)
+    }
+    fn show_from_start(&mut self, at: Time) {
+        self.raft.compute_to(at, at, false);
+        self.paxos.compute_to(at, at, false);
+    }
+    fn current_scenario(&self) -> Scenario {
+        PairController::current_scenario(self)
+    }
+}
+
+/// Whether the address's shipped run (`try`) is still the one `driven`
+/// shows: it is not once New seed, Reset, an import, a new setting or an
+/// action in the past made another run.
+pub(crate) fn shows_named_run<D: Driven>(driven: &D, name: &str) -> bool {
+    let current = driven.current_scenario();
+    shipped::find(&current.lab, name)
+        .ok()
+        .and_then(|(_, text)| Scenario::parse(text).ok())
+        .is_some_and(|shipped| shipped::still_shows(&shipped, &current))
 }
 
 /// Carries out a command, and what the browser has to do after it.
 fn perform<D: Driven>(ctl: &RefCell<D>, command: Command) {
     let outcome = ctl.borrow_mut().apply(command);
+    // A reload or a copied address must not bring back a shipped run in
+    // place of the learner's.
+    let route = Route::parse_with_search(&browser::hash(), &browser::search());
+    if let Some(name) = route.try_name {
+        if !shows_named_run(&*ctl.borrow(), &name) {
+            browser::name_run(None);
+        }
+    }
     match outcome {
         Outcome::Done => {}
         Outcome::Download { name, text } => browser::download(&name, &text),
@@ -192,7 +261,11 @@ pub fn use_lab<P: Protocol>(
 ) -> LabHandle<Controller<P>> {
     let start = {
         let route = route.clone();
-        move || initial(&route, default, make)
+        move || {
+            let mut ctl = initial(&route, default, make);
+            hold_still(&mut ctl);
+            ctl
+        }
     };
     use_driven(route, start, keys)
 }
@@ -629,6 +702,33 @@ mod tests {
         c.run.advance_to(3_000);
         c.playing = true;
         c
+    }
+
+    #[test]
+    fn a_named_run_keeps_its_seed_and_a_wrong_name_keeps_the_seed_given() {
+        let open = |hash: &str| {
+            let default = Scenario::new(lab::RAFT_REPLICATION, 1, 5);
+            initial(&Route::parse(hash), default, lab::raft_replication)
+        };
+        let (_, text) = shipped::find(lab::RAFT_REPLICATION, "figure-8").expect("shipped");
+        let shipped = Scenario::parse(text).expect("parses");
+        assert_ne!(shipped.seed, 4);
+        let c = open("#/raft-replication?try=figure-8&seed=4");
+        assert_eq!(c.scenario.seed, shipped.seed);
+        let problem = c.problem.unwrap_or_default();
+        assert!(
+            problem.starts_with("seed: a shipped run (try) carries its own seed"),
+            "{problem}"
+        );
+        // Not found: the fresh run, with the seed given.
+        let c = open("#/raft-replication?try=figure-9&seed=4");
+        assert_eq!(c.scenario.seed, 4);
+        let problem = c.problem.unwrap_or_default();
+        assert!(
+            problem.starts_with("try: no shipped run of this page is called “figure-9”")
+                && problem.ends_with("Showing a fresh run instead."),
+            "{problem}"
+        );
     }
 
     #[test]

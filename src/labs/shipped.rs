@@ -3,6 +3,8 @@
 //! once loaded, can be named in the page's URL: a reload keeps it, and a
 //! guide author can link a lesson's run by a name rather than a packed one.
 
+use distviz_core::scenario::Scenario;
+
 macro_rules! shipped {
     ($file:literal) => {
         ($file, include_str!(concat!("../../scenarios/", $file)))
@@ -87,6 +89,9 @@ fn is_of(lab: &str, file: &str) -> bool {
 /// its short name, or its whole file name with or without `.json`. Else
 /// what is wrong, as a URL problem.
 pub fn find(lab: &str, name: &str) -> Result<(&'static str, &'static str), String> {
+    if name.trim().is_empty() {
+        return Err(format!("try: no name is given; {}", runs_of(lab)));
+    }
     let wanted = name.strip_suffix(".json").unwrap_or(name);
     let whole = |file: &str| file.strip_suffix(".json") == Some(wanted);
     if let Some(&found) = SHIPPED
@@ -111,25 +116,43 @@ pub fn find(lab: &str, name: &str) -> Result<(&'static str, &'static str), Strin
             "try: “{said}” is a run of another page (#/{other}), not this one"
         ));
     }
+    Err(format!(
+        "try: no shipped run of this page is called “{said}”; {}",
+        runs_of(lab)
+    ))
+}
+
+/// The names `find` knows on `lab`'s page, in words.
+fn runs_of(lab: &str) -> String {
     let names: Vec<&str> = SHIPPED
         .iter()
         .filter(|(file, _)| is_of(lab, file))
         .map(|(file, _)| short_name(lab, file))
         .collect();
-    Err(if names.is_empty() {
-        format!("try: this page ships no runs to open by name, so “{said}” is not one")
+    if names.is_empty() {
+        "this page ships no runs to open by name".into()
     } else {
-        format!(
-            "try: no shipped run of this page is called “{said}”; its runs are {}",
-            names.join(", ")
-        )
-    })
+        format!("its runs are {}", names.join(", "))
+    }
+}
+
+/// Whether the run `current` (settings and every action so far) is still
+/// the `shipped` one, perhaps with the learner's own actions after it: the
+/// same settings, and its actions first. New settings, Reset or a forking
+/// action in the past make another run, which the address must not name.
+pub fn still_shows(shipped: &Scenario, current: &Scenario) -> bool {
+    let settings = |s: &Scenario| Scenario {
+        actions: Vec::new(),
+        at_ms: None,
+        duration_ms: 0,
+        ..s.clone()
+    };
+    current.actions.starts_with(&shipped.actions) && settings(current) == settings(shipped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use distviz_core::scenario::Scenario;
 
     #[test]
     fn every_file_in_scenarios_is_shipped_and_named_after_its_lab() {
@@ -153,6 +176,7 @@ mod tests {
                 find(&scenario.lab, short_name(&scenario.lab, file)),
                 Ok((*file, *text))
             );
+            assert_eq!(link_name(file), short_name(&scenario.lab, file));
         }
     }
 
@@ -194,7 +218,19 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("figure-8, forget-vote") || err.contains("figure-8"),
+            err.ends_with(
+                "its runs are add-server, catch-up-fast, catch-up-snapshot, catch-up, \
+                 check-quorum, figure-7, figure-8-bug, figure-8, forget-vote, joint-consensus, \
+                 leader-crash, rejoin-vote-without-log-check, rejoin, removed-server-disrupts, \
+                 removed-server-pre-vote, requests, skip-consistency-check, stale-leader"
+            ),
+            "{err}"
+        );
+        let err = find("paxos", " ").unwrap_err();
+        assert!(
+            err.starts_with(
+                "try: no name is given; its runs are acceptor-crash, break-forget-promise,"
+            ),
             "{err}"
         );
         // Another page's run, named in full, is said to be that page's.
@@ -208,5 +244,64 @@ mod tests {
         // A long name is cut short in the message.
         let err = find("paxos", &"x".repeat(500)).unwrap_err();
         assert!(err.chars().count() < 400, "{err}");
+    }
+
+    /// A controller of `scenario`'s lab with the run loaded as Things to
+    /// try loads it (an import), and the run it then shows.
+    fn loaded(file: &str, text: &str) -> Scenario {
+        use crate::controller::pair::PairController;
+        use crate::controller::{Command, Controller, MakeRun};
+        use crate::labs::shell::Driven;
+        use distviz_core::lab;
+        fn one<P: distviz_core::sim::Protocol>(lab: &str, make: MakeRun<P>) -> Box<dyn Driven> {
+            Box::new(Controller::new(Scenario::new(lab, 1, 3), make).expect("a default run"))
+        }
+        let lab = Scenario::parse(text).expect("shipped runs parse").lab;
+        let mut driven: Box<dyn Driven> = match lab.as_str() {
+            lab::RAFT_ELECTION => one(&lab, lab::raft_election),
+            lab::RAFT_REPLICATION => one(&lab, lab::raft_replication),
+            lab::PARTIAL_FAILURE => one(&lab, lab::partial_failure),
+            lab::PAXOS => one(&lab, lab::paxos),
+            lab::MULTI_PAXOS => one(&lab, lab::multi_paxos),
+            lab::RAFT_VS_PAXOS => {
+                Box::new(PairController::new(&Scenario::new(&lab, 1, 3)).expect("a default pair"))
+            }
+            other => panic!("{file}: no lab page for {other}"),
+        };
+        driven.apply(Command::Import {
+            name: file.into(),
+            text: text.into(),
+        });
+        driven.current_scenario()
+    }
+
+    #[test]
+    fn a_loaded_run_is_still_the_shipped_one_until_it_is_changed() {
+        for (file, text) in SHIPPED {
+            let shipped = Scenario::parse(text).expect("shipped runs parse");
+            let current = loaded(file, text);
+            assert!(still_shows(&shipped, &current), "{file}: {current:?}");
+        }
+        let (file, text) = find("raft-replication", "figure-8").expect("shipped");
+        let shipped = Scenario::parse(text).expect("parses");
+        let current = loaded(file, text);
+        // The learner's own actions after it keep it the shipped run.
+        let mut more = current.clone();
+        more.actions.push(distviz_core::sim::TimedAction {
+            at_ms: 90_000,
+            action: distviz_core::sim::Action::Heal,
+        });
+        assert!(still_shows(&shipped, &more));
+        // Another seed, or its actions gone (Reset), make another run.
+        let reseeded = Scenario {
+            seed: current.seed + 1,
+            ..current.clone()
+        };
+        assert!(!still_shows(&shipped, &reseeded));
+        let reset = Scenario {
+            actions: Vec::new(),
+            ..current
+        };
+        assert!(!shipped.actions.is_empty() && !still_shows(&shipped, &reset));
     }
 }
