@@ -297,7 +297,7 @@ test('a bad link says what is wrong, as text, and the page shows the shipped run
     const page = await openPage(browser, `${server.url}${hash}`);
     await page.waitForSelector('.lab.versus [data-testid="panel-paxos"] .node');
     const problem = await page.locator('[data-testid="problem"] span').textContent();
-    assert.match(problem, /^This link's scenario could not be used: .*Showing the shipped run instead\.$/);
+    assert.match(problem, /^This link's scenario could not be used: .*Showing the leader-crash run instead\.$/);
     assert.ok(problem.includes(says), problem);
     assert.equal(await page.locator('img[src="x"]').count(), 0);
     // The shipped run: five servers in each world.
