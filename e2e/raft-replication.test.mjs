@@ -524,6 +524,12 @@ test('a loaded thing to try is named in the address: a reload or a try= link ope
   await load(page, 'raft-replication-figure-8.json');
   // The run's own options give way to the name; the view's stay.
   assert.match(page.url(), /\/#\/raft-replication\?theme=dark&try=figure-8$/);
+  // Named, the page went on rather than starting afresh: Undo brings back the
+  // run before it (seed 4), and the address stops naming figure 8.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => !location.href.includes('try='));
+  assert.equal(await page.getByLabel('Seed').inputValue(), '4');
+  await load(page, 'raft-replication-figure-8.json');
   await seek(page, 1500);
   const at1500 = await page.locator('.lab').getAttribute('data-trace-hash');
   await page.reload();

@@ -168,3 +168,33 @@ fn Landing() -> Html {
 fn PanicOnPurpose() -> Html {
     panic!("this page panics on purpose to show the error panel (#/selftest/panic)")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lab_opens_afresh_when_a_link_names_another_run_not_when_it_names_its_own() {
+        let mut mounts = Mounts::default();
+        let key = |mounts: &mut Mounts, hash: &str, renamed: bool| {
+            mounts.key(&Route::parse(hash), renamed)
+        };
+        let first = key(&mut mounts, "#/raft-replication?theme=dark", false);
+        // The page named the run it loaded: the same page goes on.
+        let named = key(
+            &mut mounts,
+            "#/raft-replication?theme=dark&try=figure-8",
+            true,
+        );
+        assert_eq!(named, first);
+        // A view option is no new run.
+        let darker = key(&mut mounts, "#/raft-replication?try=figure-8", false);
+        assert_eq!(darker, first);
+        // A link back to the lab, or to another run, opens it afresh.
+        let back = key(&mut mounts, "#/raft-replication", false);
+        assert_ne!(back, first);
+        let shared = key(&mut mounts, "#/raft-replication?s=abc", false);
+        assert_ne!(shared, back);
+        assert_ne!(key(&mut mounts, "#/paxos", false), shared);
+    }
+}

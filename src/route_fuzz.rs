@@ -3,8 +3,9 @@
 //!
 //! Properties: parsing never panics; every problem names the option it is
 //! about; `t` stays within the longest run, so opening a link is bounded
-//! work; a link's scenario either loads (run to its end, as the lab does) or
-//! explains itself with a place. The big run: `DISTVIZ_FUZZ_CASES=100000
+//! work; a link's scenario either loads (its first slice computed, as the
+//! lab starts it) or explains itself with a place; a named shipped run is
+//! found and runs to its end, or the problem names `try`. The big run: `DISTVIZ_FUZZ_CASES=100000
 //! cargo test --release -p distviz route_fuzz -- --nocapture`.
 
 use crate::controller::Controller;
@@ -143,8 +144,8 @@ fn check(hash: &str) {
         );
     }
     assert!(route.at_ms.is_none_or(|t| t <= MAX_DURATION_MS));
-    // A named run is found and loads (run to its end, as the lab does), or
-    // what is wrong names the option.
+    // A named run is found, loads and runs to its end (as the lab computes
+    // it, frame by frame), or what is wrong names the option.
     if let Some(name) = &route.try_name {
         match crate::labs::shipped::find(lab::RAFT_ELECTION, name) {
             Ok((file, text)) => {
@@ -153,11 +154,13 @@ fn check(hash: &str) {
                         .expect("the default scenario runs");
                 let loaded = Scenario::parse(text).and_then(|s| ctl.load(s, route.at_ms));
                 assert!(loaded.is_ok(), "{file}: {loaded:?}");
+                ctl.finish_computing();
+                assert!(ctl.problem.is_none(), "{file}: {:?}", ctl.problem);
             }
             Err(problem) => assert!(problem.starts_with("try: "), "{problem}"),
         }
     }
-    // What the lab does with a link's scenario: parse it, load it, run it to its end.
+    // What the lab does with a link's scenario: parse it, load it, start computing it.
     if let Some(packed) = &route.scenario {
         let mut ctl = Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election)
             .expect("the default scenario runs");

@@ -30,5 +30,6 @@ mod raft_timeline;
 mod raft_view;
 pub mod raft_vs_paxos;
 pub mod raft_vs_paxos_experiments;
+mod run_name;
 mod shell;
 pub mod shipped;

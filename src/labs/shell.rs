@@ -3,6 +3,7 @@
 //! problem and notice banners, the log kept between frames, and the links.
 
 use super::common::{invariant_statuses, log_lines};
+use super::run_name::{shows_shipped, RunName};
 use super::shipped;
 use crate::browser;
 use crate::components::cluster_view::{ClusterView, MessageVisual, NodeVisual};
@@ -200,27 +201,17 @@ impl Driven for PairController {
     }
 }
 
-/// Whether the address's shipped run (`try`) is still the one `driven`
-/// shows: it is not once New seed, Reset, an import, a new setting or an
-/// action in the past made another run.
-pub(crate) fn shows_named_run<D: Driven>(driven: &D, name: &str) -> bool {
-    let current = driven.current_scenario();
-    shipped::find(&current.lab, name)
-        .ok()
-        .and_then(|(_, text)| Scenario::parse(text).ok())
-        .is_some_and(|shipped| shipped::still_shows(&shipped, &current))
-}
-
 /// Carries out a command, and what the browser has to do after it.
-fn perform<D: Driven>(ctl: &RefCell<D>, command: Command) {
+fn perform<D: Driven>(ctl: &RefCell<D>, names: &RefCell<RunName>, command: Command) {
     let outcome = ctl.borrow_mut().apply(command);
-    // A reload or a copied address must not bring back a shipped run in
-    // place of the learner's.
     let route = Route::parse_with_search(&browser::hash(), &browser::search());
-    if let Some(name) = route.try_name {
-        if !shows_named_run(&*ctl.borrow(), &name) {
-            browser::name_run(None);
-        }
+    let rename = names.borrow_mut().after_command(
+        route.try_name.as_deref(),
+        route.scenario.is_some(),
+        |name| shows_shipped(&ctl.borrow().current_scenario(), name),
+    );
+    if let Some(name) = rename {
+        browser::name_run(name.as_deref());
     }
     match outcome {
         Outcome::Done => {}
@@ -279,12 +270,13 @@ pub fn use_driven<D: Driven>(
     keys: KeyMap,
 ) -> LabHandle<D> {
     let ctl = use_mut_ref(start);
+    let names = use_mut_ref(RunName::default);
     let update = use_force_update();
     let send: Callback<Command> = {
         let (ctl, update) = (ctl.clone(), update.clone());
         (*use_memo((), move |_| {
             Callback::from(move |command: Command| {
-                perform(&ctl, command);
+                perform(&ctl, &names, command);
                 update.force_update();
             })
         }))
