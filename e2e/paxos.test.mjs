@@ -64,7 +64,7 @@ test('the guide links the lab; P proposes, and the value is chosen before any le
   await page.keyboard.press('p');
   await page.waitForSelector('.message.prepare');
   // Messages carry their ballot.
-  assert.equal(await page.locator('.message.prepare .message-tag').first().textContent(), '1.P1');
+  assert.equal(await page.locator('.message-tags .prepare .message-tag').first().textContent(), '1.P1');
   // Step until something is chosen: at that moment no learner knows it.
   for (let i = 0; i < 200 && await chosenState(page) === 'none'; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await chosenState(page), 'unknown');

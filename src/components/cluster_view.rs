@@ -415,14 +415,31 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 if !m.held { <line class="trail" x1={format!("{tx:.1}")} y1={format!("{ty:.1}")} /> }
                 <circle class="dot" />
                 if m.held { <text class="held-mark" y="-11">{"❚❚"}</text> }
-                // An opaque backing keeps the tag readable over other dots.
-                if !m.tag.is_empty() {
-                    <rect class="tag-bg" width={(m.tag.chars().count() * 6 + 4).to_string()} />
-                    <text class="message-tag">{m.tag.clone()}</text>
-                }
             </g>
         }
     });
+    // Tags in a layer above every dot, each on an opaque backing, so no
+    // other message passing by hides one (nor fails axe's contrast check).
+    // A click on a tag opens its message; its words are in the message's
+    // name already.
+    let tags = props
+        .messages
+        .iter()
+        .filter(|m| own_elements(m) && !m.tag.is_empty())
+        .map(|m| {
+            let (x, y) = message_at(m, &layout);
+            let id = m.id;
+            let onclick = props.on_message.reform(move |e: MouseEvent| {
+                e.stop_propagation();
+                id
+            });
+            html! {
+                <g key={m.id.to_string()} class={m.class} transform={format!("translate({x:.1} {y:.1})")} {onclick}>
+                    <rect class="tag-bg" width={(m.tag.chars().count() * 6 + 4).to_string()} />
+                    <text class="message-tag">{m.tag.clone()}</text>
+                </g>
+            }
+        });
 
     let nodes = props.nodes.iter().map(|n| {
         let (x, y) = at(n.id);
@@ -511,6 +528,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                     <g class="flying" aria-hidden="true">{for flying}</g>
                     {for messages}
                 </g>
+                <g class="message-tags" aria-hidden="true">{for tags}</g>
                 // Above the messages, so a dot passing under "★ leader" does
                 // not hide it (the node's label says it too).
                 <g class="badges" aria-hidden="true">{for badges}</g>
