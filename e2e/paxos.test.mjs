@@ -65,6 +65,10 @@ test('the guide links the lab; P proposes, and the value is chosen before any le
   await page.waitForSelector('.message.prepare');
   // Messages carry their ballot.
   assert.equal(await page.locator('.message-tags .prepare .message-tag').first().textContent(), '1.P1');
+  // A tag sits above every dot; a click on it opens its message.
+  await page.locator('.message-tags .prepare .tag-bg').first().click();
+  assert.match(await page.locator('[data-testid="message-panel"]').textContent(), /Prepare/i);
+  await page.keyboard.press('Escape');
   // Step until something is chosen: at that moment no learner knows it.
   for (let i = 0; i < 200 && await chosenState(page) === 'none'; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await chosenState(page), 'unknown');
