@@ -213,8 +213,9 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
   await setSpeed(page, 0.5);
   await waitForLeader(page);
   const order = await page.locator('.cluster svg > g').evaluateAll((gs) => gs.map((g) => g.getAttribute('class')));
-  // Only the nodes' badges (★ leader) come after, with no click of their own.
-  assert.deepEqual(order, ['links', 'nodes', 'messages', 'badges']);
+  // After them only the messages' tags (a click opens the tag's message) and
+  // the nodes' badges (★ leader), with no click of their own.
+  assert.deepEqual(order, ['links', 'nodes', 'messages', 'message-tags', 'badges']);
   // Paused: step until a message sits on a node's rim, and click it there (the node's edge is under it).
   await pause(page);
   const overNode = () => page.evaluate(() => {
@@ -225,7 +226,7 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
       const onRim = (n) => Math.hypot(n.x + n.width / 2 - x, n.y + n.height / 2 - y) <= n.width / 2 + 1;
       if (nodes.some(onRim)) {
         // Several may start from one node together: the one on top is the one clicked.
-        return { id: document.elementFromPoint(x, y).closest('.message')?.dataset.messageId, x, y };
+        return { id: document.elementFromPoint(x, y).closest('[data-message-id]')?.dataset.messageId, x, y };
       }
     }
     return null;

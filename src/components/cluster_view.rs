@@ -434,7 +434,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 id
             });
             html! {
-                <g key={m.id.to_string()} class={m.class} transform={format!("translate({x:.1} {y:.1})")} {onclick}>
+                <g key={m.id.to_string()} class={m.class} transform={format!("translate({x:.1} {y:.1})")} {onclick}
+                   data-message-id={m.id.to_string()}>
                     <rect class="tag-bg" width={(m.tag.chars().count() * 6 + 4).to_string()} />
                     <text class="message-tag">{m.tag.clone()}</text>
                 </g>
