@@ -528,7 +528,8 @@ test('a loaded thing to try is named in the address: a reload or a try= link ope
   // run before it (seed 4), and the address stops naming figure 8.
   await page.keyboard.press('Control+z');
   await page.waitForFunction(() => !location.href.includes('try='));
-  assert.equal(await page.getByLabel('Seed').inputValue(), '4');
+  // (The address changes at once, the Seed box at the render after it.)
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Seed"]')?.value === '4', null, { timeout: 5000 });
   await load(page, 'raft-replication-figure-8.json');
   await seek(page, 1500);
   const at1500 = await page.locator('.lab').getAttribute('data-trace-hash');
