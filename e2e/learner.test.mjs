@@ -249,12 +249,10 @@ test('bug 6: messages are drawn above the nodes, can be clicked over a node, and
     const svg = document.querySelector('.cluster svg').getBoundingClientRect();
     const unit = Math.min(svg.width / 400, svg.height / 410);
     const nodes = [...document.querySelectorAll('.node .body')].map((b) => centre(b.getBoundingClientRect()));
-    // Moving messages are drawn as points of a path per kind (cluster_view.rs).
-    const dots = [...document.querySelectorAll('.flying .points')].flatMap((path) => {
-      const ctm = path.getScreenCTM();
-      return [...(path.getAttribute('d') ?? '').matchAll(/M(-?[\d.]+) (-?[\d.]+)/g)]
-        .map(([, x, y]) => new DOMPoint(Number(x), Number(y)).matrixTransform(ctm));
-    });
+    // Moving messages are drawn on a canvas, which names them in data-dots (moving_parts.rs).
+    const ctm = document.querySelector('.cluster svg').getScreenCTM();
+    const dots = (document.querySelector('canvas.moving-parts')?.dataset.dots ?? '').split(';').filter(Boolean)
+      .map((dot) => { const [, x, y] = dot.split(' '); return new DOMPoint(Number(x), Number(y)).matrixTransform(ctm); });
     for (const { x, y } of dots) {
       const spot = { x: x + 30 * unit, y };
       const under = document.elementFromPoint(spot.x, spot.y);

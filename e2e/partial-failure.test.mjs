@@ -205,8 +205,9 @@ test('a bad link explains itself and keeps a working lab', async () => {
   assert.match(problem, /t: "soon" is not a time/);
   assert.match(problem, /could not be used/);
   await page.keyboard.press('c');
-  // While playing, a moving message is drawn in its kind's layer.
-  await page.waitForFunction(() => document.querySelector('.message.request, .fly.request .points[d^="M"]'));
+  // While playing, a moving message is drawn on the canvas of moving parts.
+  await page.waitForFunction(() => document.querySelector('.message.request')
+    || /(^|;)request /.test(document.querySelector('canvas.moving-parts')?.dataset.dots ?? ''));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

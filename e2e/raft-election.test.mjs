@@ -406,44 +406,61 @@ test('exporting saves the scenario with every action; acting in the past forks t
   await page.context().close();
 });
 
-test('while playing, moving messages are one layer per kind, styled as their dots; paused, each is a named picture with its own target', async () => {
+test('while playing, timer rings and moving messages are drawn on one canvas, each in its look; paused, each message is a named picture with its own target', async () => {
   const page = await openPage(browser, LAB());
   await setSpeed(page, -1);
   await waitForLeader(page);
-  // Playing (about five messages are made each frame at 1×): per kind, a path
-  // of trails and a path of points, each point marked with the kind's dot.
-  await page.waitForFunction(() => [...document.querySelectorAll('.flying .points')].some((p) => p.getAttribute('d')));
-  const layer = await page.evaluate(() => ({
-    hidden: document.querySelector('.messages > .flying').getAttribute('aria-hidden'),
-    own: document.querySelectorAll('.messages > .message:not(.held)').length,
-    kinds: [...document.querySelectorAll('.flying .fly')].map((g) => {
-      const points = g.querySelector('.points');
-      const count = (d, cmd) => (d.match(cmd) ?? []).length;
-      const id = points.getAttribute('marker-mid').match(/^url\(#(.+)\)$/)[1];
-      return {
-        kind: g.classList[1],
-        points: count(points.getAttribute('d') ?? '', /M/g),
-        trails: count(g.querySelector('.trail').getAttribute('d') ?? '', /M/g),
-        marked: ['marker-start', 'marker-end'].every((m) => points.getAttribute(m) === `url(#${id})`),
-        inMarker: document.getElementById(id)?.closest('.fly') === g,
-      };
-    }),
-  }));
-  assert.equal(layer.hidden, 'true', 'gone before it could be read: not named');
-  assert.equal(layer.own, 0, 'no moving message has elements of its own');
-  assert.ok(layer.kinds.some((k) => k.points > 0));
-  for (const k of layer.kinds) assert.deepEqual(k, { ...k, trails: k.points, marked: true, inMarker: true });
+  // Playing (about five messages are made each frame at 1×): the canvas of
+  // moving parts draws them, and names them in data-dots for tests.
+  await page.waitForFunction(() => document.querySelector('canvas.moving-parts')?.dataset.dots);
+  // Read in one go, so the pixels and data-dots are of one frame.
+  const drawn = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas.moving-parts');
+    const scale = canvas.width / 400;
+    const ctx = canvas.getContext('2d');
+    const pixel = (x, y) => [...ctx.getImageData(Math.round((x + 200) * scale), Math.round((y + 200) * scale), 1, 1).data];
+    const rgb = (css) => css.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const dots = canvas.dataset.dots.split(';').map((d) => { const [kind, x, y] = d.split(' '); return { kind, x: Number(x), y: Number(y) }; });
+    // A dot clear of every other dot and trail shows its kind's fill at its centre.
+    const clear = dots.filter((d) => dots.every((o) => o === d || Math.hypot(o.x - d.x, o.y - d.y) > 30));
+    const fills = clear.map((d) => ({
+      kind: d.kind,
+      at: pixel(d.x, d.y),
+      fill: rgb(getComputedStyle(document.querySelector(`.flying .fly.${d.kind} .dot`)).fill),
+    }));
+    // A follower's ring starts at the top of its node, in the ring's colour.
+    const ringColour = rgb(getComputedStyle(document.querySelector('.flying .timer')).stroke);
+    const rings = [...document.querySelectorAll('.node[data-role="follower"]')].map((node) => {
+      const [x, y] = node.getAttribute('transform').match(/-?[\d.]+/g).map(Number);
+      const r = Number(node.querySelector('.body').getAttribute('r')) + 6;
+      return pixel(x + r * Math.sin(0.05), y - r * Math.cos(0.05));
+    });
+    return {
+      hidden: document.querySelector('foreignObject.moving-parts').getAttribute('aria-hidden'),
+      own: document.querySelectorAll('.messages > .message:not(.held)').length,
+      count: dots.length, fills, rings, ringColour,
+    };
+  });
+  assert.equal(drawn.hidden, 'true', 'gone before it could be read: not named');
+  assert.equal(drawn.own, 0, 'no moving message has elements of its own');
+  assert.ok(drawn.count > 0);
+  const near = (a, b) => b.every((v, i) => Math.abs(v - a[i]) <= 3);
+  assert.ok(drawn.fills.length > 0, 'a dot clear of the others');
+  for (const f of drawn.fills) assert.ok(near(f.at, f.fill) && f.at[3] === 255, `${f.kind}: ${f.at} is its fill ${f.fill}`);
+  // (A message may be passing over one: the ring is under the messages.)
+  assert.ok(drawn.rings.some((p) => near(p, drawn.ringColour) && Math.abs(p[3] - 0.6 * 255) < 15),
+    `a follower's ring is drawn in its colour ${drawn.ringColour}, at its opacity: ${JSON.stringify(drawn.rings)}`);
   // Paused: each message is a picture named by what it carries, with a target,
-  // and its dot looks as the layer's dot of its kind did.
+  // and its dot looks as the canvas drew its kind (from the same style sheet).
   await page.keyboard.press('Space');
   for (let i = 0; i < 50 && await page.locator('.message').count() === 0; i++) await page.keyboard.press('ArrowRight');
   const still = await page.locator('.message').evaluateAll((ms) => ms.map((m) => {
     const look = (dot) => { const s = getComputedStyle(dot); return [s.fill, s.stroke, s.r, s.strokeWidth].join(' '); };
     const kind = [...m.classList].find((c) => c !== 'message' && c !== 'held' && c !== 'selected');
-    const marker = document.querySelector(`.flying .fly.${kind} marker .dot`);
+    const probe = document.querySelector(`.flying .fly.${kind} .dot`);
     return {
       role: m.getAttribute('role'), label: m.getAttribute('aria-label') ?? '', hit: m.querySelectorAll('.hit').length,
-      dot: look(m.querySelector('.dot')), layerDot: marker ? look(marker) : null,
+      dot: look(m.querySelector('.dot')), layerDot: probe ? look(probe) : null,
     };
   }));
   assert.ok(still.length > 0);
@@ -451,9 +468,10 @@ test('while playing, moving messages are one layer per kind, styled as their dot
     assert.equal(m.role, 'img');
     assert.match(m.label, /^Message #\d+: /);
     assert.equal(m.hit, 1);
-    if (m.layerDot) assert.equal(m.layerDot, m.dot, 'the layer draws a kind as its dot is styled');
+    if (m.layerDot) assert.equal(m.layerDot, m.dot, 'the canvas draws a kind as its dot is styled');
   }
   assert.ok(still.some((m) => m.layerDot), 'a kind seen while playing is still styled the same');
+  assert.equal(await page.locator('canvas.moving-parts').getAttribute('data-dots'), '', 'paused, nothing flies on the canvas');
   await page.context().close();
 });
 

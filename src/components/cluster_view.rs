@@ -1,9 +1,9 @@
 //! The cluster: nodes on a ring, the links between them, the cut of a
 //! partition, and messages flying along the links.
 
+use super::moving_parts::{in_drawing_order, MovingParts, Part, VIEW};
 use distviz_core::sim::{LinkState, NodeId};
 use std::f64::consts::PI;
-use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -68,8 +68,6 @@ pub struct ClusterViewProps {
 }
 
 const RING: f64 = 140.0;
-/// The SVG's viewBox: x, y, width, height.
-const VIEW: (f64, f64, f64, f64) = (-200.0, -200.0, 400.0, 410.0);
 /// How far (in SVG units) from a message a background click still catches it.
 const CATCH_PLAYING: f64 = 45.0;
 const CATCH_PAUSED: f64 = 22.0;
@@ -115,35 +113,6 @@ fn message_at(m: &MessageVisual, layout: &Layout) -> (f64, f64) {
 fn trail((x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> (f64, f64) {
     let length = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
     (-(x2 - x1) / length * 16.0, -(y2 - y1) / length * 16.0)
-}
-
-/// The moving messages of one kind, as path data: their trails, and their
-/// places (each drawn as the kind's dot).
-struct FlyingKind {
-    class: &'static str,
-    trails: String,
-    points: String,
-}
-
-impl FlyingKind {
-    fn empty(class: &'static str) -> Self {
-        FlyingKind {
-            class,
-            trails: String::new(),
-            points: String::new(),
-        }
-    }
-}
-
-/// A number for each cluster view made on the page.
-fn next_view_number() -> u32 {
-    thread_local! {
-        static MADE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    }
-    MADE.with(|made| {
-        made.set(made.get() + 1);
-        made.get()
-    })
 }
 
 /// The message nearest to (x, y), if one is within `reach`.
@@ -319,9 +288,7 @@ fn Links(props: &LinksProps) -> Html {
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let svg_ref = use_node_ref();
-    // Marker ids are the page's: two cluster views must not share them.
-    let marker_prefix = use_memo((), |_| format!("fly{}", next_view_number()));
-    let seen_kinds = use_mut_ref(Vec::<&'static str>::new);
+    let seen_kinds = use_mut_ref(|| Rc::new(Vec::<&'static str>::new()));
     let count = props.nodes.len();
     let radius = node_radius(count);
     let layout = Rc::new(Layout::new(props.nodes.iter().map(|n| n.id)));
@@ -331,57 +298,54 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let faulty = props.faulty_links.clone();
 
     // While playing, most messages live a frame or two (at 1× about five
-    // are made each frame), and drawing each as elements of its own was
-    // most of a frame's work. So a moving message that needs nothing of
-    // its own (not held, no tag, not selected) is drawn in one layer per
-    // kind: one path of trails and one path of points, each point marked
-    // with the kind's dot (an SVG marker, styled like `.message .dot`).
-    // It has no click target (a click near it catches it, see `catch`) and
-    // no name (it is gone before it could be read; paused, the "On the
-    // wire" list and the named dots are the way).
+    // are made each frame). A moving message that needs nothing of its own
+    // (not held, no tag, not selected) is drawn on the canvas of moving
+    // parts, with the timer rings (see `moving_parts.rs`). It has no click
+    // target (a click near it catches it, see `catch`) and no name (it is
+    // gone before it could be read; paused, the "On the wire" list and the
+    // named dots are the way).
     let own_elements = |m: &MessageVisual| {
         !props.playing || m.held || !m.tag.is_empty() || props.selected_message == Some(m.id)
     };
-    // A kind's layer stays once made (empty while none of its kind flies):
-    // kinds come and go every few frames, and making a layer is more work
-    // than keeping one.
-    let mut kinds: Vec<FlyingKind> = seen_kinds
-        .borrow()
-        .iter()
-        .map(|&c| FlyingKind::empty(c))
-        .collect();
-    for m in props.messages.iter().filter(|m| !own_elements(m)) {
+    let rings = props.nodes.iter().filter_map(|n| {
+        let (x, y) = at(n.id);
+        n.timer_left.map(|left| Part::Ring {
+            x,
+            y,
+            r: radius + 6.0,
+            left: left.clamp(0.0, 1.0),
+        })
+    });
+    let flying = props.messages.iter().filter(|m| !own_elements(m)).map(|m| {
         let (x, y) = message_at(m, &layout);
         let (tx, ty) = trail(at(m.from), at(m.to));
-        let kind = match kinds.iter_mut().position(|k| k.class == m.class) {
-            Some(i) => &mut kinds[i],
-            None => {
-                kinds.push(FlyingKind::empty(m.class));
-                kinds.last_mut().expect("just pushed")
-            }
-        };
-        // Writing to a String cannot fail.
-        let _ = write!(kind.trails, "M{x:.1} {y:.1}l{tx:.1} {ty:.1}");
-        // A point as a zero-length segment: both ends are vertices, so any
-        // browser puts a marker there.
-        let _ = write!(kind.points, "M{x:.1} {y:.1}h0");
-    }
-    // In one order, so a kind's layer is not moved when another's first message lands.
-    kinds.sort_by_key(|k| k.class);
-    if kinds.len() != seen_kinds.borrow().len() {
-        *seen_kinds.borrow_mut() = kinds.iter().map(|k| k.class).collect();
-    }
-    let flying = kinds.iter().map(|k| {
-        let id = format!("{}-{}", *marker_prefix, k.class);
-        let url = format!("url(#{id})");
-        html! {
-            <g key={k.class} class={classes!("fly", k.class)}>
-                <marker {id} markerUnits="userSpaceOnUse" overflow="visible"><circle class="dot" /></marker>
-                <path class="trail" d={k.trails.clone()} />
-                <path class="points" d={k.points.clone()} marker-start={url.clone()} marker-mid={url.clone()} marker-end={url} />
-            </g>
+        Part::Message {
+            class: m.class,
+            x,
+            y,
+            tx,
+            ty,
         }
     });
+    let parts = Rc::new(in_drawing_order(rings.chain(flying).collect()));
+    // A kind's probe stays once made: kinds come and go every few frames.
+    let kinds = {
+        let mut seen = seen_kinds.borrow_mut();
+        let new: Vec<&'static str> = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Message { class, .. } if !seen.contains(class) => Some(*class),
+                _ => None,
+            })
+            .collect();
+        if !new.is_empty() {
+            let mut all: Vec<&'static str> = seen.iter().copied().chain(new).collect();
+            all.sort_unstable();
+            all.dedup();
+            *seen = Rc::new(all);
+        }
+        seen.clone()
+    };
 
     let messages = props.messages.iter().filter(|m| own_elements(m)).map(|m| {
         let (x1, y1) = at(m.from);
@@ -462,14 +426,6 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         let class = classes!(
             "node", n.role, (!n.up).then_some("down"), selected.then_some("selected"), picked.then_some("picked")
         );
-        let circumference = 2.0 * PI * (radius + 6.0);
-        let timer = n.timer_left.map(|left| {
-            let shown = left.clamp(0.0, 1.0) * circumference;
-            html! {
-                <circle class="timer" r={(radius + 6.0).to_string()}
-                    stroke-dasharray={format!("{shown:.1} {circumference:.1}")} transform="rotate(-90)" />
-            }
-        });
         // Each vote's dot on the rim, towards its voter, clear of the words inside.
         let votes: Vec<_> = n.votes.iter().map(|&(voter, granted)| {
             let (vx, vy) = at(voter);
@@ -483,7 +439,6 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                {onclick} {onkeydown} {onfocus}>
                 <circle class="focus-ring" r={(radius + 12.0).to_string()} />
                 if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
-                <>{for timer}</>
                 <NodeBody id={n.id} {radius} colour={n.colour.clone()} up={n.up} {votes}
                     lines={n.lines.clone()} />
             </g>
@@ -526,7 +481,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 <Links ids={layout.order.clone()} {groups} {faulty} />
                 <g class="nodes">{for nodes}</g>
                 <g class="messages">
-                    <g class="flying" aria-hidden="true">{for flying}</g>
+                    <MovingParts {parts} {kinds} />
                     {for messages}
                 </g>
                 <g class="message-tags" aria-hidden="true">{for tags}</g>

@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod invariants;
 pub mod link_grid;
 pub mod message_panel;
+pub mod moving_parts;
 pub mod out_of_sight;
 pub mod share;
 pub mod timeline;
