@@ -188,38 +188,89 @@ fn squeezed_width(line: &str, radius: f64, y: f64) -> Option<f64> {
     (wide > room && room > 0.0).then_some(room)
 }
 
-/// A node's body, votes and words: its own component, compared by value,
-/// so that as the timer ring around it runs down (every frame) the rest is
-/// not drawn again.
-#[derive(Properties, PartialEq)]
-struct NodeBodyProps {
-    id: NodeId,
+/// A node: its own component, compared by value without its timer (drawn
+/// on the canvas of moving parts), so that while only timers and messages
+/// move, as they do most frames, no node is drawn again.
+#[derive(Properties)]
+struct NodeGlyphProps {
+    /// The node, without its timer (`timer_left` is None).
+    node: NodeVisual,
+    at: (f64, f64),
     radius: f64,
-    colour: String,
-    up: bool,
+    selected: bool,
+    picked: bool,
     /// Each vote: the voter, granted or not, and its dot's place on the rim.
     votes: Vec<(NodeId, bool, String, String)>,
-    lines: Vec<String>,
+    on_activate: Callback<NodeId>,
+    on_select: Callback<NodeId>,
+}
+
+impl PartialEq for NodeGlyphProps {
+    fn eq(&self, other: &Self) -> bool {
+        // The callbacks are made anew each render but always do the same.
+        (
+            &self.node,
+            self.at,
+            self.radius,
+            self.selected,
+            self.picked,
+            &self.votes,
+        ) == (
+            &other.node,
+            other.at,
+            other.radius,
+            other.selected,
+            other.picked,
+            &other.votes,
+        )
+    }
 }
 
 #[component]
-fn NodeBody(props: &NodeBodyProps) -> Html {
-    let NodeBodyProps {
-        id,
+fn NodeGlyph(props: &NodeGlyphProps) -> Html {
+    let NodeGlyphProps {
+        node: n,
+        at: (x, y),
         radius,
-        colour,
-        up,
+        selected,
+        picked,
         votes,
-        lines,
+        ..
     } = props;
+    let id = n.id;
+    let onclick = props.on_activate.reform(move |e: MouseEvent| {
+        e.stop_propagation();
+        id
+    });
+    let on_activate = props.on_activate.clone();
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            on_activate.emit(id);
+        }
+    });
+    let onfocus = props.on_select.reform(move |_: FocusEvent| id);
+    let class = classes!(
+        "node",
+        n.role,
+        (!n.up).then_some("down"),
+        selected.then_some("selected"),
+        picked.then_some("picked")
+    );
+    let lines = &n.lines;
     html! {
-        <>
-            <circle class="body" r={radius.to_string()} fill={colour.clone()} />
+        <g class={class} transform={format!("translate({x:.1} {y:.1})")}
+           tabindex="0" role="button" aria-label={n.label.clone()} aria-pressed={picked.to_string()}
+           data-node={n.id.to_string()} data-role={if n.up { n.role } else { "down" }} data-term={n.term.to_string()}
+           {onclick} {onkeydown} {onfocus}>
+            <circle class="focus-ring" r={(radius + 12.0).to_string()} />
+            if *picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
+            <circle class="body" r={radius.to_string()} fill={n.colour.clone()} />
             <>{for votes.iter().map(|(voter, granted, cx, cy)| html! {
                 <circle key={voter.n} class={classes!("vote", granted.then_some("granted"))}
                     cx={cx.clone()} cy={cy.clone()} r="4" />
             })}</>
-            if !up {
+            if !n.up {
                 <path class="down-cross" d={format!("M{a} {a} L{b} {b} M{a} {b} L{b} {a}", a = -radius * 0.6, b = radius * 0.6)} />
             }
             // The label starts with these texts (WCAG 2.5.3, label in name). The
@@ -233,7 +284,7 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                         lengthAdjust={fit.map(|_| "spacingAndGlyphs")}>{line}</text></>
                 }
             })}</>
-        </>
+        </g>
     }
 }
 
@@ -408,24 +459,6 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
 
     let nodes = props.nodes.iter().map(|n| {
         let (x, y) = at(n.id);
-        let id = n.id;
-        let onclick = props.on_activate.reform(move |e: MouseEvent| {
-            e.stop_propagation();
-            id
-        });
-        let on_activate = props.on_activate.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                e.prevent_default();
-                on_activate.emit(id);
-            }
-        });
-        let onfocus = props.on_select.reform(move |_: FocusEvent| id);
-        let selected = props.selected == Some(n.id);
-        let picked = props.picked.contains(&n.id);
-        let class = classes!(
-            "node", n.role, (!n.up).then_some("down"), selected.then_some("selected"), picked.then_some("picked")
-        );
         // Each vote's dot on the rim, towards its voter, clear of the words inside.
         let votes: Vec<_> = n.votes.iter().map(|&(voter, granted)| {
             let (vx, vy) = at(voter);
@@ -433,15 +466,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             (voter, granted, format!("{:.1}", radius * angle.cos()), format!("{:.1}", radius * angle.sin()))
         }).collect();
         html! {
-            <g key={n.id.to_string()} class={class} transform={format!("translate({x:.1} {y:.1})")}
-               tabindex="0" role="button" aria-label={n.label.clone()} aria-pressed={picked.to_string()}
-               data-node={n.id.to_string()} data-role={if n.up { n.role } else { "down" }} data-term={n.term.to_string()}
-               {onclick} {onkeydown} {onfocus}>
-                <circle class="focus-ring" r={(radius + 12.0).to_string()} />
-                if picked { <circle class="pick-ring" r={(radius + 10.0).to_string()} /> }
-                <NodeBody id={n.id} {radius} colour={n.colour.clone()} up={n.up} {votes}
-                    lines={n.lines.clone()} />
-            </g>
+            <NodeGlyph key={n.id.to_string()} node={NodeVisual { timer_left: None, ..n.clone() }} at={(x, y)} {radius}
+                selected={props.selected == Some(n.id)} picked={props.picked.contains(&n.id)} {votes}
+                on_activate={props.on_activate.clone()} on_select={props.on_select.clone()} />
         }
     });
 

@@ -10,7 +10,11 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
     pub start_ms: u64,
+    /// Where it ends; for an open band, where the run ended when it was made.
     pub end_ms: u64,
+    /// Still going: it runs to the strip's end, however far the run grows
+    /// (so the bands are not made again, nor placed again, every frame).
+    pub open: bool,
     pub label: String,
     /// A shorter label for a narrow band ("S3").
     pub short: String,
@@ -92,9 +96,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     .iter()
                     .zip(lane_of)
                     .map(|(b, lane)| {
+                        let length = if b.open {
+                            // Not read: an open band's style runs it to the end.
+                            String::new()
+                        } else {
+                            b.end_ms.saturating_sub(b.start_ms).to_string()
+                        };
                         let place = vec![
                             ("--at", b.start_ms.to_string()),
-                            ("--length", b.end_ms.saturating_sub(b.start_ms).to_string()),
+                            ("--length", length),
                             // Its lane, of the strip's `--lanes` (style.css places it
                             // below the room kept for the marks).
                             ("--lane", lane.to_string()),
@@ -116,9 +126,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
     {
         let (strip, cursor) = (strip_ref.clone(), cursor_ref.clone());
+        let cursor_at = use_mut_ref(String::new);
         use_effect_with((props.end_ms.max(1), props.now_ms), move |(end, now)| {
             place(strip.cast(), &vec![("--end", end.to_string())]);
-            place(cursor.cast(), &vec![("--at", now.to_string())]);
+            // At the end (a run played live), the cursor rides the strip's
+            // end: set once, not every frame.
+            let at = if now >= end {
+                "var(--end)".to_string()
+            } else {
+                now.to_string()
+            };
+            if *cursor_at.borrow() != at {
+                place(cursor.cast(), &vec![("--at", at.clone())]);
+                *cursor_at.borrow_mut() = at;
+            }
         });
     }
     html! {
@@ -158,8 +179,8 @@ fn BandsAndMarks(props: &BandsAndMarksProps) -> Html {
             // Bands and marks each a list of their own (see raft_log.rs's Strip:
             // `for` items among other children are matched by place, not key).
             <>{for props.bands.iter().map(|b| html! {
-                <div key={band_key(b)} class={classes!("band", b.kind)}
-                    data-start-ms={b.start_ms.to_string()} data-length-ms={b.end_ms.saturating_sub(b.start_ms).to_string()}
+                <div key={band_key(b)} class={classes!("band", b.kind, b.open.then_some("open"))}
+                    data-start-ms={b.start_ms.to_string()} data-length-ms={(!b.open).then(|| b.end_ms.saturating_sub(b.start_ms).to_string())}
                     title={b.label.clone()} data-label={b.label.clone()}>
                     <span class="long">{&b.label}</span>
                     <span class="short">{&b.short}</span>
@@ -243,6 +264,7 @@ mod tests {
             short: String::new(),
             colour: String::new(),
             kind: "leader",
+            open: false,
         }
     }
 

@@ -206,6 +206,7 @@ pub fn landmark_timeline<P: Protocol>(ctl: &Controller<P>) -> (Vec<Band>, Vec<Ma
         .map(|stretch| Band {
             start_ms: stretch.at_ms,
             end_ms: stretch.until_ms.unwrap_or(end),
+            open: stretch.until_ms.is_none(),
             label: format!("{} · {}", stretch.node, stretch.label),
             short: stretch.node.to_string(),
             colour: stretch

@@ -17,6 +17,7 @@ pub fn raft_timeline(ctl: &Controller<Raft>) -> (Vec<Band>, Vec<Mark>) {
         .map(|lead| Band {
             start_ms: lead.at_ms,
             end_ms: lead.until_ms.unwrap_or(end),
+            open: lead.until_ms.is_none(),
             label: format!("{} · term {}", lead.node, lead.term),
             short: lead.node.to_string(),
             colour: key_colour(lead.term),
@@ -33,6 +34,7 @@ pub fn raft_timeline(ctl: &Controller<Raft>) -> (Vec<Band>, Vec<Mark>) {
         Band {
             start_ms: t.start_ms,
             end_ms: t.end_ms.unwrap_or(end),
+            open: t.end_ms.is_none(),
             label: format!("term {}: {what}", t.term),
             short: format!("t{}", t.term),
             colour: key_colour(t.term),

@@ -398,11 +398,11 @@ pub type TimelineOf<P> = fn(&Controller<P>) -> (Vec<Band>, Vec<Mark>);
 
 /// What a lab page derives from its controller, kept between frames and
 /// rebuilt only when what it reads has changed: the log, the timeline (when
-/// the run, its landmarks or its horizon moved) and the lab's params.
+/// the run or its landmarks changed) and the lab's params.
 #[derive(Default)]
 pub struct Derived<T> {
     pub log: LogCache,
-    timeline_key: Option<(u64, u64, u64)>,
+    timeline_key: Option<(u64, u64)>,
     pub bands: Rc<Vec<Band>>,
     pub marks: Rc<Vec<Mark>>,
     params_key: Option<u64>,
@@ -431,7 +431,8 @@ impl<T: Default> Derived<T> {
         timeline: TimelineOf<P>,
         params: fn(&Scenario) -> T,
     ) {
-        let key = (c.revision, landmarks, c.run.horizon());
+        // Not the horizon: open bands run to the strip's end by themselves.
+        let key = (c.revision, landmarks);
         if self.timeline_key != Some(key) {
             let (bands, marks) = timeline(c);
             self.bands = Rc::new(bands);
@@ -721,6 +722,65 @@ mod tests {
                 && problem.ends_with("Showing a fresh run instead."),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn the_timeline_is_made_again_when_its_facts_change_not_as_the_run_grows() {
+        let mut c = Controller::new(Scenario::new(lab::RAFT_ELECTION, 1, 5), lab::raft_election)
+            .expect("the election lab's scenario");
+        c.run.advance_to(3_000);
+        let landmarks =
+            |c: &Controller<Raft>| c.run.lab_landmarks().revision + c.run.landmarks().revision;
+        let mut d: Derived<()> = Derived::default();
+        d.refresh_all_but_log(
+            &c,
+            landmarks(&c),
+            crate::labs::raft_timeline::raft_timeline,
+            |_| (),
+        );
+        let leader = d.bands.last().expect("a leader's band").clone();
+        assert!(
+            leader.open && leader.kind == "leader",
+            "the leader still leads: {leader:?}"
+        );
+        assert!(
+            d.bands.iter().rev().skip(1).all(|b| !b.open),
+            "only the last band is still going"
+        );
+        // A little further, the same leader: the strip's end moves, the bands stay.
+        let before = d.bands.clone();
+        let at = c.run.now() + 20;
+        c.run.advance_to(at);
+        d.refresh_all_but_log(
+            &c,
+            landmarks(&c),
+            crate::labs::raft_timeline::raft_timeline,
+            |_| (),
+        );
+        assert!(
+            Rc::ptr_eq(&before, &d.bands),
+            "not made again while the leader leads"
+        );
+        // Its leader crashes: a new term starts and the band closes.
+        let node = c.in_role("leader").expect("a leader");
+        c.act(distviz_core::sim::Action::Crash { node });
+        c.run.advance_to(at + 2_000);
+        d.refresh_all_but_log(
+            &c,
+            landmarks(&c),
+            crate::labs::raft_timeline::raft_timeline,
+            |_| (),
+        );
+        let closed = d
+            .bands
+            .iter()
+            .find(|b| b.start_ms == leader.start_ms)
+            .expect("kept");
+        assert!(
+            !closed.open && closed.end_ms > closed.start_ms,
+            "{closed:?}"
+        );
+        assert!(d.bands.last().is_some_and(|b| b.open), "{:?}", d.bands);
     }
 
     #[test]
