@@ -472,6 +472,27 @@ test('while playing, timer rings and moving messages are drawn on one canvas, ea
   }
   assert.ok(still.some((m) => m.layerDot), 'a kind seen while playing is still styled the same');
   assert.equal(await page.locator('canvas.moving-parts').getAttribute('data-dots'), '', 'paused, nothing flies on the canvas');
+  // Paused, the system's theme turns dark: the rings are drawn again in its colours.
+  const ring = () => page.evaluate(() => {
+    const canvas = document.querySelector('canvas.moving-parts');
+    const scale = canvas.width / 400;
+    const colour = getComputedStyle(document.querySelector('.flying .timer')).stroke.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const pixels = [...document.querySelectorAll('.node[data-role="follower"]')].map((node) => {
+      const [x, y] = node.getAttribute('transform').match(/-?[\d.]+/g).map(Number);
+      const r = Number(node.querySelector('.body').getAttribute('r')) + 6;
+      const at = [x + r * Math.sin(0.05), y - r * Math.cos(0.05)].map((v) => Math.round((v + 200) * scale));
+      return [...canvas.getContext('2d').getImageData(at[0], at[1], 1, 1).data];
+    });
+    return { colour, pixels };
+  });
+  const light = await ring();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction((before) => getComputedStyle(document.querySelector('.flying .timer')).stroke !== before,
+    `rgb(${light.colour.join(', ')})`);
+  await page.waitForTimeout(100);
+  const dark = await ring();
+  assert.notDeepEqual(dark.colour, light.colour);
+  assert.ok(dark.pixels.some((p) => p[3] > 0 && near(p, dark.colour)), `a ring in the dark colour ${dark.colour}: ${JSON.stringify(dark.pixels)}`);
   await page.context().close();
 });
 

@@ -139,19 +139,21 @@ struct Looks {
     dots: HashMap<&'static str, (Look, Look)>,
 }
 
-/// The page's theme: `?theme=` (the root's data-theme), else the system's.
-fn theme() -> (Option<String>, bool) {
+/// Whether the system asks for dark colours (the query, kept).
+fn dark_query() -> Option<web_sys::MediaQueryList> {
     thread_local! {
         static DARK: Option<web_sys::MediaQueryList> = crate::browser::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
     }
+    DARK.with(|q| q.clone())
+}
+
+/// The page's theme: `?theme=` (the root's data-theme), else the system's.
+fn theme() -> (Option<String>, bool) {
     let chosen = crate::browser::document()
         .and_then(|d| d.document_element())
         .and_then(|root| root.get_attribute("data-theme"));
-    (
-        chosen,
-        DARK.with(|q| q.as_ref().is_some_and(|q| q.matches())),
-    )
+    (chosen, dark_query().is_some_and(|q| q.matches()))
 }
 
 impl Looks {
@@ -371,7 +373,8 @@ pub fn MovingParts(props: &MovingPartsProps) -> Html {
     // namespace, where it is no canvas.
     let canvas = use_memo((), |_| make_canvas());
     {
-        // The scale follows the SVG's size (a resize, the side panels, a phone turned).
+        // The scale follows the SVG's size (a resize, the side panels, a phone
+        // turned), and the colours the system's theme, even while paused.
         let (canvas, host_ref, probes_ref, state) = (
             canvas.clone(),
             host_ref.clone(),
@@ -397,11 +400,23 @@ pub fn MovingParts(props: &MovingPartsProps) -> Html {
                 let observer =
                     web_sys::ResizeObserver::new(redraw.as_ref().unchecked_ref()).ok()?;
                 observer.observe(&svg);
+                if let Some(dark) = dark_query() {
+                    let _ = dark.add_event_listener_with_callback(
+                        "change",
+                        redraw.as_ref().unchecked_ref(),
+                    );
+                }
                 Some((observer, redraw))
             });
             move || {
-                if let Some((observer, _redraw)) = observer {
+                if let Some((observer, redraw)) = observer {
                     observer.disconnect();
+                    if let Some(dark) = dark_query() {
+                        let _ = dark.remove_event_listener_with_callback(
+                            "change",
+                            redraw.as_ref().unchecked_ref(),
+                        );
+                    }
                 }
             }
         });
