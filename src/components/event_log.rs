@@ -63,9 +63,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             } else {
                 <ol aria-live="polite" aria-relevant="additions" data-testid="event-log"
                     tabindex="0" aria-labelledby={props.title_id.clone()}>
-                    {for props.lines.iter().map(|line| html! {
-                        <Line key={line.index} line={line.clone()} />
-                    })}
+                    {for props.lines.iter().map(line)}
                 </ol>
             }
             // Always one line, so the panel keeps its height when lines run out of room.
@@ -82,18 +80,13 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     }
 }
 
-/// One line: a component compared by value, so that when lines are added
-/// the ones already shown are not drawn again.
-#[derive(Properties, PartialEq)]
-struct LineProps {
-    line: LogLine,
-}
-
-#[component]
-fn Line(props: &LineProps) -> Html {
-    let line = &props.line;
+/// One line, keyed by its record: when lines are added, the ones already
+/// shown keep their elements. Not a component of its own: under load the
+/// whole list is new at each redraw, and making and dropping twenty
+/// components cost more than comparing twenty lines.
+fn line(line: &LogLine) -> Html {
     html! {
-        <li class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
+        <li key={line.index} class={classes!(line.key.then_some("key"), line.stepped.then_some("stepped"))}>
             <time>{format!("{:>6} ms", line.at_ms)}</time>{" "}{line.text.clone()}
         </li>
     }

@@ -1,6 +1,6 @@
 //! What moves every frame in the cluster, drawn on one canvas: the timer
 //! rings and the messages in flight. As SVG elements they were about a
-//! third of a playing frame's work (each ring and each kind's path changed
+//! fifth of a playing frame's time (each ring and each kind's path changed
 //! every frame, and the browser styled and laid out each change); on a
 //! canvas they are a few strokes and no style or layout at all.
 //!
