@@ -53,8 +53,9 @@ pub fn in_drawing_order(mut parts: Vec<Part>) -> Vec<Part> {
     parts
 }
 
-/// The messages in flight as test hooks and screenshots read them: "kind x
-/// y" in SVG units, one per message, `;` between.
+/// The messages in flight as test hooks read them: "kind x y" in whole SVG
+/// units (whole numbers: formatting decimals is slow, and this is made
+/// every frame), one per message, `;` between.
 pub fn dots_attribute(parts: &[Part]) -> String {
     let mut out = String::new();
     for part in parts {
@@ -63,7 +64,7 @@ pub fn dots_attribute(parts: &[Part]) -> String {
                 out.push(';');
             }
             // Writing to a String cannot fail.
-            let _ = write!(out, "{class} {x:.1} {y:.1}");
+            let _ = write!(out, "{class} {} {}", x.round() as i32, y.round() as i32);
         }
     }
     out
@@ -498,13 +499,10 @@ mod tests {
                 r: 40.0,
                 left: 0.5,
             },
-            message("append", 12.04),
-            message("client-request", -3.0),
+            message("append", 12.4),
+            message("client-request", -3.6),
         ];
-        assert_eq!(
-            dots_attribute(&parts),
-            "append 12.0 0.0;client-request -3.0 0.0"
-        );
+        assert_eq!(dots_attribute(&parts), "append 12 0;client-request -4 0");
         assert_eq!(dots_attribute(&[]), "");
     }
 
