@@ -435,13 +435,19 @@ test('while playing, timer rings and moving messages are drawn on one canvas, ea
       const r = Number(node.querySelector('.body').getAttribute('r')) + 6;
       return pixel(x + r * Math.sin(0.05), y - r * Math.cos(0.05));
     });
+    // The canvas lies over the nodes but takes no clicks: a node's middle is the node's.
+    const body = document.querySelector('.node .body').getBoundingClientRect();
+    const under = document.elementFromPoint(body.x + body.width / 2, body.y + body.height / 2);
     return {
+      clickThrough: getComputedStyle(document.querySelector('foreignObject.moving-parts')).pointerEvents === 'none'
+        && Boolean(under?.closest('.node')),
       hidden: document.querySelector('foreignObject.moving-parts').getAttribute('aria-hidden'),
       own: document.querySelectorAll('.messages > .message:not(.held)').length,
       count: dots.length, fills, rings, ringColour,
     };
   });
   assert.equal(drawn.hidden, 'true', 'gone before it could be read: not named');
+  assert.ok(drawn.clickThrough, 'a click on a node reaches the node');
   assert.equal(drawn.own, 0, 'no moving message has elements of its own');
   assert.ok(drawn.count > 0);
   const near = (a, b) => b.every((v, i) => Math.abs(v - a[i]) <= 3);
@@ -472,27 +478,34 @@ test('while playing, timer rings and moving messages are drawn on one canvas, ea
   }
   assert.ok(still.some((m) => m.layerDot), 'a kind seen while playing is still styled the same');
   assert.equal(await page.locator('canvas.moving-parts').getAttribute('data-dots'), '', 'paused, nothing flies on the canvas');
-  // Paused, the system's theme turns dark: the rings are drawn again in its colours.
-  const ring = () => page.evaluate(() => {
+  // Paused, the theme changes (the system's, then `theme=`): the rings are
+  // drawn again in its colours.
+  const ringInItsColour = () => {
     const canvas = document.querySelector('canvas.moving-parts');
     const scale = canvas.width / 400;
     const colour = getComputedStyle(document.querySelector('.flying .timer')).stroke.match(/[\d.]+/g).slice(0, 3).map(Number);
-    const pixels = [...document.querySelectorAll('.node[data-role="follower"]')].map((node) => {
+    return [...document.querySelectorAll('.node[data-role="follower"]')].some((node) => {
       const [x, y] = node.getAttribute('transform').match(/-?[\d.]+/g).map(Number);
       const r = Number(node.querySelector('.body').getAttribute('r')) + 6;
       const at = [x + r * Math.sin(0.05), y - r * Math.cos(0.05)].map((v) => Math.round((v + 200) * scale));
-      return [...canvas.getContext('2d').getImageData(at[0], at[1], 1, 1).data];
+      const p = canvas.getContext('2d').getImageData(at[0], at[1], 1, 1).data;
+      return p[3] > 0 && colour.every((c, i) => Math.abs(c - p[i]) <= 3);
     });
-    return { colour, pixels };
-  });
-  const light = await ring();
+  };
+  const ringColour = () => page.evaluate(() => getComputedStyle(document.querySelector('.flying .timer')).stroke);
+  const light = await ringColour();
+  assert.ok(await page.evaluate(ringInItsColour), 'a ring in the light colour');
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForFunction((before) => getComputedStyle(document.querySelector('.flying .timer')).stroke !== before,
-    `rgb(${light.colour.join(', ')})`);
-  await page.waitForTimeout(100);
-  const dark = await ring();
-  assert.notDeepEqual(dark.colour, light.colour);
-  assert.ok(dark.pixels.some((p) => p[3] > 0 && near(p, dark.colour)), `a ring in the dark colour ${dark.colour}: ${JSON.stringify(dark.pixels)}`);
+  await page.waitForFunction((before) => getComputedStyle(document.querySelector('.flying .timer')).stroke !== before, light);
+  await page.waitForFunction(ringInItsColour);
+  // The address chooses light over the system's dark; the run stays, paused.
+  const now = await page.locator('.lab').getAttribute('data-now');
+  await page.evaluate(() => { location.hash = `${location.hash.split('?')[0]}?theme=light`; });
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+  assert.equal(await ringColour(), light);
+  await page.waitForFunction(ringInItsColour);
+  assert.equal(await page.locator('.lab').getAttribute('data-now'), now, 'the same moment of the same run');
+  assert.equal(await page.locator('.lab').getAttribute('data-playing'), 'false');
   await page.context().close();
 });
 

@@ -24,7 +24,7 @@ pub fn App() -> Html {
         Theme::Light => "light",
         Theme::Dark => "dark",
     });
-    browser::set_root_attribute("data-theme", theme);
+    browser::choose_theme(theme);
     browser::set_root_attribute("data-embed", route.embed.then_some("1"));
 
     let body = match &route.page {

@@ -123,6 +123,26 @@ pub fn set_root_attribute(name: &str, value: Option<&str>) {
     };
 }
 
+/// Told on the window when the page's theme is chosen anew (`theme=`):
+/// what draws in the style sheet's colours by itself (the canvas of moving
+/// parts) draws again.
+pub const THEME_CHOSEN: &str = "distviz-theme-chosen";
+
+/// Sets the root's `data-theme` (None: the system's), telling `THEME_CHOSEN`
+/// when it changes.
+pub fn choose_theme(theme: Option<&str>) {
+    let Some(root) = document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    if root.get_attribute("data-theme").as_deref() == theme {
+        return;
+    }
+    set_root_attribute("data-theme", theme);
+    if let (Some(w), Ok(event)) = (window(), web_sys::Event::new(THEME_CHOSEN)) {
+        let _ = w.dispatch_event(&event);
+    }
+}
+
 /// Appends a number to a global array (for the frame-time benchmark).
 pub fn push_global_sample(name: &str, value: f64) {
     let Some(w) = window() else { return };

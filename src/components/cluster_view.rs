@@ -503,7 +503,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     // Messages are drawn above the nodes, so one leaving or reaching a node can be clicked.
     html! {
         <figure class="cluster">
-            <svg ref={svg_ref} viewBox="-200 -200 400 410" role="group" aria-label="The cluster: nodes on a ring with the messages between them"
+            <svg ref={svg_ref} viewBox={format!("{} {} {} {}", VIEW.0, VIEW.1, VIEW.2, VIEW.3)} role="group" aria-label="The cluster: nodes on a ring with the messages between them"
                 onclick={catch}>
                 <Links ids={layout.order.clone()} {groups} {faulty} />
                 <g class="nodes">{for nodes}</g>

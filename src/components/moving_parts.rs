@@ -91,6 +91,8 @@ struct Paint {
     width: f64,
     opacity: f64,
     dashes: Vec<f64>,
+    /// A stroke's line cap ("butt", "round", "square").
+    cap: String,
 }
 
 /// How a kind's dot and trail look, or a timer ring.
@@ -119,15 +121,15 @@ fn look_of(probe: &Element) -> Option<Look> {
         radius: css_length(&get("r")).unwrap_or(0.0),
         fill: Paint {
             colour: colour(get("fill")),
-            width: 0.0,
             opacity: opacity * fill_opacity,
-            dashes: Vec::new(),
+            ..Paint::default()
         },
         stroke: Paint {
             colour: colour(get("stroke")),
             width: css_length(&get("stroke-width")).unwrap_or(1.0),
             opacity: opacity * stroke_opacity,
             dashes: css_dashes(&get("stroke-dasharray")),
+            cap: get("stroke-linecap"),
         },
     })
 }
@@ -147,6 +149,19 @@ fn dark_query() -> Option<web_sys::MediaQueryList> {
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
     }
     DARK.with(|q| q.clone())
+}
+
+/// What tells of a new theme: the system's light/dark query, and the page
+/// choosing one (`theme=`).
+fn theme_signals() -> Vec<(web_sys::EventTarget, &'static str)> {
+    let mut signals: Vec<(web_sys::EventTarget, &'static str)> = Vec::new();
+    if let Some(dark) = dark_query() {
+        signals.push((dark.into(), "change"));
+    }
+    if let Some(w) = crate::browser::window() {
+        signals.push((w.into(), crate::browser::THEME_CHOSEN));
+    }
+    signals
 }
 
 /// The page's theme: `?theme=` (the root's data-theme), else the system's.
@@ -230,19 +245,18 @@ struct Canvas {
 
 /// Sets a stroke up; false for none. The dashes are set only when they
 /// change: each call into the canvas is work in the frame.
-fn stroke_with(
-    ctx: &CanvasRenderingContext2d,
-    paint: &Paint,
-    cap: &str,
-    dashed: &mut bool,
-) -> bool {
+fn stroke_with(ctx: &CanvasRenderingContext2d, paint: &Paint, dashed: &mut bool) -> bool {
     let Some(colour) = &paint.colour else {
         return false;
     };
     ctx.set_stroke_style_str(colour);
     ctx.set_line_width(paint.width);
     ctx.set_global_alpha(paint.opacity);
-    ctx.set_line_cap(cap);
+    ctx.set_line_cap(if paint.cap.is_empty() {
+        "butt"
+    } else {
+        &paint.cap
+    });
     if *dashed || !paint.dashes.is_empty() {
         let dashes = js_sys::Array::new();
         for d in &paint.dashes {
@@ -285,11 +299,10 @@ fn draw(canvas: &HtmlCanvasElement, probes: &Element, state: &mut Canvas) {
     state.looks.for_theme();
     let parts = state.parts.clone();
     // The rings, all alike: one path.
-    let rings = parts.iter().take_while(|p| matches!(p, Part::Ring { .. }));
     if let Some(look) = state.looks.ring(probes) {
-        if stroke_with(&ctx, &look.stroke, "butt", &mut state.dashed) {
+        if stroke_with(&ctx, &look.stroke, &mut state.dashed) {
             ctx.begin_path();
-            for part in rings.clone() {
+            for part in parts.iter() {
                 if let Part::Ring { x, y, r, left } = part {
                     if *left > 0.0 {
                         let start = -PI / 2.0;
@@ -301,17 +314,19 @@ fn draw(canvas: &HtmlCanvasElement, probes: &Element, state: &mut Canvas) {
             ctx.stroke();
         }
     }
-    // Each kind's run of messages: its trails, then its dots.
-    let mut rest = &parts[rings.count()..];
-    while let Some(Part::Message { class, .. }) = rest.first() {
-        let end = rest
-            .iter()
-            .position(|p| !matches!(p, Part::Message { class: c, .. } if c == class))
-            .unwrap_or(rest.len());
-        if let Some((dot, trail)) = state.looks.dot(probes, class) {
-            draw_kind(&ctx, &rest[..end], &dot, &trail, &mut state.dashed);
+    // Each kind's messages (`in_drawing_order` puts them together): its
+    // trails, then its dots.
+    let messages: Vec<(&'static str, &Part)> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Message { class, .. } => Some((*class, p)),
+            Part::Ring { .. } => None,
+        })
+        .collect();
+    for kind in messages.chunk_by(|a, b| a.0 == b.0) {
+        if let Some((dot, trail)) = state.looks.dot(probes, kind[0].0) {
+            draw_kind(&ctx, kind, &dot, &trail, &mut state.dashed);
         }
-        rest = &rest[end..];
     }
     ctx.set_global_alpha(1.0);
 }
@@ -320,19 +335,19 @@ fn draw(canvas: &HtmlCanvasElement, probes: &Element, state: &mut Canvas) {
 /// as SVG paints a circle).
 fn draw_kind(
     ctx: &CanvasRenderingContext2d,
-    parts: &[Part],
+    parts: &[(&'static str, &Part)],
     dot: &Look,
     trail: &Look,
     dashed: &mut bool,
 ) {
     let each = |f: &dyn Fn(f64, f64, f64, f64)| {
-        for part in parts {
+        for (_, part) in parts {
             if let Part::Message { x, y, tx, ty, .. } = part {
                 f(*x, *y, *tx, *ty);
             }
         }
     };
-    if stroke_with(ctx, &trail.stroke, "round", dashed) {
+    if stroke_with(ctx, &trail.stroke, dashed) {
         ctx.begin_path();
         each(&|x, y, tx, ty| {
             ctx.move_to(x, y);
@@ -350,7 +365,7 @@ fn draw_kind(
         ctx.set_global_alpha(dot.fill.opacity);
         ctx.fill();
     }
-    if stroke_with(ctx, &dot.stroke, "butt", dashed) {
+    if stroke_with(ctx, &dot.stroke, dashed) {
         ctx.stroke();
     }
 }
@@ -375,7 +390,8 @@ pub fn MovingParts(props: &MovingPartsProps) -> Html {
     let canvas = use_memo((), |_| make_canvas());
     {
         // The scale follows the SVG's size (a resize, the side panels, a phone
-        // turned), and the colours the system's theme, even while paused.
+        // turned), and the colours the theme (the system's, or `theme=`),
+        // even while paused.
         let (canvas, host_ref, probes_ref, state) = (
             canvas.clone(),
             host_ref.clone(),
@@ -401,20 +417,18 @@ pub fn MovingParts(props: &MovingPartsProps) -> Html {
                 let observer =
                     web_sys::ResizeObserver::new(redraw.as_ref().unchecked_ref()).ok()?;
                 observer.observe(&svg);
-                if let Some(dark) = dark_query() {
-                    let _ = dark.add_event_listener_with_callback(
-                        "change",
-                        redraw.as_ref().unchecked_ref(),
-                    );
+                for (target, event) in theme_signals() {
+                    let _ = target
+                        .add_event_listener_with_callback(event, redraw.as_ref().unchecked_ref());
                 }
                 Some((observer, redraw))
             });
             move || {
                 if let Some((observer, redraw)) = observer {
                     observer.disconnect();
-                    if let Some(dark) = dark_query() {
-                        let _ = dark.remove_event_listener_with_callback(
-                            "change",
+                    for (target, event) in theme_signals() {
+                        let _ = target.remove_event_listener_with_callback(
+                            event,
                             redraw.as_ref().unchecked_ref(),
                         );
                     }

@@ -56,7 +56,13 @@ pub fn lanes(bands: &[Band]) -> (Vec<usize>, usize) {
                 ends.len() - 1
             }
         };
-        ends[lane] = band.end_ms.max(band.start_ms + 1);
+        // An open band's end is where the run had got when it was made:
+        // it goes on, so its lane stays taken.
+        ends[lane] = if band.open {
+            u64::MAX
+        } else {
+            band.end_ms.max(band.start_ms + 1)
+        };
         lane_of.push(lane);
     }
     (lane_of, ends.len().max(1))
@@ -275,5 +281,17 @@ mod tests {
         assert_eq!(lanes_of, vec![0, 1, 0, 1]);
         assert_eq!(count, 2);
         assert_eq!(lanes(&[]).1, 1);
+    }
+
+    #[test]
+    fn a_band_starting_where_an_open_band_was_cut_off_gets_a_lane_of_its_own() {
+        // Made when the run had got to 200: the open band still goes on.
+        let open = Band {
+            open: true,
+            ..band(100, 200)
+        };
+        let (lanes_of, count) = lanes(&[band(0, 100), open, band(200, 300)]);
+        assert_eq!(lanes_of, vec![0, 0, 1]);
+        assert_eq!(count, 2);
     }
 }
