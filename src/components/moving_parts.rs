@@ -134,10 +134,10 @@ fn look_of(probe: &Element) -> Option<Look> {
     })
 }
 
-/// The looks read so far, and the theme they were read in.
+/// The looks read so far (in the theme of the moment: a new theme forgets
+/// them, see `theme_signals`).
 #[derive(Default)]
 struct Looks {
-    theme: Option<(Option<String>, bool)>,
     ring: Option<Look>,
     dots: HashMap<&'static str, (Look, Look)>,
 }
@@ -164,25 +164,7 @@ fn theme_signals() -> Vec<(web_sys::EventTarget, &'static str)> {
     signals
 }
 
-/// The page's theme: `?theme=` (the root's data-theme), else the system's.
-fn theme() -> (Option<String>, bool) {
-    let chosen = crate::browser::document()
-        .and_then(|d| d.document_element())
-        .and_then(|root| root.get_attribute("data-theme"));
-    (chosen, dark_query().is_some_and(|q| q.matches()))
-}
-
 impl Looks {
-    /// Forgets what was read in another theme.
-    fn for_theme(&mut self) {
-        let now = theme();
-        if self.theme.as_ref() != Some(&now) {
-            *self = Looks {
-                theme: Some(now),
-                ..Looks::default()
-            };
-        }
-    }
     fn ring(&mut self, probes: &Element) -> Option<Look> {
         if self.ring.is_none() {
             self.ring = probes
@@ -296,7 +278,6 @@ fn draw(canvas: &HtmlCanvasElement, probes: &Element, state: &mut Canvas) {
         return;
     }
     let _ = ctx.set_transform(s, 0.0, 0.0, s, -vx * s, -vy * s);
-    state.looks.for_theme();
     let parts = state.parts.clone();
     // The rings, all alike: one path.
     if let Some(look) = state.looks.ring(probes) {
@@ -411,6 +392,8 @@ pub fn MovingParts(props: &MovingPartsProps) -> Html {
                         };
                         let mut state = state.borrow_mut();
                         state.scale = scale_for(&svg);
+                        // Perhaps a new theme: its looks are read afresh.
+                        state.looks = Looks::default();
                         draw(&canvas, &probes, &mut state);
                     })
                 };

@@ -732,12 +732,15 @@ mod tests {
         let landmarks =
             |c: &Controller<Raft>| c.run.lab_landmarks().revision + c.run.landmarks().revision;
         let mut d: Derived<()> = Derived::default();
-        d.refresh_all_but_log(
-            &c,
-            landmarks(&c),
-            crate::labs::raft_timeline::raft_timeline,
-            |_| (),
-        );
+        let refresh = |d: &mut Derived<()>, c: &Controller<Raft>| {
+            d.refresh_all_but_log(
+                c,
+                landmarks(c),
+                crate::labs::raft_timeline::raft_timeline,
+                |_| (),
+            )
+        };
+        refresh(&mut d, &c);
         let leader = d.bands.last().expect("a leader's band").clone();
         assert!(
             leader.open && leader.kind == "leader",
@@ -751,12 +754,7 @@ mod tests {
         let before = d.bands.clone();
         let at = c.run.now() + 20;
         c.run.advance_to(at);
-        d.refresh_all_but_log(
-            &c,
-            landmarks(&c),
-            crate::labs::raft_timeline::raft_timeline,
-            |_| (),
-        );
+        refresh(&mut d, &c);
         assert!(
             Rc::ptr_eq(&before, &d.bands),
             "not made again while the leader leads"
@@ -765,12 +763,7 @@ mod tests {
         let node = c.in_role("leader").expect("a leader");
         c.act(distviz_core::sim::Action::Crash { node });
         c.run.advance_to(at + 2_000);
-        d.refresh_all_but_log(
-            &c,
-            landmarks(&c),
-            crate::labs::raft_timeline::raft_timeline,
-            |_| (),
-        );
+        refresh(&mut d, &c);
         let closed = d
             .bands
             .iter()
